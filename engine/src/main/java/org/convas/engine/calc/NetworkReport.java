@@ -1,0 +1,92 @@
+package org.convas.engine.calc;
+
+import org.convas.engine.spec.NetworkSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The calculator's result for a whole network: one {@link LayerReport} per node (inputs first), the
+ * problems, and totals. Totals count only nodes whose shape is known.
+ */
+public final class NetworkReport {
+
+    private final NetworkSpec spec;
+    private final List<LayerReport> layers;
+    private final Map<String, LayerReport> byId;
+    private final List<Problem> problems;
+
+    NetworkReport(NetworkSpec spec, List<LayerReport> layers, List<Problem> networkProblems) {
+        this.spec = spec;
+        this.layers = List.copyOf(layers);
+        Map<String, LayerReport> m = new LinkedHashMap<>();
+        List<Problem> all = new ArrayList<>(networkProblems);
+        for (LayerReport l : layers) {
+            m.put(l.id(), l);
+            all.addAll(l.problems());
+        }
+        this.byId = m;
+        this.problems = List.copyOf(all);
+    }
+
+    public NetworkSpec spec() { return spec; }
+
+    /** Per-node reports in evaluation order (every node after its inputs; written order if the graph has a cycle). */
+    public List<LayerReport> layers() { return layers; }
+
+    public LayerReport layer(String id) {
+        LayerReport r = byId.get(id);
+        if (r == null) throw new IllegalArgumentException("no node " + id);
+        return r;
+    }
+
+    public Optional<LayerReport> find(String id) { return Optional.ofNullable(byId.get(id)); }
+
+    /** All problems, errors and warnings. */
+    public List<Problem> problems() { return problems; }
+
+    public List<Problem> errors() {
+        return problems.stream().filter(Problem::isError).toList();
+    }
+
+    public List<Problem> warnings() {
+        return problems.stream().filter(p -> !p.isError()).toList();
+    }
+
+    /** True when there are no errors (warnings are allowed). */
+    public boolean isValid() {
+        return errors().isEmpty();
+    }
+
+    public long totalWeights() { return layers.stream().mapToLong(LayerReport::weights).sum(); }
+
+    public long totalBiases() { return layers.stream().mapToLong(LayerReport::biases).sum(); }
+
+    public long totalParameters() { return totalWeights() + totalBiases(); }
+
+    public long totalMacs() { return layers.stream().mapToLong(LayerReport::macs).sum(); }
+
+    /** Activation values of one image's forward pass, input included, in-place layers not counted twice. */
+    public long totalActivations() {
+        return layers.stream().filter(l -> l.isKnown() && !l.inPlace()).mapToLong(LayerReport::activations).sum();
+    }
+
+    /** Forward activation memory per image at 4 bytes a value. */
+    public long forwardBytesPerImage() { return totalActivations() * 4L; }
+
+    /** Forward plus backward (the activations' gradients): about twice the forward memory. */
+    public long trainingBytesPerImage() { return totalActivations() * 8L; }
+
+    /**
+     * Memory for one training step at a batch size.
+     *
+     * @param optimizerStateCopies values of optimizer state per parameter: 0 for SGD, 1 for momentum, 2 for Adam
+     */
+    public MemoryEstimate memoryForBatch(int batch, int optimizerStateCopies) {
+        long p = totalParameters() * 4L;
+        return new MemoryEstimate(batch, (long) batch * trainingBytesPerImage(), p, p, p * optimizerStateCopies);
+    }
+}
