@@ -65,6 +65,7 @@ public final class DesignerViewModel {
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
     private final AtomicLong gestures = new AtomicLong();
+    private final javafx.beans.property.ReadOnlyLongWrapper documentsLoaded = new javafx.beans.property.ReadOnlyLongWrapper(this, "documentsLoaded");
     private final Duration autosaveDelay;
     private NetworkSpec savedSpec;
     private DesignerCommand.Paste clipboard;
@@ -153,6 +154,9 @@ public final class DesignerViewModel {
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
 
     public ObservableList<Path> recentFiles() { return recentFiles; }
+
+    /** Goes up by one each time another document is loaded (new, open, recover): views then fit it to the window. */
+    public ReadOnlyLongProperty documentsLoadedProperty() { return documentsLoaded.getReadOnlyProperty(); }
 
     public DocumentModel documents() { return documents; }
 
@@ -449,6 +453,7 @@ public final class DesignerViewModel {
         file.set(path);
         documentName.set(path != null ? DocumentModel.nameOf(path) : network.name().isEmpty() ? "Untitled" : network.name());
         history.reset(laidOut);
+        documentsLoaded.set(documentsLoaded.get() + 1);
     }
 
     private void clipboardKeepsAcrossDocuments() {

@@ -1,0 +1,546 @@
+package org.convas.app.designer;
+
+import javafx.collections.SetChangeListener;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.scene.Group;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.CubicCurveTo;
+import javafx.scene.shape.LineTo;
+import javafx.scene.shape.MoveTo;
+import javafx.scene.shape.Path;
+import javafx.scene.shape.Polygon;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.transform.Scale;
+import javafx.scene.transform.Translate;
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Node;
+import org.convas.engine.spec.Position;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The drawing of the network: blocks at their layout positions, wires with arrowheads between them, zoom
+ * (Ctrl+wheel, {@link #zoomBy}) and pan (drag on the background, or the wheel). Every gesture ends in one view-model
+ * command: a block drag in {@code MoveNodes}, a port drag in {@code Connect}, a palette drop in
+ * {@code InsertIntoChain} or {@code AddNode}. Shift+drag on the background selects with a rubber band.
+ */
+public final class DesignerCanvas extends Region {
+
+    static final double MIN_SCALE = 0.1;
+    static final double MAX_SCALE = 3;
+    /** How far below a block a drop still means "append to this block". */
+    static final double BELOW_BLOCK_DROP = 56;
+
+    private final DesignerViewModel vm;
+    private final Pane content = new Pane();
+    private final Group wires = new Group();
+    private final Pane blocks = new Pane();
+    private final Group overlay = new Group();
+    private final Scale scale = new Scale(1, 1, 0, 0);
+    private final Translate translate = new Translate(24, 24);
+    private final Map<String, BlockView> views = new LinkedHashMap<>();
+    private final Map<String, Position> drawnPositions = new HashMap<>();
+    private final Rectangle band = new Rectangle();
+    private final Path pendingWire = new Path();
+    private final Rectangle dropMarker = new Rectangle(AutoLayout.BLOCK_WIDTH, 6);
+    private String selectedWireFrom;
+    private String selectedWireTo;
+
+    // gesture state
+    private Point2D pressScene;
+    private Point2D pressTranslate;
+    private Map<String, Position> dragStart;
+    private long gesture;
+    private boolean dragged;
+    private String wireFrom;
+
+    public DesignerCanvas(DesignerViewModel vm) {
+        this.vm = vm;
+        getStyleClass().add("designer-canvas");
+        setId("designer-canvas");
+        setFocusTraversable(true);
+        Rectangle clip = new Rectangle();
+        clip.widthProperty().bind(widthProperty());
+        clip.heightProperty().bind(heightProperty());
+        setClip(clip);
+        content.setManaged(false);
+        content.getTransforms().setAll(translate, scale);
+        content.getChildren().addAll(wires, blocks, overlay);
+        blocks.setPickOnBounds(false);
+        content.setPickOnBounds(false);
+        band.getStyleClass().add("rubber-band");
+        band.setVisible(false);
+        pendingWire.getStyleClass().add("pending-wire");
+        pendingWire.setVisible(false);
+        pendingWire.setMouseTransparent(true);
+        dropMarker.getStyleClass().add("drop-marker");
+        dropMarker.setVisible(false);
+        dropMarker.setMouseTransparent(true);
+        overlay.getChildren().addAll(band, pendingWire, dropMarker);
+        overlay.setMouseTransparent(true);
+        getChildren().add(content);
+
+        vm.revisionProperty().addListener((o, a, b) -> refresh());
+        vm.selection().addListener((SetChangeListener<String>) c -> updateSelection());
+        setOnMousePressed(this::backgroundPressed);
+        setOnMouseDragged(this::backgroundDragged);
+        setOnMouseReleased(this::backgroundReleased);
+        setOnScroll(this::scrolled);
+        refresh();
+    }
+
+    // ---------------------------------------------------------------- drawing
+
+    /** Redraws blocks and wires from the view-model's spec and report. */
+    public void refresh() {
+        NetworkSpec spec = vm.spec();
+        NetworkReport report = vm.report();
+        Set<String> ids = new HashSet<>();
+        for (Node n : spec.nodes()) {
+            ids.add(n.id());
+            BlockView v = views.computeIfAbsent(n.id(), this::newBlock);
+            LayerReport r = report.find(n.id()).orElse(null);
+            v.show(n, r);
+            Position p = spec.layout().getOrDefault(n.id(), new Position(0, 0));
+            v.relocate(p.x(), p.y());
+            drawnPositions.put(n.id(), p);
+        }
+        views.keySet().removeIf(id -> {
+            if (ids.contains(id)) return false;
+            blocks.getChildren().remove(views.get(id));
+            drawnPositions.remove(id);
+            return true;
+        });
+        if (selectedWireTo != null && !(spec.contains(selectedWireTo) && spec.node(selectedWireTo).inputs().contains(selectedWireFrom))) {
+            selectedWireFrom = selectedWireTo = null;
+        }
+        drawWires();
+        updateSelection();
+    }
+
+    private BlockView newBlock(String id) {
+        BlockView v = new BlockView(id);
+        v.setOnMousePressed(e -> blockPressed(v, e));
+        v.setOnMouseDragged(this::blockDragged);
+        v.setOnMouseReleased(this::blockReleased);
+        v.outputPort().setOnMousePressed(e -> wirePressed(id, e));
+        v.outputPort().setOnMouseDragged(this::wireDragged);
+        v.outputPort().setOnMouseReleased(this::wireReleased);
+        blocks.getChildren().add(v);
+        return v;
+    }
+
+    private void drawWires() {
+        wires.getChildren().clear();
+        NetworkSpec spec = vm.spec();
+        for (Node n : spec.nodes()) {
+            for (String in : n.inputs()) {
+                if (!drawnPositions.containsKey(in)) continue;
+                List<WireRouter.Point> pts = WireRouter.route(drawnPositions, in, n.id(), AutoLayout.BLOCK_WIDTH, AutoLayout.BLOCK_HEIGHT);
+                Path visible = wirePath(pts);
+                visible.getStyleClass().add("wire");
+                boolean selected = in.equals(selectedWireFrom) && n.id().equals(selectedWireTo);
+                if (selected) visible.getStyleClass().add("wire-selected");
+                LayerReport from = vm.report().find(in).orElse(null);
+                if (from == null || !from.isKnown()) visible.getStyleClass().add("wire-unknown");
+                Path hit = wirePath(pts);
+                hit.getStyleClass().add("wire-hit");
+                hit.setId("wire-" + in + "-" + n.id());
+                hit.setUserData(new String[] {in, n.id()});
+                String to = n.id();
+                hit.setOnMouseClicked(e -> {
+                    selectedWireFrom = in;
+                    selectedWireTo = to;
+                    vm.clearSelection();
+                    drawWires();
+                    requestFocus();
+                    e.consume();
+                });
+                hit.setOnMousePressed(MouseEvent::consume);
+                WireRouter.Point end = pts.get(pts.size() - 1);
+                Polygon arrow = new Polygon(end.x(), end.y() - 1, end.x() - 5, end.y() - 10, end.x() + 5, end.y() - 10);
+                arrow.getStyleClass().add("wire-arrow");
+                if (selected) arrow.getStyleClass().add("wire-selected");
+                arrow.setMouseTransparent(true);
+                wires.getChildren().addAll(visible, arrow, hit);
+            }
+        }
+    }
+
+    private static Path wirePath(List<WireRouter.Point> pts) {
+        Path p = new Path();
+        WireRouter.Point s = pts.get(0);
+        p.getElements().add(new MoveTo(s.x(), s.y()));
+        if (pts.size() == 2) {
+            WireRouter.Point e = pts.get(1);
+            double dy = Math.max(30, Math.abs(e.y() - s.y()) / 2);
+            p.getElements().add(new CubicCurveTo(s.x(), s.y() + dy, e.x(), e.y() - 10 - dy, e.x(), e.y() - 10));
+            p.getElements().add(new LineTo(e.x(), e.y() - 2));
+        } else {
+            WireRouter.Point a = pts.get(1);
+            WireRouter.Point b = pts.get(2);
+            WireRouter.Point e = pts.get(3);
+            p.getElements().add(new CubicCurveTo(s.x(), a.y(), a.x(), s.y(), a.x(), a.y()));
+            p.getElements().add(new LineTo(b.x(), b.y()));
+            p.getElements().add(new CubicCurveTo(b.x(), e.y() - 10, e.x(), b.y(), e.x(), e.y() - 10));
+            p.getElements().add(new LineTo(e.x(), e.y() - 2));
+        }
+        p.setFill(null);
+        return p;
+    }
+
+    private void updateSelection() {
+        views.forEach((id, v) -> v.setSelected(vm.selection().contains(id)));
+    }
+
+    public BlockView block(String id) { return views.get(id); }
+
+    /** The connection clicked last (from, to), or null. */
+    public String[] selectedWire() {
+        return selectedWireTo == null ? null : new String[] {selectedWireFrom, selectedWireTo};
+    }
+
+    // ---------------------------------------------------------------- zoom and pan
+
+    public double zoom() { return scale.getX(); }
+
+    /** Zooms by a factor about a point of this canvas (its local coordinates). */
+    public void zoomBy(double factor, double pivotX, double pivotY) {
+        double s = Math.max(MIN_SCALE, Math.min(MAX_SCALE, scale.getX() * factor));
+        double cx = (pivotX - translate.getX()) / scale.getX();
+        double cy = (pivotY - translate.getY()) / scale.getY();
+        scale.setX(s);
+        scale.setY(s);
+        translate.setX(pivotX - cx * s);
+        translate.setY(pivotY - cy * s);
+    }
+
+    public void zoomBy(double factor) {
+        zoomBy(factor, getWidth() / 2, getHeight() / 2);
+    }
+
+    /** Ctrl+0: the whole network in view (not larger than 100 %). */
+    public void fitToWindow() {
+        fit(MIN_SCALE);
+    }
+
+    /**
+     * The whole network if it can be shown at a readable size; otherwise its full width at the smallest
+     * readable zoom, from the top (a tall ResNet is then scrolled, not shrunk to dots).
+     */
+    public void showReadable() {
+        fit(0.55);
+    }
+
+    private void fit(double minScale) {
+        Bounds b = layoutBounds();
+        double w = getWidth() > 0 ? getWidth() : getPrefWidth();
+        double h = getHeight() > 0 ? getHeight() : getPrefHeight();
+        if (b == null || w <= 0 || h <= 0) return;
+        double margin = 40;
+        double s = Math.min(1, Math.min((w - margin) / b.getWidth(), (h - margin) / b.getHeight()));
+        s = Math.max(minScale, Math.min(MAX_SCALE, s));
+        scale.setX(s);
+        scale.setY(s);
+        double contentW = b.getWidth() * s;
+        translate.setX(contentW < w ? (w - contentW) / 2 - b.getMinX() * s : margin / 2 - b.getMinX() * s);
+        translate.setY(margin / 2 - b.getMinY() * s + 8);
+    }
+
+    /** Bounds of all blocks (ports included) in content coordinates, or null when empty. */
+    private Bounds layoutBounds() {
+        if (drawnPositions.isEmpty()) return null;
+        double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        for (Position p : drawnPositions.values()) {
+            minX = Math.min(minX, p.x());
+            minY = Math.min(minY, p.y());
+            maxX = Math.max(maxX, p.x() + AutoLayout.BLOCK_WIDTH);
+            maxY = Math.max(maxY, p.y() + AutoLayout.BLOCK_HEIGHT);
+        }
+        return new javafx.geometry.BoundingBox(minX - 30, minY - 10, maxX - minX + 60, maxY - minY + 20);
+    }
+
+    private void scrolled(ScrollEvent e) {
+        if (e.isControlDown()) {
+            zoomBy(e.getDeltaY() > 0 ? 1.1 : 1 / 1.1, e.getX(), e.getY());
+        } else {
+            translate.setX(translate.getX() + e.getDeltaX());
+            translate.setY(translate.getY() + e.getDeltaY());
+        }
+        e.consume();
+    }
+
+    /** A point of the scene in canvas content (layout) coordinates. */
+    public Point2D toContent(double sceneX, double sceneY) {
+        return content.sceneToLocal(sceneX, sceneY);
+    }
+
+    // ---------------------------------------------------------------- background: pan, rubber band, click
+
+    private void backgroundPressed(MouseEvent e) {
+        requestFocus();
+        pressScene = new Point2D(e.getSceneX(), e.getSceneY());
+        pressTranslate = new Point2D(translate.getX(), translate.getY());
+        dragged = false;
+        if (e.isShiftDown() && e.getButton() == MouseButton.PRIMARY) {
+            Point2D c = toContent(e.getSceneX(), e.getSceneY());
+            band.setX(c.getX());
+            band.setY(c.getY());
+            band.setWidth(0);
+            band.setHeight(0);
+            band.setVisible(true);
+        }
+    }
+
+    private void backgroundDragged(MouseEvent e) {
+        if (pressScene == null) return;
+        dragged = true;
+        if (band.isVisible()) {
+            Point2D a = toContent(pressScene.getX(), pressScene.getY());
+            Point2D b = toContent(e.getSceneX(), e.getSceneY());
+            band.setX(Math.min(a.getX(), b.getX()));
+            band.setY(Math.min(a.getY(), b.getY()));
+            band.setWidth(Math.abs(a.getX() - b.getX()));
+            band.setHeight(Math.abs(a.getY() - b.getY()));
+        } else {
+            translate.setX(pressTranslate.getX() + e.getSceneX() - pressScene.getX());
+            translate.setY(pressTranslate.getY() + e.getSceneY() - pressScene.getY());
+        }
+    }
+
+    private void backgroundReleased(MouseEvent e) {
+        if (band.isVisible()) {
+            band.setVisible(false);
+            List<String> inside = new ArrayList<>();
+            for (var entry : drawnPositions.entrySet()) {
+                Position p = entry.getValue();
+                if (p.x() < band.getX() + band.getWidth() && p.x() + AutoLayout.BLOCK_WIDTH > band.getX()
+                        && p.y() < band.getY() + band.getHeight() && p.y() + AutoLayout.BLOCK_HEIGHT > band.getY()) {
+                    inside.add(entry.getKey());
+                }
+            }
+            if (e.isControlDown()) vm.selection().addAll(inside);
+            else vm.selectOnly(inside);
+        } else if (!dragged) {
+            vm.clearSelection();
+            if (selectedWireTo != null) {
+                selectedWireFrom = selectedWireTo = null;
+                drawWires();
+            }
+        }
+        pressScene = null;
+    }
+
+    // ---------------------------------------------------------------- blocks: select and move
+
+    private void blockPressed(BlockView v, MouseEvent e) {
+        requestFocus();
+        String id = v.nodeId();
+        if (e.isControlDown() || e.isShiftDown()) {
+            vm.toggleSelected(id);
+        } else if (!vm.selection().contains(id)) {
+            vm.select(id);
+        } else {
+            vm.selectedNodeIdProperty().set(id);
+            vm.selectOnly(vm.selection().isEmpty() ? List.of(id) : new ArrayList<>(vm.selection()));
+        }
+        if (e.getClickCount() == 2) vm.select(id);
+        pressScene = new Point2D(e.getSceneX(), e.getSceneY());
+        dragStart = vm.positionsOf(vm.selection());
+        gesture = vm.newGesture();
+        dragged = false;
+        e.consume();
+    }
+
+    private void blockDragged(MouseEvent e) {
+        if (dragStart == null) return;
+        dragged = true;
+        double dx = (e.getSceneX() - pressScene.getX()) / scale.getX();
+        double dy = (e.getSceneY() - pressScene.getY()) / scale.getY();
+        dragStart.forEach((id, p) -> {
+            Position moved = new Position(p.x() + dx, p.y() + dy);
+            drawnPositions.put(id, moved);
+            BlockView v = views.get(id);
+            if (v != null) v.relocate(moved.x(), moved.y());
+        });
+        drawWires();
+        e.consume();
+    }
+
+    private void blockReleased(MouseEvent e) {
+        if (dragStart != null && dragged) {
+            Map<String, Position> to = new LinkedHashMap<>();
+            dragStart.keySet().forEach(id -> to.put(id, snap(drawnPositions.get(id))));
+            vm.moveNodes(to, gesture);
+            refresh();
+        }
+        dragStart = null;
+        pressScene = null;
+        e.consume();
+    }
+
+    private static Position snap(Position p) {
+        return new Position(Math.round(p.x() / 2) * 2.0, Math.round(p.y() / 2) * 2.0);
+    }
+
+    // ---------------------------------------------------------------- ports: connect
+
+    private void wirePressed(String from, MouseEvent e) {
+        wireFrom = from;
+        pendingWire.setVisible(true);
+        wireDragged(e);
+        e.consume();
+    }
+
+    private void wireDragged(MouseEvent e) {
+        if (wireFrom == null) return;
+        Position p = drawnPositions.get(wireFrom);
+        Point2D c = toContent(e.getSceneX(), e.getSceneY());
+        double sx = p.x() + AutoLayout.BLOCK_WIDTH / 2;
+        double sy = p.y() + AutoLayout.BLOCK_HEIGHT;
+        pendingWire.getElements().setAll(new MoveTo(sx, sy),
+                new CubicCurveTo(sx, sy + 40, c.getX(), c.getY() - 40, c.getX(), c.getY()));
+        e.consume();
+    }
+
+    private void wireReleased(MouseEvent e) {
+        pendingWire.setVisible(false);
+        String from = wireFrom;
+        wireFrom = null;
+        String target = blockAt(toContent(e.getSceneX(), e.getSceneY()), 10);
+        if (from != null && target != null && !target.equals(from)) vm.connect(from, target);
+        e.consume();
+    }
+
+    /** The block under a content point (with a margin, so a port just above a block counts), or null. */
+    private String blockAt(Point2D c, double margin) {
+        String found = null;
+        for (var entry : drawnPositions.entrySet()) {
+            Position p = entry.getValue();
+            if (c.getX() >= p.x() - margin && c.getX() <= p.x() + AutoLayout.BLOCK_WIDTH + margin
+                    && c.getY() >= p.y() - margin && c.getY() <= p.y() + AutoLayout.BLOCK_HEIGHT + margin) {
+                found = entry.getKey(); // the last one drawn is on top
+            }
+        }
+        return found;
+    }
+
+    // ---------------------------------------------------------------- palette drops
+
+    /** Where a palette drop at a scene point would go. */
+    public record DropTarget(String upstream, String downstream, Position position) {
+    }
+
+    /**
+     * What a drop at a scene point means: onto a wire inserts into that connection; onto a block or just
+     * below it inserts after it; elsewhere adds an unconnected block there. Null outside the canvas.
+     */
+    public DropTarget dropTargetAt(double sceneX, double sceneY, LayerSpec layer) {
+        Point2D local = sceneToLocal(sceneX, sceneY);
+        if (local == null || !contains(local)) return null;
+        Point2D c = toContent(sceneX, sceneY);
+        Position free = snap(new Position(c.getX() - AutoLayout.BLOCK_WIDTH / 2, c.getY() - AutoLayout.BLOCK_HEIGHT / 2));
+        if (layer instanceof LayerSpec.Input) return new DropTarget(null, null, free);
+        for (javafx.scene.Node n : wires.getChildren()) {
+            if (n instanceof Path hit && hit.getUserData() instanceof String[] ends && hit.contains(hit.sceneToLocal(sceneX, sceneY))) {
+                return new DropTarget(ends[0], ends[1], null);
+            }
+        }
+        String onBlock = blockAt(c, 0);
+        if (onBlock != null) return new DropTarget(onBlock, null, null);
+        for (var entry : drawnPositions.entrySet()) {
+            Position p = entry.getValue();
+            double bottom = p.y() + AutoLayout.BLOCK_HEIGHT;
+            if (c.getX() >= p.x() && c.getX() <= p.x() + AutoLayout.BLOCK_WIDTH && c.getY() > bottom && c.getY() <= bottom + BELOW_BLOCK_DROP) {
+                return new DropTarget(entry.getKey(), null, null);
+            }
+        }
+        return new DropTarget(null, null, free);
+    }
+
+    /** Shows where a palette block being dragged would land. */
+    public void previewDrop(double sceneX, double sceneY, LayerSpec layer) {
+        DropTarget t = dropTargetAt(sceneX, sceneY, layer);
+        if (t == null) {
+            dropMarker.setVisible(false);
+            return;
+        }
+        if (t.upstream() != null) {
+            Position p = drawnPositions.get(t.upstream());
+            dropMarker.setWidth(AutoLayout.BLOCK_WIDTH);
+            dropMarker.setHeight(6);
+            dropMarker.setX(p.x());
+            dropMarker.setY(p.y() + AutoLayout.BLOCK_HEIGHT + (AutoLayout.ROW_SPACING - AutoLayout.BLOCK_HEIGHT) / 2 - 3);
+        } else {
+            dropMarker.setWidth(AutoLayout.BLOCK_WIDTH);
+            dropMarker.setHeight(AutoLayout.BLOCK_HEIGHT);
+            dropMarker.setX(t.position().x());
+            dropMarker.setY(t.position().y());
+        }
+        dropMarker.setVisible(true);
+    }
+
+    /** Ends a palette drag: runs the command for the drop (one undo step), or nothing outside the canvas. */
+    public boolean drop(double sceneX, double sceneY, LayerSpec layer) {
+        dropMarker.setVisible(false);
+        DropTarget t = dropTargetAt(sceneX, sceneY, layer);
+        if (t == null) return false;
+        requestFocus();
+        if (t.upstream() != null) {
+            return (t.downstream() == null ? vm.insertAfter(t.upstream(), layer)
+                    : vm.insertOnConnection(t.upstream(), t.downstream(), layer)) != null;
+        }
+        return vm.addLayer(layer, t.position()) != null;
+    }
+
+    public void cancelDrop() {
+        dropMarker.setVisible(false);
+    }
+
+    // ---------------------------------------------------------------- export
+
+    /** The whole network drawn at 100 % on white, for PNG export. */
+    public WritableImage snapshotNetwork() {
+        SnapshotParameters params = new SnapshotParameters();
+        params.setFill(Color.WHITE);
+        Bounds b = layoutBounds();
+        if (b != null) params.setViewport(new javafx.geometry.Rectangle2D(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight()));
+        // Without the view's zoom and pan, so the viewport above is in layout coordinates and the image at 100 %.
+        var saved = new ArrayList<>(content.getTransforms());
+        content.getTransforms().clear();
+        dropMarker.setVisible(false);
+        try {
+            return content.snapshot(params, null);
+        } finally {
+            content.getTransforms().setAll(saved);
+        }
+    }
+
+    @Override
+    protected void layoutChildren() {
+        // content is unmanaged and positioned by its transforms
+    }
+
+    /** Text for a test or a status bar: the shape shown on a block. */
+    String shapeShown(String id) {
+        BlockView v = views.get(id);
+        return v == null ? null : v.shapeText();
+    }
+}

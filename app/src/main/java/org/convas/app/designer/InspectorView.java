@@ -1,0 +1,178 @@
+package org.convas.app.designer;
+
+import javafx.beans.value.ObservableValue;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.PropertySheet;
+import org.controlsfx.property.editor.AbstractPropertyEditor;
+import org.controlsfx.property.editor.Editors;
+import org.controlsfx.property.editor.PropertyEditor;
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.Node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The selected block's hyperparameters in a ControlsFX {@link PropertySheet}. Every change that parses is a
+ * {@code SetLayer} command at once (typing into one field merges into one undo step), so shapes and problems
+ * update as you type; text that does not parse shows its error here and leaves the network as it was.
+ */
+public final class InspectorView extends VBox {
+
+    private final DesignerViewModel vm;
+    private final PropertySheet sheet = new PropertySheet();
+    private final Label header = new Label();
+    private final Label error = new Label();
+    private final Label details = new Label();
+    private String shownId;
+    private LayerSpec shownLayer;
+
+    public InspectorView(DesignerViewModel vm) {
+        this.vm = vm;
+        setId("inspector");
+        getStyleClass().add("inspector");
+        setSpacing(6);
+        header.setId("inspector-title");
+        header.getStyleClass().add("inspector-title");
+        header.setWrapText(true);
+        error.setId("inspector-error");
+        error.getStyleClass().add("inspector-error");
+        error.setWrapText(true);
+        error.setManaged(false);
+        error.setVisible(false);
+        details.setId("inspector-details");
+        details.getStyleClass().add("inspector-details");
+        details.setWrapText(true);
+        sheet.setModeSwitcherVisible(false);
+        sheet.setSearchBoxVisible(false);
+        sheet.setMode(PropertySheet.Mode.NAME);
+        sheet.setPropertyEditorFactory(this::editorFor);
+        VBox.setVgrow(details, Priority.NEVER);
+        getChildren().addAll(header, sheet, error, details);
+        vm.selectedNodeIdProperty().addListener((o, a, b) -> refresh());
+        vm.revisionProperty().addListener((o, a, b) -> refresh());
+        refresh();
+    }
+
+    private void refresh() {
+        String id = vm.selectedNodeIdProperty().get();
+        Optional<Node> node = id == null ? Optional.empty() : vm.spec().find(id);
+        if (node.isEmpty()) {
+            shownId = null;
+            shownLayer = null;
+            header.setText("No block selected");
+            sheet.getItems().clear();
+            showError(null);
+            details.setText("Select a block to edit its settings. Drag blocks from the palette, or double-click one to append it.");
+            return;
+        }
+        Node n = node.get();
+        if (!n.id().equals(shownId) || !n.layer().equals(shownLayer)) {
+            shownId = n.id();
+            shownLayer = n.layer();
+            header.setText(n.id() + " — " + Palette.titleOf(n.layer()));
+            List<PropertySheet.Item> items = new ArrayList<>();
+            for (LayerFields.Field f : LayerFields.fieldsOf(n.layer())) items.add(new FieldItem(f));
+            sheet.getItems().setAll(items);
+            showError(null);
+        }
+        LayerReport r = vm.report().find(n.id()).orElse(null);
+        StringBuilder sb = new StringBuilder();
+        if (r != null) {
+            sb.append("Output: ").append(r.isKnown() ? r.output().toString() : "unknown").append('\n').append(r.shapeFormula());
+            if (!r.paramFormula().isEmpty()) sb.append("\n\nParameters: ").append(r.paramFormula());
+            if (!r.problems().isEmpty()) sb.append("\n\n").append(BlockView.problemText(r.problems()));
+        }
+        details.setText(sb.toString());
+        details.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("error"), r != null && r.hasErrors());
+    }
+
+    private void showError(String message) {
+        error.setText(message == null ? "" : message);
+        error.setVisible(message != null);
+        error.setManaged(message != null);
+    }
+
+    private PropertyEditor<?> editorFor(PropertySheet.Item item) {
+        FieldItem f = (FieldItem) item;
+        if (f.field.kind() == LayerFields.Kind.BOOLEAN) {
+            PropertyEditor<?> e = Editors.createCheckEditor(item);
+            e.getEditor().setId("field-" + f.field.name());
+            return e;
+        }
+        TextField text = new TextField();
+        text.setId("field-" + f.field.name());
+        f.editor = text;
+        return new AbstractPropertyEditor<String, TextField>(item, text) {
+            @Override
+            protected ObservableValue<String> getObservableValue() {
+                return getEditor().textProperty();
+            }
+
+            @Override
+            public void setValue(String value) {
+                getEditor().setText(value);
+            }
+        };
+    }
+
+    /** One hyperparameter as a property sheet row. */
+    private final class FieldItem implements PropertySheet.Item {
+        final LayerFields.Field field;
+        TextField editor;
+
+        FieldItem(LayerFields.Field field) {
+            this.field = field;
+        }
+
+        @Override public Class<?> getType() { return field.kind() == LayerFields.Kind.BOOLEAN ? Boolean.class : String.class; }
+        @Override public String getCategory() { return "Hyperparameters"; }
+        @Override public String getName() { return field.name(); }
+
+        @Override
+        public String getDescription() {
+            return switch (field.kind()) {
+                case PADDING -> "same, valid, P (every side) or rows×columns such as 0×3";
+                case KERNEL -> "F (square) or height×width such as 1×7";
+                case INTEGER -> "a whole number";
+                case DECIMAL -> "a number such as 0.5";
+                case BOOLEAN -> "on or off";
+            };
+        }
+
+        @Override
+        public Object getValue() {
+            return field.kind() == LayerFields.Kind.BOOLEAN ? Boolean.valueOf(field.text()) : field.text();
+        }
+
+        @Override
+        public void setValue(Object value) {
+            if (shownId == null || value == null) return;
+            LayerSpec current = vm.spec().node(shownId).layer();
+            LayerSpec changed;
+            try {
+                changed = LayerFields.with(current, field.name(), value.toString());
+            } catch (IllegalArgumentException e) {
+                showError(e.getMessage());
+                if (editor != null) editor.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("invalid"), true);
+                return;
+            }
+            showError(null);
+            if (editor != null) editor.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("invalid"), false);
+            if (changed.equals(current)) return;
+            shownLayer = changed; // our own edit: keep the editors (and the caret) as they are
+            if (!vm.setLayer(shownId, changed, field.name())) {
+                shownLayer = current;
+                showError(vm.messageProperty().get());
+            }
+        }
+
+        @Override
+        public Optional<ObservableValue<? extends Object>> getObservableValue() { return Optional.empty(); }
+    }
+}
