@@ -50,7 +50,7 @@ public final class Presets {
                     "Howard et al. 2017: 13 depthwise separable blocks (3×3 depthwise with groups = depth, then 1×1 pointwise, each with BN and ReLU), 4.2M parameters.",
                     MobileNetV1::build),
             new Preset("fmnist-tiny", "Tiny Fashion-MNIST net",
-                    "A two-conv network for 28×28×1 Fashion-MNIST (9,098 parameters) that trains in seconds on a CPU: good for watching its 8 first-layer filters learn.",
+                    "A two-conv network for 28×28×1 Fashion-MNIST (Xiao, Rasul and Vollgraf 2017), 9,098 parameters, that trains in seconds on a CPU: good for watching its 8 first-layer filters learn.",
                     SmallNetworks::fashionTiny),
             new Preset("lenet-fmnist", "LeNet (Fashion-MNIST)",
                     "LeNet-5 adapted to 28×28×1 with padding 2 on conv1 (LeCun et al. 1998), exactly the peer benchmark's \"lenet\" so Convas and PyTorch train the same network.",
