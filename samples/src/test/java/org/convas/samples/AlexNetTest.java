@@ -65,7 +65,10 @@ class AlexNetTest {
         assertEquals(62_378_344L, r.totalParameters());
     }
 
-    /** Araujo, Norris and Sim, Distill 2019, receptive fields of AlexNet: conv5 163, pool5 195. */
+    /**
+     * AlexNet's pool5 sees 195×195 of the input (Araujo, Norris and Sim, Distill 2019, row alexnet_v2); the layers
+     * before follow r' = r + (F − 1)·jump: conv1 11, pool1 11 + 2·4 = 19, conv2 19 + 4·8 = 51, ...
+     */
     @Test
     void receptiveFieldOfPool5Is195() {
         String[] nodes = {"conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool3"};

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * VGG-16 against the lecture's memory and weight table (CS231n, reproduced in /work/shared/seeds/000, 001, 002
@@ -108,10 +109,10 @@ class Vgg16LectureTableTest {
     void mostMemoryIsInEarlyConvAndMostParametersInLateFc() {
         // The lecture's note beside the table.
         long early = report.layer("conv1_1").activations() + report.layer("conv1_2").activations();
-        assertEquals(true, early > report.totalActivations() * 2 / 5);
+        assertTrue(early > report.totalActivations() * 2 / 5);
         long fc = report.layer("fc6").parameters() + report.layer("fc7").parameters() + report.layer("fc8").parameters();
         assertEquals(123_642_856L, fc);
-        assertEquals(true, fc > report.totalParameters() * 8 / 10);
+        assertTrue(fc > report.totalParameters() * 8 / 10);
     }
 
     /** Configurations A, D and E: the paper's Table 2 gives 133, 138 and 144 million parameters. */
@@ -125,8 +126,9 @@ class Vgg16LectureTableTest {
     }
 
     /**
-     * Receptive fields of VGG-16 (Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional Neural
-     * Networks", Distill 2019, table for vgg_16: conv5_3 196, pool5 212).
+     * Receptive fields of VGG-16: pool5 sees 212×212 (Araujo, Norris and Sim, "Computing Receptive Fields of
+     * Convolutional Neural Networks", Distill 2019, row vgg_16); the layers before follow the recurrence
+     * r' = r + (F − 1)·jump, e.g. three 3×3 convs of stage 3 add 3·2·4 = 24 to pool2's 16: 40.
      */
     @Test
     void receptiveFieldsGrowAsInTheLiterature() {
