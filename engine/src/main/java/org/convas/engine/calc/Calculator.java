@@ -294,7 +294,7 @@ public final class Calculator {
                         + " leaves " + leftover(ax.remainder, ay.remainder) + " of the " + padded(in, ax, ay) + " unused ("
                         + grouped(dropped) + " pixels per channel dropped)", fix);
             } else {
-                a.error("stride", Problem.FIT, formula + ": " + desc + " does not fit a " + inText
+                a.error("stride", Problem.FIT, formula + ": " + desc + " does not fit " + article(in.width()) + " " + inText
                         + (fix.isEmpty() ? "" : "; " + fix + " would fit"), fix);
                 return;
             }
@@ -340,8 +340,9 @@ public final class Calculator {
         int d1 = in.depth();
         if (d1 % c.groups() != 0) {
             a.error("groups", Problem.GROUPS, "groups (" + c.groups() + ") must divide the input depth (" + d1 + ")"
-                    + (c.groups() == c.filters() ? "; for a depthwise convolution set groups to " + d1 : ""),
-                    "groups " + largestDivisorAtMost(d1, c.groups()));
+                    + (c.groups() == c.filters() ? "; for a depthwise convolution set groups and filters to " + d1 : ""),
+                    // The suggestion must also divide the filters, or it would only trade this error for another.
+                    "groups " + largestDivisorAtMost(gcd(d1, c.filters()), c.groups()));
             return;
         }
         window(a, "filter", c.kernelHeight(), c.kernelWidth(), c.stride(), c.dilation(), c.padding(), in);
@@ -433,6 +434,17 @@ public final class Calculator {
                 rf.jumpY() * w.stride(),
                 rf.startX() + ((effW - 1) / 2.0 - w.padLeft()) * rf.jumpX(),
                 rf.startY() + ((effH - 1) / 2.0 - w.padTop()) * rf.jumpY());
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** "an" before numbers read with a vowel sound (8, 11, 18, 80…, 11,000…), "a" otherwise: "an 8×8 input". */
+    static String article(int n) {
+        String digits = Integer.toString(n);
+        boolean eleven = (digits.startsWith("11") || digits.startsWith("18")) && digits.length() % 3 == 2;
+        return digits.startsWith("8") || eleven ? "an" : "a";
     }
 
     private static int largestDivisorAtMost(int n, int limit) {

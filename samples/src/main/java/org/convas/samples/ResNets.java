@@ -1,0 +1,104 @@
+package org.convas.samples;
+
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Padding;
+
+/**
+ * Residual networks (He et al. 2015, Table 1) on 224×224×3.
+ *
+ * <p>Stem: conv1 64@7×7/2 → 112×112×64, BatchNorm, ReLU, max pool 3×3/2 → 56. Four stages res2 … res5 of 64,
+ * 128, 256, 512 base filters; each stage after the first halves W and H in its first block. Global average
+ * pool, fc 1000, softmax.
+ *
+ * <p>A basic block (ResNet-18/34): 3×3 conv, BN, ReLU, 3×3 conv, BN, then Add with the shortcut and ReLU. A
+ * bottleneck block (ResNet-50): 1×1 reduce, 3×3, 1×1 expand to 4× the base filters. Where the shape changes
+ * the shortcut is a 1×1 projection conv with BN (option B of the paper); otherwise it is the identity.
+ * Convolutions followed by BatchNorm carry no bias (BN's β does that job).
+ *
+ * <p>Layers of stride 2 use "same" padding (⌈W/S⌉, 224 → 112 → 56 → 28 → 14 → 7 exactly; the odd extra row goes
+ * bottom/right as in TensorFlow). PyTorch pads 1 (3 for conv1) on every side and floors instead: the same
+ * sizes, parameters and multiply-adds. ResNet-50 puts the stride on the first 1×1 of a block, as the paper
+ * and its Caffe model do (3.9 G multiply-adds); torchvision's "v1.5" moves it to the 3×3 (4.1 G).
+ * Ids follow the Caffe models: res3a/branch2a is block a of stage 3, branch 2 (the residual), layer a.
+ */
+public final class ResNets {
+
+    private ResNets() {
+    }
+
+    /** ResNet-18: basic blocks [2, 2, 2, 2], 11,689,512 parameters, 1.8 G multiply-adds. */
+    public static NetworkSpec resnet18() {
+        return build("ResNet-18", new int[] {2, 2, 2, 2}, false);
+    }
+
+    /** ResNet-34: basic blocks [3, 4, 6, 3], 21,797,672 parameters, 3.6 G multiply-adds. */
+    public static NetworkSpec resnet34() {
+        return build("ResNet-34", new int[] {3, 4, 6, 3}, false);
+    }
+
+    /** ResNet-50: bottleneck blocks [3, 4, 6, 3], 25,557,032 parameters, 3.8 G multiply-adds. */
+    public static NetworkSpec resnet50() {
+        return build("ResNet-50", new int[] {3, 4, 6, 3}, true);
+    }
+
+    private static NetworkSpec build(String name, int[] blocks, boolean bottleneck) {
+        NetworkSpec.Builder b = NetworkSpec.builder(name)
+                .input(224, 224, 3)
+                .add("conv1", conv(64, 7, 2)).add("bn_conv1", LayerSpec.BatchNorm.standard())
+                .add("conv1_relu", new LayerSpec.ReLU())
+                .add("pool1", new LayerSpec.MaxPool(3, 2, Padding.SAME));
+        int depth = 64;
+        for (int stage = 0; stage < 4; stage++) {
+            int filters = 64 << stage;
+            for (int i = 0; i < blocks[stage]; i++) {
+                String block = "res" + (stage + 2) + (char) ('a' + i);
+                int stride = stage > 0 && i == 0 ? 2 : 1;
+                depth = bottleneck ? bottleneckBlock(b, block, depth, filters, stride) : basicBlock(b, block, depth, filters, stride);
+            }
+        }
+        return b.add("pool5", new LayerSpec.GlobalAvgPool())
+                .add("fc1000", LayerSpec.FullyConnected.of(1000))
+                .add("softmax", new LayerSpec.Softmax())
+                .build();
+    }
+
+    /** Two 3×3 convolutions; returns the block's output depth. */
+    private static int basicBlock(NetworkSpec.Builder b, String block, int inDepth, int filters, int stride) {
+        String in = b.last();
+        b.add(block + "/branch2a", conv(filters, 3, stride)).add(block + "/bn2a", LayerSpec.BatchNorm.standard())
+                .add(block + "/relu2a", new LayerSpec.ReLU())
+                .add(block + "/branch2b", conv(filters, 3, 1)).add(block + "/bn2b", LayerSpec.BatchNorm.standard());
+        merge(b, block, in, inDepth, filters, stride);
+        return filters;
+    }
+
+    /** 1×1 reduce (carrying the stride), 3×3, 1×1 expand to 4·filters; returns the block's output depth. */
+    private static int bottleneckBlock(NetworkSpec.Builder b, String block, int inDepth, int filters, int stride) {
+        String in = b.last();
+        b.add(block + "/branch2a", conv(filters, 1, stride)).add(block + "/bn2a", LayerSpec.BatchNorm.standard())
+                .add(block + "/relu2a", new LayerSpec.ReLU())
+                .add(block + "/branch2b", conv(filters, 3, 1)).add(block + "/bn2b", LayerSpec.BatchNorm.standard())
+                .add(block + "/relu2b", new LayerSpec.ReLU())
+                .add(block + "/branch2c", conv(4 * filters, 1, 1)).add(block + "/bn2c", LayerSpec.BatchNorm.standard());
+        merge(b, block, in, inDepth, 4 * filters, stride);
+        return 4 * filters;
+    }
+
+    /** Adds the shortcut (identity, or a 1×1 projection with BN when the shape changes), the Add and the ReLU. */
+    private static void merge(NetworkSpec.Builder b, String block, String in, int inDepth, int outDepth, int stride) {
+        String residual = b.last();
+        String shortcut = in;
+        if (stride != 1 || inDepth != outDepth) {
+            b.add(block + "/branch1", conv(outDepth, 1, stride), in).add(block + "/bn1", LayerSpec.BatchNorm.standard());
+            shortcut = b.last();
+        }
+        b.add(block, new LayerSpec.Add(), shortcut, residual).add(block + "/relu", new LayerSpec.ReLU());
+    }
+
+    /** F×F convolution without bias; stride 1 pads (F − 1)/2, stride 2 pads "same". */
+    private static LayerSpec.Conv2D conv(int filters, int kernel, int stride) {
+        Padding padding = stride == 1 ? Padding.of((kernel - 1) / 2) : Padding.SAME;
+        return new LayerSpec.Conv2D(filters, kernel, kernel, stride, padding, 1, 1, false);
+    }
+}
