@@ -53,18 +53,19 @@ public final class BlockView extends Pane {
         shape.getStyleClass().add("block-shape");
         shape.setId("shape-" + id);
         params.getStyleClass().add("block-params");
+        title.setMaxWidth(Double.MAX_VALUE);
+        nodeId.setMaxWidth(w - 16);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox top = new HBox(4, title, spacer, nodeId);
-        top.setAlignment(Pos.BASELINE_LEFT);
-        title.setMinWidth(0);
-        HBox bottom = new HBox(shape, new Region(), params);
-        HBox.setHgrow(bottom.getChildren().get(1), Priority.ALWAYS);
-        VBox body = new VBox(3, top, bottom);
+        HBox middle = new HBox(6, shape, spacer, params);
+        middle.setAlignment(Pos.BASELINE_LEFT);
+        shape.setMinWidth(Region.USE_PREF_SIZE);
+        VBox body = new VBox(1, title, middle, nodeId);
         body.getStyleClass().add("block-body");
         body.setPrefSize(w, h);
+        body.setMinSize(w, h);
+        body.setMaxSize(w, h);
         body.resize(w, h);
-        body.setMouseTransparent(false);
 
         inputPort.getStyleClass().addAll("port", "input-port");
         outputPort.getStyleClass().addAll("port", "output-port");

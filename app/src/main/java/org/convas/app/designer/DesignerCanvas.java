@@ -175,7 +175,8 @@ public final class DesignerCanvas extends Region {
                 });
                 hit.setOnMousePressed(MouseEvent::consume);
                 WireRouter.Point end = pts.get(pts.size() - 1);
-                Polygon arrow = new Polygon(end.x(), end.y() - 1, end.x() - 5, end.y() - 10, end.x() + 5, end.y() - 10);
+                double tip = end.y() - BlockView.PORT_RADIUS - 1;
+                Polygon arrow = new Polygon(end.x(), tip, end.x() - 5, tip - 9, end.x() + 5, tip - 9);
                 arrow.getStyleClass().add("wire-arrow");
                 if (selected) arrow.getStyleClass().add("wire-selected");
                 arrow.setMouseTransparent(true);
@@ -191,16 +192,16 @@ public final class DesignerCanvas extends Region {
         if (pts.size() == 2) {
             WireRouter.Point e = pts.get(1);
             double dy = Math.max(30, Math.abs(e.y() - s.y()) / 2);
-            p.getElements().add(new CubicCurveTo(s.x(), s.y() + dy, e.x(), e.y() - 10 - dy, e.x(), e.y() - 10));
-            p.getElements().add(new LineTo(e.x(), e.y() - 2));
+            p.getElements().add(new CubicCurveTo(s.x(), s.y() + dy, e.x(), e.y() - 16 - dy, e.x(), e.y() - 16));
+            p.getElements().add(new LineTo(e.x(), e.y() - 10));
         } else {
             WireRouter.Point a = pts.get(1);
             WireRouter.Point b = pts.get(2);
             WireRouter.Point e = pts.get(3);
             p.getElements().add(new CubicCurveTo(s.x(), a.y(), a.x(), s.y(), a.x(), a.y()));
             p.getElements().add(new LineTo(b.x(), b.y()));
-            p.getElements().add(new CubicCurveTo(b.x(), e.y() - 10, e.x(), b.y(), e.x(), e.y() - 10));
-            p.getElements().add(new LineTo(e.x(), e.y() - 2));
+            p.getElements().add(new CubicCurveTo(b.x(), e.y() - 16, e.x(), b.y(), e.x(), e.y() - 16));
+            p.getElements().add(new LineTo(e.x(), e.y() - 10));
         }
         p.setFill(null);
         return p;
@@ -246,16 +247,21 @@ public final class DesignerCanvas extends Region {
      * readable zoom, from the top (a tall ResNet is then scrolled, not shrunk to dots).
      */
     public void showReadable() {
-        fit(0.55);
+        fit(0.6, true);
     }
 
     private void fit(double minScale) {
+        fit(minScale, false);
+    }
+
+    private void fit(double minScale, boolean widthOnly) {
         Bounds b = layoutBounds();
         double w = getWidth() > 0 ? getWidth() : getPrefWidth();
         double h = getHeight() > 0 ? getHeight() : getPrefHeight();
         if (b == null || w <= 0 || h <= 0) return;
         double margin = 40;
-        double s = Math.min(1, Math.min((w - margin) / b.getWidth(), (h - margin) / b.getHeight()));
+        double s = Math.min(1, (w - margin) / b.getWidth());
+        if (!widthOnly) s = Math.min(s, (h - margin) / b.getHeight());
         s = Math.max(minScale, Math.min(MAX_SCALE, s));
         scale.setX(s);
         scale.setY(s);

@@ -67,6 +67,8 @@ public final class InspectorView extends VBox {
             shownLayer = null;
             header.setText("No block selected");
             sheet.getItems().clear();
+            sheet.setVisible(false);
+            sheet.setManaged(false);
             showError(null);
             details.setText("Select a block to edit its settings. Drag blocks from the palette, or double-click one to append it.");
             return;
@@ -79,6 +81,8 @@ public final class InspectorView extends VBox {
             List<PropertySheet.Item> items = new ArrayList<>();
             for (LayerFields.Field f : LayerFields.fieldsOf(n.layer())) items.add(new FieldItem(f));
             sheet.getItems().setAll(items);
+            sheet.setVisible(true);
+            sheet.setManaged(true);
             showError(null);
         }
         LayerReport r = vm.report().find(n.id()).orElse(null);
