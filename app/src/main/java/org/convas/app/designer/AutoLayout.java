@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class AutoLayout {
 
-    public static final double BLOCK_WIDTH = 180;
+    public static final double BLOCK_WIDTH = 196;
     public static final double BLOCK_HEIGHT = 62;
     public static final double ROW_SPACING = 96;
     /** Centre-to-centre gap between two blocks in a row. */
@@ -109,6 +109,11 @@ public final class AutoLayout {
             if (downward) for (int r = 1; r < rowCount; r++) place(rows.get(r), true, pass >= 8);
             else for (int r = rowCount - 2; r >= 0; r--) place(rows.get(r), false, pass >= 8);
         }
+        // Straighten chains: a block that is the only child of its only parent goes right under it where the row
+        // has room (averaging leaves small zigzags otherwise).
+        for (int pass = 0; pass < 2; pass++) {
+            for (int r = 1; r < rowCount; r++) straighten(rows.get(r));
+        }
         double minX = vertices.values().stream().mapToDouble(v -> v.x).min().orElse(0);
         Map<String, Position> result = new LinkedHashMap<>();
         for (Node n : spec.nodes()) {
@@ -116,6 +121,15 @@ public final class AutoLayout {
             result.put(n.id(), new Position(Math.round(v.x - minX), v.row * ROW_SPACING));
         }
         return result;
+    }
+
+    private static void straighten(List<Vertex> row) {
+        double[] want = new double[row.size()];
+        for (int i = 0; i < row.size(); i++) {
+            Vertex v = row.get(i);
+            want[i] = v.up.size() == 1 && v.up.get(0).down.size() == 1 ? v.up.get(0).x : v.x;
+        }
+        resolve(row, want);
     }
 
     private static void link(Vertex a, Vertex b) {
@@ -152,14 +166,20 @@ public final class AutoLayout {
         int n = row.size();
         if (n == 0) return;
         double[] want = new double[n];
-        double[] c = new double[n];
         for (int i = 0; i < n; i++) {
             Vertex v = row.get(i);
             List<Vertex> ns = new ArrayList<>(fromAbove || both ? v.up : v.down);
             if (both) ns.addAll(v.down);
             want[i] = ns.isEmpty() ? v.x : ns.stream().mapToDouble(u -> u.x).average().orElse(v.x);
-            if (i > 0) c[i] = c[i - 1] + gap(row.get(i - 1), v);
         }
+        resolve(row, want);
+    }
+
+    /** Puts the row as close to {@code want} as the order and the gaps allow (least squares). */
+    private static void resolve(List<Vertex> row, double[] want) {
+        int n = row.size();
+        double[] c = new double[n];
+        for (int i = 1; i < n; i++) c[i] = c[i - 1] + gap(row.get(i - 1), row.get(i));
         // Pool adjacent violators on y = want − c.
         double[] blockMean = new double[n];
         int[] blockSize = new int[n];

@@ -107,7 +107,7 @@ public final class BlockView extends Pane {
         shape.setText(known ? report.output().toString() : "?×?×?");
         pseudo("unknown", !known);
         long p = report == null ? 0 : report.parameters();
-        params.setText(p == 0 ? "" : Numbers.grouped(p) + " params");
+        params.setText(p == 0 ? "" : (p >= 1_000_000 ? Numbers.compact(p) : Numbers.grouped(p)) + " params");
         List<Problem> problems = report == null ? List.of() : report.problems();
         boolean error = problems.stream().anyMatch(Problem::isError);
         pseudo("error", error);

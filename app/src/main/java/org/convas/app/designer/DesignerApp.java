@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The designer on its own window. Arguments: a network file to open, or {@code --preset=<key>} (e.g.
- * {@code --preset=lenet5}); {@code --home=<dir>} overrides {@code ~/.convas} (recent files, autosave).
+ * {@code --preset=lenet5}); {@code --home=<dir>} overrides {@code ~/.convas} (recent files, autosave);
+ * {@code --select=<node id>} starts with that block selected (for screenshots and demos).
  * Launch through {@link #main} of a launcher class, not as a shaded jar's main class (JavaFX needs that).
  */
 public final class DesignerApp extends Application {
@@ -23,10 +24,12 @@ public final class DesignerApp extends Application {
         List<String> args = getParameters().getRaw();
         Path home = DocumentModel.defaultBaseDirectory();
         String preset = null;
+        String select = null;
         Path file = null;
         for (String a : args) {
             if (a.startsWith("--home=")) home = Path.of(a.substring("--home=".length()));
             else if (a.startsWith("--preset=")) preset = a.substring("--preset=".length());
+            else if (a.startsWith("--select=")) select = a.substring("--select=".length());
             else if (!a.startsWith("--")) file = Path.of(a);
         }
         view = create(new DocumentModel(home));
@@ -38,6 +41,7 @@ public final class DesignerApp extends Application {
             Presets.find(key).map(Preset::spec).ifPresentOrElse(vm::newFrom,
                     () -> vm.newBlank());
         }
+        if (select != null) vm.select(select);
         stage.setScene(new Scene(view, 1440, 900));
         view.attachTo(stage);
         stage.show();

@@ -45,6 +45,8 @@ public final class DesignerCanvas extends Region {
 
     static final double MIN_SCALE = 0.1;
     static final double MAX_SCALE = 3;
+    /** The largest zoom a loaded network is first shown at: enough to read, small enough to see structure. */
+    static final double READABLE_SCALE = 0.85;
     /** How far below a block a drop still means "append to this block". */
     static final double BELOW_BLOCK_DROP = 56;
 
@@ -99,6 +101,10 @@ public final class DesignerCanvas extends Region {
 
         vm.revisionProperty().addListener((o, a, b) -> refresh());
         vm.selection().addListener((SetChangeListener<String>) c -> updateSelection());
+        // A block selected elsewhere (the summary table) scrolls into view.
+        vm.selectedNodeIdProperty().addListener((o, a, id) -> {
+            if (id != null && dragStart == null) reveal(id);
+        });
         setOnMousePressed(this::backgroundPressed);
         setOnMouseDragged(this::backgroundDragged);
         setOnMouseReleased(this::backgroundReleased);
@@ -248,6 +254,23 @@ public final class DesignerCanvas extends Region {
      */
     public void showReadable() {
         fit(0.6, true);
+        String selected = vm.selectedNodeIdProperty().get();
+        if (selected != null) reveal(selected);
+    }
+
+    /** Scrolls (without zooming) so that a block is in view, centred, if it is not fully visible already. */
+    public void reveal(String id) {
+        Position p = drawnPositions.get(id);
+        double w = getWidth();
+        double h = getHeight();
+        if (p == null || w <= 0 || h <= 0) return;
+        double s = scale.getX();
+        double left = translate.getX() + p.x() * s;
+        double top = translate.getY() + p.y() * s;
+        double right = left + AutoLayout.BLOCK_WIDTH * s;
+        double bottom = top + AutoLayout.BLOCK_HEIGHT * s;
+        if (left < 0 || right > w) translate.setX(w / 2 - (p.x() + AutoLayout.BLOCK_WIDTH / 2) * s);
+        if (top < 0 || bottom > h) translate.setY(h / 2 - (p.y() + AutoLayout.BLOCK_HEIGHT / 2) * s);
     }
 
     private void fit(double minScale) {
@@ -260,7 +283,7 @@ public final class DesignerCanvas extends Region {
         double h = getHeight() > 0 ? getHeight() : getPrefHeight();
         if (b == null || w <= 0 || h <= 0) return;
         double margin = 40;
-        double s = Math.min(1, (w - margin) / b.getWidth());
+        double s = Math.min(widthOnly ? READABLE_SCALE : 1, (w - margin) / b.getWidth());
         if (!widthOnly) s = Math.min(s, (h - margin) / b.getHeight());
         s = Math.max(minScale, Math.min(MAX_SCALE, s));
         scale.setX(s);
