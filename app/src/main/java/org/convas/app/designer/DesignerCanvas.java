@@ -387,8 +387,7 @@ public final class DesignerCanvas extends Region {
         } else if (!vm.selection().contains(id)) {
             vm.select(id);
         } else {
-            vm.selectedNodeIdProperty().set(id);
-            vm.selectOnly(vm.selection().isEmpty() ? List.of(id) : new ArrayList<>(vm.selection()));
+            vm.makePrimary(id); // keep the multi-selection: the drag moves all of it
         }
         if (e.getClickCount() == 2) vm.select(id);
         pressScene = new Point2D(e.getSceneX(), e.getSceneY());

@@ -181,6 +181,20 @@ public final class DesignerViewModel {
         }
     }
 
+    /** Makes a selected block the primary one and keeps the rest of the selection (a click inside a multi-selection). */
+    public void makePrimary(String id) {
+        if (!selection.contains(id)) {
+            select(id);
+            return;
+        }
+        syncingSelection = true;
+        try {
+            selectedNodeId.set(id);
+        } finally {
+            syncingSelection = false;
+        }
+    }
+
     public void selectOnly(Collection<String> ids) {
         selection.clear();
         selection.addAll(ids);

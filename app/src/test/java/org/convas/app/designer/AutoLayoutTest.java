@@ -98,4 +98,34 @@ class AutoLayoutTest {
             }
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"googlenet", "resnet50", "resnet18", "vgg16", "mobilenet"})
+    void presetsAreLaidOutWithoutOverlapsAndEveryRoutedWireMissesEveryBlock(String key) {
+        NetworkSpec spec = Presets.find(key).orElseThrow().spec();
+        Map<String, Position> l = AutoLayout.layout(spec);
+        assertEquals(spec.size(), l.size());
+        List<Map.Entry<String, Position>> ps = new ArrayList<>(l.entrySet());
+        for (int i = 0; i < ps.size(); i++) {
+            for (int j = i + 1; j < ps.size(); j++) {
+                Position a = ps.get(i).getValue();
+                Position b = ps.get(j).getValue();
+                assertFalse(Math.abs(a.x() - b.x()) < AutoLayout.BLOCK_WIDTH && Math.abs(a.y() - b.y()) < AutoLayout.BLOCK_HEIGHT,
+                        ps.get(i).getKey() + " overlaps " + ps.get(j).getKey());
+            }
+        }
+        for (var n : spec.nodes()) {
+            for (String in : n.inputs()) {
+                List<WireRouter.Point> w = WireRouter.route(l, in, n.id(), AutoLayout.BLOCK_WIDTH, AutoLayout.BLOCK_HEIGHT);
+                if (w.size() != 4) continue;
+                double lane = w.get(1).x();
+                for (var e : l.entrySet()) {
+                    Position p = e.getValue();
+                    boolean inBand = p.y() < w.get(2).y() && p.y() + AutoLayout.BLOCK_HEIGHT > w.get(1).y();
+                    assertFalse(inBand && lane > p.x() && lane < p.x() + AutoLayout.BLOCK_WIDTH,
+                            "wire " + in + " → " + n.id() + " crosses " + e.getKey());
+                }
+            }
+        }
+    }
 }

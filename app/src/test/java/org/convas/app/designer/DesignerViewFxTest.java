@@ -12,6 +12,7 @@ import javafx.stage.Stage;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkJson;
 import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Position;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -233,5 +234,80 @@ class DesignerViewFxTest {
         // Four blocks in one column: one block wide plus margins, four rows tall.
         assertTrue(image.getWidth() >= AutoLayout.BLOCK_WIDTH && image.getWidth() < 2 * AutoLayout.BLOCK_WIDTH, "width " + image.getWidth());
         assertTrue(image.getHeight() >= 3 * AutoLayout.ROW_SPACING + AutoLayout.BLOCK_HEIGHT, "height " + image.getHeight());
+    }
+
+    @Test
+    void rubberBandSelectsTwoBlocksAndOneDragMovesBothInOneUndoStep(FxRobot robot) {
+        load(robot, sevenBySeven());
+        NetworkSpec before = vm.spec();
+        Point2D from = robot.point("#block-conv1").atPosition(Pos.TOP_LEFT).atOffset(new Point2D(-30, -20)).query();
+        Point2D to = robot.point("#block-relu1").atPosition(Pos.BOTTOM_RIGHT).atOffset(new Point2D(30, 10)).query();
+        robot.moveTo(from).press(KeyCode.SHIFT).press(MouseButton.PRIMARY).moveTo(to).release(MouseButton.PRIMARY).release(KeyCode.SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(java.util.Set.of("conv1", "relu1"), vm.selection());
+
+        Position conv = vm.spec().layout().get("conv1");
+        Position relu = vm.spec().layout().get("relu1");
+        robot.drag("#block-conv1", MouseButton.PRIMARY).moveBy(60, 10).moveBy(60, 10).release(MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        Position conv2 = vm.spec().layout().get("conv1");
+        Position relu2 = vm.spec().layout().get("relu1");
+        assertEquals(conv2.x() - conv.x(), relu2.x() - relu.x(), 2.5, "both moved by the same amount");
+        assertTrue(conv2.x() - conv.x() > 60, "moved right: " + conv + " → " + conv2);
+        assertEquals(1, vm.history().undoSize(), "one drag is one undo step");
+
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(before, vm.spec());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z).release(KeyCode.Z, KeyCode.SHIFT, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(conv2, vm.spec().layout().get("conv1"), "Ctrl+Shift+Z redoes");
+    }
+
+    @Test
+    void clickingAWireAndPressingDeleteDisconnectsAndCtrlYRedoes(FxRobot robot) {
+        load(robot, sevenBySeven());
+        Point2D onWire = robot.point("#block-relu1").atPosition(Pos.BOTTOM_CENTER).atOffset(new Point2D(0, 16)).query();
+        robot.clickOn(onWire);
+        robot.type(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), vm.spec().node("fc1").inputs());
+        assertEquals("?×?×?", shape(robot, "fc1"));
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("relu1"), vm.spec().node("fc1").inputs());
+        robot.press(KeyCode.CONTROL, KeyCode.Y).release(KeyCode.Y, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), vm.spec().node("fc1").inputs());
+    }
+
+    @Test
+    void copyPasteAndDuplicateWithTheKeyboard(FxRobot robot) {
+        load(robot, sevenBySeven());
+        robot.clickOn("#block-fc1");
+        robot.press(KeyCode.CONTROL, KeyCode.C).release(KeyCode.C, KeyCode.CONTROL);
+        robot.press(KeyCode.CONTROL, KeyCode.V).release(KeyCode.V, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(vm.spec().contains("fc2"));
+        assertEquals(java.util.Set.of("fc2"), vm.selection(), "the pasted block is selected");
+        robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(vm.spec().contains("fc3"));
+        robot.press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(6, vm.selection().size());
+    }
+
+    @Test
+    void unsavedWorkOfACrashedSessionIsOfferedAndRecovered(FxRobot robot) throws Exception {
+        DocumentModel crashed = new DocumentModel(vm.documents().baseDirectory());
+        NetworkSpec lost = sevenBySeven().withLayout(AutoLayout.layout(sevenBySeven()));
+        crashed.autosave(lost, null);
+        view.setRecoveryPrompt(r -> DesignerView.RecoveryChoice.RECOVER);
+        robot.interact(view::offerRecovery);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(lost, vm.spec());
+        assertTrue(stage.getTitle().startsWith("*tiny"), stage.getTitle());
+        assertTrue(robot.lookup("#block-conv1").tryQuery().isPresent());
     }
 }

@@ -279,6 +279,10 @@ class DesignerViewModelTest {
         assertEquals("relu1", vm.selectedNodeIdProperty().get());
         vm.toggleSelected("relu1");
         assertEquals("fc1", vm.selectedNodeIdProperty().get());
+        vm.selectAll();
+        vm.makePrimary("conv1");
+        assertEquals("conv1", vm.selectedNodeIdProperty().get());
+        assertEquals(4, vm.selection().size(), "a click inside a multi-selection keeps it");
         vm.clearSelection();
         assertNull(vm.selectedNodeIdProperty().get());
         vm.selectedNodeIdProperty().set("nonexistent");
