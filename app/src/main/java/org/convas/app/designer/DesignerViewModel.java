@@ -32,7 +32,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -462,7 +461,7 @@ public final class DesignerViewModel {
         boolean complete = network.nodes().stream().allMatch(n -> network.layout().containsKey(n.id()));
         if (!complete) laidOut = network.withLayout(AutoLayout.layout(network));
         savedSpec = clean ? laidOut : null;
-        clipboardKeepsAcrossDocuments();
+        restartPasteOffset();
         selection.clear();
         file.set(path);
         documentName.set(path != null ? DocumentModel.nameOf(path) : network.name().isEmpty() ? "Untitled" : network.name());
@@ -470,14 +469,14 @@ public final class DesignerViewModel {
         documentsLoaded.set(documentsLoaded.get() + 1);
     }
 
-    private void clipboardKeepsAcrossDocuments() {
+    private void restartPasteOffset() {
         pasteCount = 0; // copy in one network, paste in another: the clipboard survives, the offset restarts
     }
 
     private void revised() {
         NetworkSpec spec = spec();
         report.set(Calculator.analyze(spec));
-        selection.retainAll(spec.nodes().stream().map(Node::id).toList());
+        selection.removeIf(id -> !spec.contains(id));
         String primary = selectedNodeId.get();
         if (primary != null && !spec.contains(primary)) selectedNodeId.set(null); // selection was already empty
         updateDirty();
@@ -499,11 +498,13 @@ public final class DesignerViewModel {
         Path doc = file.get();
         boolean unsaved = isDirty();
         if (autosaver == null) {
-            autosaver = Executors.newSingleThreadScheduledExecutor(r -> {
+            java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "convas-autosave");
                 t.setDaemon(true);
                 return t;
             });
+            executor.setRemoveOnCancelPolicy(true); // a burst of edits leaves one pending write, not one per edit
+            autosaver = executor;
         }
         pendingAutosave = autosaver.schedule(() -> {
             try {

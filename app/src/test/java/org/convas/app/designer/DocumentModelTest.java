@@ -164,4 +164,22 @@ class DocumentModelTest {
             return null;
         }
     }
+
+    @Test
+    void exportsTheSummaryAsCsvAndMarkdownFromTheCurrentReport() throws Exception {
+        DesignerViewModel vm = new DesignerViewModel(new DocumentModel(home));
+        vm.newFrom(Presets.lenet5());
+        Path csv = work.resolve("lenet.csv");
+        Path md = work.resolve("lenet.md");
+        assertTrue(vm.exportCsv(csv));
+        assertTrue(vm.exportMarkdown(md));
+        assertEquals(org.convas.engine.calc.ReportExport.toCsv(vm.report()), Files.readString(csv));
+        assertTrue(Files.readString(md).startsWith("# LeNet-5\n\n| Layer | Output |"));
+        // LeNet-5's conv1: 6 filters of 5×5×1 with bias, (5·5·1 + 1)·6 = 156 parameters.
+        assertTrue(Files.readString(csv).contains("\r\n\"conv1 (Conv 5×5/1, 6)\",28×28×6,(32 − 5 + 2·0)/1 + 1 = 28,156,(5·5·1 + 1)·6 = 156,"),
+                Files.readString(csv));
+        assertFalse(vm.exportCsv(work.resolve("lenet.csv/inside-a-file.csv")));
+        assertTrue(vm.messageProperty().get().startsWith("Cannot export "), vm.messageProperty().get());
+        vm.close(false);
+    }
 }
