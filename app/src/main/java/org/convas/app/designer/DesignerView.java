@@ -349,10 +349,27 @@ public final class DesignerView extends BorderPane {
         else if (ctrl && k == KeyCode.V) vm.paste();
         else if (ctrl && k == KeyCode.D) vm.duplicateSelection();
         else if (ctrl && k == KeyCode.A) vm.selectAll();
+        else if (!ctrl && k.isArrowKey() && !vm.selection().isEmpty()) nudge(k, e.isShiftDown() ? 1 : NUDGE);
         else if (!ctrl && (k == KeyCode.PLUS || k == KeyCode.ADD || k == KeyCode.EQUALS)) canvas.zoomBy(1.25);
         else if (!ctrl && (k == KeyCode.MINUS || k == KeyCode.SUBTRACT)) canvas.zoomBy(0.8);
         else handled = false;
         if (handled) e.consume();
+    }
+
+    /** Pixels an arrow key moves the selection (Shift: one pixel). */
+    static final double NUDGE = 10;
+    private long nudgeGesture;
+    private long nudgeRevision = -1;
+
+    /** Moves the selection; a run of arrow presses with no other edit between is one undo step. */
+    private void nudge(KeyCode k, double step) {
+        if (vm.revisionProperty().get() != nudgeRevision) nudgeGesture = vm.newGesture();
+        double dx = k == KeyCode.LEFT ? -step : k == KeyCode.RIGHT ? step : 0;
+        double dy = k == KeyCode.UP ? -step : k == KeyCode.DOWN ? step : 0;
+        java.util.Map<String, org.convas.engine.spec.Position> moved = new java.util.LinkedHashMap<>();
+        vm.positionsOf(vm.selection()).forEach((id, p) -> moved.put(id, new org.convas.engine.spec.Position(p.x() + dx, p.y() + dy)));
+        vm.moveNodes(moved, nudgeGesture);
+        nudgeRevision = vm.revisionProperty().get();
     }
 
     private void showTotals(NetworkReport r) {

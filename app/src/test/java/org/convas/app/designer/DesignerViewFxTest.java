@@ -310,4 +310,18 @@ class DesignerViewFxTest {
         assertTrue(stage.getTitle().startsWith("*tiny"), stage.getTitle());
         assertTrue(robot.lookup("#block-conv1").tryQuery().isPresent());
     }
+
+    @Test
+    void arrowKeysNudgeTheSelectionAsOneUndoStep(FxRobot robot) {
+        load(robot, sevenBySeven());
+        Position start = vm.spec().layout().get("relu1");
+        robot.clickOn("#block-relu1");
+        robot.type(KeyCode.RIGHT, 3).type(KeyCode.DOWN);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(new Position(start.x() + 3 * DesignerView.NUDGE, start.y() + DesignerView.NUDGE), vm.spec().layout().get("relu1"));
+        assertEquals(1, vm.history().undoSize());
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(start, vm.spec().layout().get("relu1"));
+    }
 }
