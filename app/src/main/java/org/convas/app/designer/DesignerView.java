@@ -72,6 +72,7 @@ public final class DesignerView extends BorderPane {
     private final PaletteView palette;
     private final InspectorView inspector;
     private final Label status = new Label();
+    private final MenuBar menuBar;
     private final Label totals = new Label();
     private FileDialogs dialogs = new NativeDialogs();
     private java.util.function.Function<String, UnsavedChoice> unsavedPrompt = this::askUnsaved;
@@ -95,7 +96,8 @@ public final class DesignerView extends BorderPane {
         SplitPane.setResizableWithParent(palette, false);
         SplitPane.setResizableWithParent(inspector, false);
         setCenter(split);
-        setTop(new VBox(menuBar(), toolBar()));
+        menuBar = menuBar();
+        setTop(new VBox(menuBar, toolBar()));
         status.setId("designer-status");
         totals.setId("designer-totals");
         Region spacer = new Region();
@@ -127,6 +129,17 @@ public final class DesignerView extends BorderPane {
     public javafx.beans.property.ReadOnlyObjectProperty<NetworkReport> reportProperty() { return vm.reportProperty(); }
 
     public void setFileDialogs(FileDialogs dialogs) { this.dialogs = dialogs; }
+
+    /**
+     * The designer's File/Edit/View menus, for a main window that shows its own menu bar: move these menus
+     * into it and call {@code setMenuBarShown(false)}.
+     */
+    public MenuBar menus() { return menuBar; }
+
+    public void setMenuBarShown(boolean shown) {
+        menuBar.setVisible(shown);
+        menuBar.setManaged(shown);
+    }
 
     public void setUnsavedPrompt(java.util.function.Function<String, UnsavedChoice> prompt) { this.unsavedPrompt = prompt; }
 
