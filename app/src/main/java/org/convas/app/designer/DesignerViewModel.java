@@ -72,6 +72,7 @@ public final class DesignerViewModel {
     private boolean syncingSelection;
     private ScheduledExecutorService autosaver;
     private ScheduledFuture<?> pendingAutosave;
+    private boolean closed;
 
     public DesignerViewModel(DocumentModel documents) {
         this(documents, AUTOSAVE_DELAY);
@@ -441,12 +442,25 @@ public final class DesignerViewModel {
     /**
      * Ends the session: stops autosave, and deletes this session's autosave unless {@code keepUnsaved} (a
      * close that the person confirmed discards the work; a crash never gets here and leaves it for recovery).
+     * Only the first call counts.
      */
     public void close(boolean keepUnsaved) {
+        if (closed) return; // the first close decides (a confirmed discard must not be autosaved again on exit)
+        closed = true;
+        ScheduledExecutorService stopping;
         synchronized (this) {
             if (pendingAutosave != null) pendingAutosave.cancel(false);
-            if (autosaver != null) autosaver.shutdownNow();
+            stopping = autosaver;
             autosaver = null;
+        }
+        if (stopping != null) {
+            stopping.shutdown();
+            try {
+                // A write already under way finishes first, so the clear below is the last word.
+                stopping.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (keepUnsaved) autosaveNow();
         else documents.clearAutosave();
@@ -493,6 +507,7 @@ public final class DesignerViewModel {
     }
 
     private synchronized void scheduleAutosave() {
+        if (closed) return;
         if (pendingAutosave != null) pendingAutosave.cancel(false);
         NetworkSpec snapshot = spec();
         Path doc = file.get();
@@ -504,6 +519,7 @@ public final class DesignerViewModel {
                 return t;
             });
             executor.setRemoveOnCancelPolicy(true); // a burst of edits leaves one pending write, not one per edit
+            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             autosaver = executor;
         }
         pendingAutosave = autosaver.schedule(() -> {

@@ -182,4 +182,21 @@ class DocumentModelTest {
         assertTrue(vm.messageProperty().get().startsWith("Cannot export "), vm.messageProperty().get());
         vm.close(false);
     }
+
+    @Test
+    void aConfirmedDiscardIsNotAutosavedAgainWhenTheApplicationStops() {
+        DesignerViewModel vm = new DesignerViewModel(new DocumentModel(home));
+        vm.appendLayer(new LayerSpec.ReLU());
+        vm.close(false);            // the person chose "Don't Save"
+        vm.close(vm.isDirty());     // Application.stop() afterwards
+        assertTrue(new DocumentModel(home).recoveries().isEmpty());
+    }
+
+    @Test
+    void stoppingWithoutAConfirmedCloseKeepsTheWorkForRecovery() {
+        DesignerViewModel vm = new DesignerViewModel(new DocumentModel(home));
+        vm.appendLayer(new LayerSpec.ReLU());
+        vm.close(true);
+        assertEquals(1, new DocumentModel(home).recoveries().size());
+    }
 }
