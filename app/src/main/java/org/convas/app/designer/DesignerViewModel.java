@@ -489,10 +489,22 @@ public final class DesignerViewModel {
 
     private void revised() {
         NetworkSpec spec = spec();
-        report.set(Calculator.analyze(spec));
         selection.removeIf(id -> !spec.contains(id));
-        String primary = selectedNodeId.get();
-        if (primary != null && !spec.contains(primary)) selectedNodeId.set(null); // selection was already empty
+        List<String> keptSelection = List.copyOf(selection);
+        String keptPrimary = selectedNodeId.get();
+        report.set(Calculator.analyze(spec));
+        // A view that rebuilds on a new report (a summary table replacing its rows) may clear or move the
+        // selection on the way; the selection belongs to the designer, so it is put back as it was.
+        if (!java.util.Objects.equals(selectedNodeId.get(), keptPrimary) || !selection.equals(Set.copyOf(keptSelection))) {
+            syncingSelection = true;
+            try {
+                selection.clear();
+                selection.addAll(keptSelection);
+                selectedNodeId.set(keptPrimary);
+            } finally {
+                syncingSelection = false;
+            }
+        }
         updateDirty();
         scheduleAutosave();
     }

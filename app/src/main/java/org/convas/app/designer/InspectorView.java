@@ -31,6 +31,7 @@ public final class InspectorView extends VBox {
     private final Label details = new Label();
     private String shownId;
     private LayerSpec shownLayer;
+    private boolean refreshQueued;
 
     public InspectorView(DesignerViewModel vm) {
         this.vm = vm;
@@ -54,7 +55,15 @@ public final class InspectorView extends VBox {
         sheet.setPropertyEditorFactory(this::editorFor);
         VBox.setVgrow(details, Priority.NEVER);
         getChildren().addAll(header, sheet, error, details);
-        vm.selectedNodeIdProperty().addListener((o, a, b) -> refresh());
+        // Coalesced: a selection that flickers (a table clearing and restoring it) does not rebuild the editors.
+        vm.selectedNodeIdProperty().addListener((o, a, b) -> {
+            if (refreshQueued) return;
+            refreshQueued = true;
+            javafx.application.Platform.runLater(() -> {
+                refreshQueued = false;
+                refresh();
+            });
+        });
         vm.revisionProperty().addListener((o, a, b) -> refresh());
         refresh();
     }
@@ -88,7 +97,8 @@ public final class InspectorView extends VBox {
         LayerReport r = vm.report().find(n.id()).orElse(null);
         StringBuilder sb = new StringBuilder();
         if (r != null) {
-            sb.append("Output: ").append(r.isKnown() ? r.output().toString() : "unknown").append('\n').append(r.shapeFormula());
+            sb.append("Output: ").append(r.isKnown() ? r.output().toString() : "unknown");
+            if (!r.hasErrors()) sb.append('\n').append(r.shapeFormula()); // an error's text starts with the same formula
             if (!r.paramFormula().isEmpty()) sb.append("\n\nParameters: ").append(r.paramFormula());
             if (!r.problems().isEmpty()) sb.append("\n\n").append(BlockView.problemText(r.problems()));
         }

@@ -329,4 +329,17 @@ class DesignerViewModelTest {
         vm.undo();
         assertEquals("Redo insert ReLU", vm.history().redoTextProperty().get());
     }
+
+    @Test
+    void aTableThatClearsItsSelectionWhenItGetsANewReportDoesNotClearTheDesigners() {
+        vm.newFrom(sevenBySeven());
+        // Like a TableView whose rows are replaced: on a new report it drops its selection first.
+        vm.reportProperty().addListener((o, a, r) -> vm.selectedNodeIdProperty().set(null));
+        vm.selectOnly(List.of("conv1", "relu1"));
+        vm.makePrimary("relu1");
+        var conv = (LayerSpec.Conv2D) vm.spec().node("conv1").layer();
+        assertTrue(vm.setLayer("conv1", conv.withFilters(8), "filters"));
+        assertEquals("relu1", vm.selectedNodeIdProperty().get());
+        assertEquals(Set.of("conv1", "relu1"), vm.selection());
+    }
 }
