@@ -32,10 +32,21 @@ public final class Idx {
      */
     public static Dataset load(Path images, Path labels, List<String> classNames, String source)
             throws DatasetException {
-        String imagesName = DataFiles.label(images);
-        String labelsName = DataFiles.label(labels);
-        byte[] img = DataFiles.readMaybeGzip(images);
-        byte[] lab = DataFiles.readMaybeGzip(labels);
+        return read(DataFiles.readRaw(images), DataFiles.label(images), DataFiles.readRaw(labels),
+                DataFiles.label(labels), classNames, source);
+    }
+
+    /**
+     * Reads an IDX pair from bytes already in memory (e.g. a classpath resource), raw or gzipped.
+     *
+     * @param imagesName names the images in messages, like a file name
+     */
+    public static Dataset read(byte[] imagesBytes, String imagesName, byte[] labelsBytes, String labelsName,
+                               List<String> classNames, String source) throws DatasetException {
+        if (imagesBytes.length == 0) throw new DatasetException(imagesName, "empty file (0 bytes)");
+        if (labelsBytes.length == 0) throw new DatasetException(labelsName, "empty file (0 bytes)");
+        byte[] img = DataFiles.gunzipIfNeeded(imagesBytes, imagesName);
+        byte[] lab = DataFiles.gunzipIfNeeded(labelsBytes, labelsName);
 
         int[] imgDims = header(img, imagesName, IMAGES_MAGIC, "IDX images: count, rows, columns");
         int[] labDims = header(lab, labelsName, LABELS_MAGIC, "IDX labels: count");

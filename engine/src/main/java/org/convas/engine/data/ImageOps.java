@@ -153,8 +153,8 @@ public final class ImageOps {
     }
 
     /**
-     * Mirrors planes C×H×W left to right into dst. (Kept here for the preview and tests; augmentation
-     * does the same as part of one warp.)
+     * A copy of planes C×H×W mirrored left to right. (For previews and tests; augmentation flips as
+     * part of one warp.)
      */
     public static float[] flipHorizontal(float[] chw, Shape shape) {
         int w = shape.width();
