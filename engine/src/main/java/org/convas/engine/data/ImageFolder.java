@@ -97,6 +97,9 @@ public final class ImageFolder {
                     skippedHere.add(new SkippedFile(name, e.getMessage()));
                 } catch (IOException e) {
                     skippedHere.add(new SkippedFile(name, "cannot be read: " + e.getMessage()));
+                } catch (RuntimeException e) {
+                    // A decoder bug on one odd file should cost that file, not the whole folder.
+                    skippedHere.add(new SkippedFile(name, "could not be decoded (" + e + ")"));
                 }
             }
             skipped.addAll(skippedHere);
