@@ -81,9 +81,10 @@ public class SummaryTable extends BorderPane {
                 column("Parameter formula", 190, SummaryText::parameterFormula, "formula", false, null),
                 column("MACs", 75, SummaryText::macs, "number", true, SummaryText::macsExact),
                 column("Memory", 85, SummaryText::memory, "number", true, SummaryText::memoryExplained),
-                column("Receptive field", 105, SummaryText::receptiveField, "number", true,
+                column("Receptive field", 125, SummaryText::receptiveField, "number", true,
                         l -> l.receptiveField() == null ? null : "one output value sees " + l.receptiveField() + " of the input")));
         table.setRowFactory(t -> new ProblemRow());
+        growShapeFormulaColumn();
         setCenter(table);
         setBottom(footer());
 
@@ -178,6 +179,25 @@ public class SummaryTable extends BorderPane {
             if (index > first && index < last) return;
         }
         table.scrollTo(Math.max(0, index - 2));
+    }
+
+    /**
+     * The shape formula column takes the width the others leave, so the table fills a wide window; in a
+     * narrow one the columns keep their widths and the table scrolls sideways rather than cut the numbers.
+     */
+    private void growShapeFormulaColumn() {
+        TableColumn<LayerReport, ?> formula = table.getColumns().get(2);
+        double minimum = formula.getPrefWidth();
+        Runnable fit = () -> {
+            double others = 0;
+            for (TableColumn<LayerReport, ?> c : table.getColumns()) if (c != formula) others += c.getWidth();
+            // 18 px: the vertical scroll bar and the table's border.
+            formula.setPrefWidth(Math.max(minimum, table.getWidth() - others - 18));
+        };
+        table.widthProperty().addListener((obs, old, now) -> fit.run());
+        for (TableColumn<LayerReport, ?> c : table.getColumns()) {
+            if (c != formula) c.widthProperty().addListener((obs, old, now) -> fit.run());
+        }
     }
 
     private static boolean sameIds(List<LayerReport> a, List<LayerReport> b) {

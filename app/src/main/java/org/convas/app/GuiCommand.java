@@ -1,0 +1,52 @@
+package org.convas.app;
+
+import javafx.application.Application;
+import org.convas.app.cli.Cli;
+import org.convas.app.cli.Command;
+import org.convas.app.cli.NetworkSource;
+import org.convas.app.cli.UsageException;
+import org.convas.engine.spec.SpecFormatException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+
+/** {@code gui [preset|file.json]}: opens the window. The network is checked first, so a bad name fails in the terminal. */
+final class GuiCommand implements Command {
+
+    @Override
+    public String name() {
+        return "gui";
+    }
+
+    @Override
+    public String arguments() {
+        return "[preset|file.json]";
+    }
+
+    @Override
+    public String description() {
+        return "open the window on a preset or a network file (the default command; default network: lenet5)";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.size() > 1) {
+            err.println("gui: one network at a time (given: " + String.join(" ", args) + ")");
+            return Cli.USAGE;
+        }
+        if (args.size() == 1) {
+            try {
+                NetworkSource.resolve(args.get(0));
+            } catch (UsageException | SpecFormatException e) {
+                err.println(e.getMessage());
+                return Cli.USAGE;
+            } catch (IOException e) {
+                err.println("cannot read " + args.get(0) + ": " + e.getMessage());
+                return Cli.USAGE;
+            }
+        }
+        Application.launch(ConvasApp.class, args.toArray(String[]::new));
+        return Cli.OK;
+    }
+}
