@@ -10,9 +10,22 @@ import org.convas.engine.spec.SpecFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.logging.Logger;
 
 /** {@code gui [preset|file.json]}: opens the window. The network is checked first, so a bad name fails in the terminal. */
 final class GuiCommand implements Command {
+
+    /** Held so the logging framework keeps the level we set (it references loggers weakly). */
+    private static final Logger JAVAFX_LOGGER = Logger.getLogger("javafx");
+
+    /**
+     * The shaded jar puts JavaFX on the class path by design (one runnable jar, STACK.md pitfall 1), so
+     * JavaFX's start-up warning "Unsupported JavaFX configuration: classes were loaded from 'unnamed module'"
+     * tells the user nothing they can act on. Other JavaFX warnings still show.
+     */
+    private static void quietUnnamedModuleWarning() {
+        JAVAFX_LOGGER.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
+    }
 
     @Override
     public String name() {
@@ -46,6 +59,7 @@ final class GuiCommand implements Command {
                 return Cli.USAGE;
             }
         }
+        quietUnnamedModuleWarning();
         Application.launch(ConvasApp.class, args.toArray(String[]::new));
         return Cli.OK;
     }

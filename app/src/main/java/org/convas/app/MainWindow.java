@@ -41,6 +41,9 @@ import java.util.Optional;
  */
 public final class MainWindow extends BorderPane {
 
+    /** What the preset chooser says while the network on show came from a file. */
+    static final String FROM_FILE = "From a file";
+
     private final MainViewModel model;
     private final SummaryTable summary = new SummaryTable();
     private final ProblemList problems = new ProblemList();
@@ -189,12 +192,14 @@ public final class MainWindow extends BorderPane {
                 return model.presets().stream().filter(p -> p.title().equals(s)).findFirst().orElse(null);
             }
         });
-        // A network from a file has no preset: the button then says so instead of going blank.
+        // A network from a file has no preset: the button then says so instead of going blank. The skin shows
+        // the prompt text for a null value, the button cell covers the other paths.
+        presetChooser.setPromptText(FROM_FILE);
         presetChooser.setButtonCell(new ListCell<>() {
             @Override
             protected void updateItem(Preset p, boolean empty) {
                 super.updateItem(p, empty);
-                setText(empty || p == null ? "From a file" : p.title());
+                setText(empty || p == null ? FROM_FILE : p.title());
             }
         });
         presetChooser.setCellFactory(list -> new ListCell<>() {
