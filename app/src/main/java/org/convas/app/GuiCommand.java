@@ -10,6 +10,9 @@ import org.convas.engine.spec.SpecFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /** {@code gui [preset|file.json]}: opens the window. The network is checked first, so a bad name fails in the terminal. */
@@ -25,6 +28,17 @@ final class GuiCommand implements Command {
      */
     private static void quietUnnamedModuleWarning() {
         JAVAFX_LOGGER.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
+    }
+
+    /**
+     * On Linux the window needs an X11 or Wayland display; without one JavaFX fails with a stack trace, so
+     * say what is wrong and what works instead. Other systems always have a display.
+     */
+    static Optional<String> missingDisplay(String osName, Map<String, String> env) {
+        if (!osName.toLowerCase(Locale.ROOT).contains("linux")) return Optional.empty();
+        if (!env.getOrDefault("DISPLAY", "").isEmpty() || !env.getOrDefault("WAYLAND_DISPLAY", "").isEmpty()) return Optional.empty();
+        return Optional.of("gui: no display to open the window on (DISPLAY is not set). Run it on a desktop, or under "
+                + "xvfb-run -a; the command line needs no display, e.g. ./convas summary lenet5");
     }
 
     @Override
@@ -58,6 +72,11 @@ final class GuiCommand implements Command {
                 err.println("cannot read " + args.get(0) + ": " + e.getMessage());
                 return Cli.USAGE;
             }
+        }
+        Optional<String> noDisplay = missingDisplay(System.getProperty("os.name", ""), System.getenv());
+        if (noDisplay.isPresent()) {
+            err.println(noDisplay.get());
+            return Cli.USAGE;
         }
         quietUnnamedModuleWarning();
         Application.launch(ConvasApp.class, args.toArray(String[]::new));

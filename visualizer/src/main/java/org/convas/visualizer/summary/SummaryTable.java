@@ -301,6 +301,27 @@ public class SummaryTable extends BorderPane {
         g.setId("summary-totals");
         batchSpinner.setId("batch-size");
         batchSpinner.setEditable(true);
+        // Typing "abc" or "0" keeps the last good batch size instead of throwing from the converter.
+        batchSpinner.getValueFactory().setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Integer n) {
+                return n == null ? "" : n.toString();
+            }
+
+            @Override
+            public Integer fromString(String text) {
+                try {
+                    int n = Integer.parseInt(text.strip());
+                    if (n >= 1) return n;
+                } catch (NumberFormatException e) {
+                    // falls through to keep the last good value
+                }
+                // The value does not change, so the spinner would leave the bad text on show: put it back after the commit.
+                Integer kept = batchSpinner.getValue();
+                javafx.application.Platform.runLater(() -> batchSpinner.getEditor().setText(String.valueOf(batchSpinner.getValue())));
+                return kept;
+            }
+        });
         batchSpinner.setPrefWidth(90);
         batchSpinner.setTooltip(tooltip("batch size for the training memory estimate"));
         g.addRow(0, key("Parameters"), totalParameters, key("Activations per image"), activations);

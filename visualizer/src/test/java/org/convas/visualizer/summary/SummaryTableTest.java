@@ -2,6 +2,7 @@ package org.convas.visualizer.summary;
 
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.stage.Stage;
@@ -90,6 +91,23 @@ class SummaryTableTest {
         assertEquals(org.convas.engine.calc.Numbers.bytes(r.memoryForBatch(64, 1).totalBytes()) + " with SGD + momentum", memory.getText());
         robot.interact(() -> summary.batchSizeProperty().set(256));
         assertEquals(org.convas.engine.calc.Numbers.bytes(r.memoryForBatch(256, 1).totalBytes()) + " with SGD + momentum", memory.getText());
+
+        @SuppressWarnings("unchecked")
+        Spinner<Integer> spinner = robot.lookup("#batch-size").queryAs(Spinner.class);
+        for (String bad : new String[]{"abc", "0", "-3"}) {
+            robot.interact(() -> {
+                spinner.getEditor().setText(bad);
+                spinner.commitValue();
+            });
+            assertEquals(256, spinner.getValue(), "\"" + bad + "\" keeps the last good batch size");
+            assertEquals("256", spinner.getEditor().getText(), "the field shows the batch size in use");
+        }
+        robot.interact(() -> {
+            spinner.getEditor().setText("32");
+            spinner.commitValue();
+        });
+        assertEquals(32, summary.batchSizeProperty().get());
+        assertEquals(org.convas.engine.calc.Numbers.bytes(r.memoryForBatch(32, 1).totalBytes()) + " with SGD + momentum", memory.getText());
     }
 
     @Test
