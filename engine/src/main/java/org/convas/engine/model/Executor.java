@@ -42,6 +42,7 @@ public final class Executor {
     final List<BatchNormLayer> batchNorms = new ArrayList<>();
     final List<String> batchNormIds = new ArrayList<>();
     private int lastN;
+    private boolean inputGradient;
 
     Executor(Model model, int maxBatch, boolean ownGradients) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch must be at least 1 (it is " + maxBatch + ")");
@@ -194,7 +195,7 @@ public final class Executor {
         }
         if (withGradient) {
             for (int i = 0; i < layers.length; i++) {
-                if (layers[i] != null) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+                if (layers[i] != null || inputGradient) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
             }
             float[] g = grad[logitsIndex];
             for (int s = 0; s < n; s++) {
@@ -232,10 +233,24 @@ public final class Executor {
             for (int k = 0; k < ins.length; k++) {
                 int from = inputsOf[i][k];
                 ins[k] = act[from];
-                dIns[k] = layers[from] == null ? null : grad[from];
+                dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
             }
             layer.backward(ins, act[i], grad[i], dIns, n);
         }
+    }
+
+    /**
+     * Whether {@link #backward()} also computes the gradient with respect to the input images (for saliency
+     * maps and gradient checks); off by default, as training never needs it.
+     */
+    public void computeInputGradient(boolean on) {
+        inputGradient = on;
+    }
+
+    /** dLoss/dInput of the last backward pass, N × (W·H·D), when {@link #computeInputGradient} is on. */
+    public float[] inputGradient() {
+        if (!inputGradient) throw new IllegalStateException("call computeInputGradient(true) before the backward pass");
+        return grad[inputIndex];
     }
 
     /** Sets this worker's parameter gradients to zero. */
