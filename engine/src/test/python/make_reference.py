@@ -19,6 +19,7 @@ conv weight K x (C/groups) x Fh x Fw, linear weight out x in, flatten order C, H
   trajectory         10 losses of full-batch SGD (lr 0.01, momentum 0.9, weight decay 5e-4 on weights only)
   after.<node>.running_mean / running_var   BatchNorm running statistics after those 10 steps
   after.logits       evaluation-mode logits after those 10 steps
+and optimizers.bin with 6 steps of each optimizer on a fixed quadratic (see optimizers()).
 """
 import os, struct, zlib
 import torch, torch.nn as nn
@@ -126,6 +127,36 @@ def reference(name, model, x, y):
     print(name, "loss", round(tensors["loss"].item(), 5), "trajectory", [round(t, 4) for t in trajectory])
 
 
+def optimizers():
+    """optimizers.bin: 6 steps of each optimizer on L = sum(c * (w - t)^2 / 2) from w0; per optimizer the weights
+    after every step ("<name>.steps", 6 x 4 values). Weight decay 0.1 applies (the tensor counts as a weight)."""
+    w0 = torch.tensor([0.5, -1.5, 2.0, 0.1])
+    t = torch.tensor([1.0, 0.5, -1.0, 0.0])
+    c = torch.tensor([1.0, 3.0, 0.5, 10.0])
+    cases = {
+        "sgd": lambda p: torch.optim.SGD([p], lr=0.05, weight_decay=0.1),
+        "momentum": lambda p: torch.optim.SGD([p], lr=0.05, momentum=0.9, weight_decay=0.1),
+        "nesterov": lambda p: torch.optim.SGD([p], lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1),
+        "adam": lambda p: torch.optim.Adam([p], lr=0.05, weight_decay=0.1),
+        "rmsprop": lambda p: torch.optim.RMSprop([p], lr=0.05, weight_decay=0.1),
+        "rmsprop_momentum": lambda p: torch.optim.RMSprop([p], lr=0.05, momentum=0.5, weight_decay=0.1),
+        "adagrad": lambda p: torch.optim.Adagrad([p], lr=0.05, weight_decay=0.1),
+    }
+    tensors = {"w0": w0, "target": t, "curvature": c}
+    for name, make in cases.items():
+        p = w0.clone().requires_grad_(True)
+        opt = make(p)
+        steps = []
+        for _ in range(6):
+            opt.zero_grad()
+            (c * (p - t) ** 2 / 2).sum().backward()
+            opt.step()
+            steps.append(p.detach().clone())
+        tensors[name + ".steps"] = torch.stack(steps)
+    write(os.path.join(OUT, "optimizers.bin"), tensors)
+    print("optimizers", {k: [round(v, 4) for v in tensors[k + ".steps"][-1].tolist()] for k in cases})
+
+
 def main():
     torch.set_num_threads(1)
     torch.manual_seed(2024)
@@ -136,6 +167,7 @@ def main():
     x = torch.randn(8, 3, 8, 8)
     y = torch.randint(0, 5, (8,))
     reference("resnet_bn", SmallResNet(), x, y)
+    optimizers()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ public final class TrainingEvents {
      */
     public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
                              double validationAccuracy, double seconds, double learningRate) {
+        /** The same figures with another duration (to compare runs, whose timings always differ). */
+        public EpochStats withSeconds(double s) {
+            return new EpochStats(epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy, s, learningRate);
+        }
     }
 
     /** L2 norms of one parameter tensor and of its gradient at a step. */
