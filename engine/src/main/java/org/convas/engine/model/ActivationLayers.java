@@ -22,7 +22,7 @@ final class ActivationLayers {
         public void forward(float[][] in, float[] y, int n, boolean training) {
             float[] x = in[0];
             if (slope == 0f) {
-                for (int i = 0, m = n * size; i < m; i++) y[i] = x[i] > 0f ? x[i] : 0f * x[i];
+                for (int i = 0, m = n * size; i < m; i++) y[i] = Math.max(x[i], 0f);   // NaN stays NaN
             } else {
                 for (int i = 0, m = n * size; i < m; i++) y[i] = x[i] > 0f ? x[i] : slope * x[i];
             }

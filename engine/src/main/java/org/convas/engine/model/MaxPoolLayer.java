@@ -28,6 +28,10 @@ final class MaxPoolLayer implements Layer {
         int h = in.height(), w = in.width(), ho = out.height(), wo = out.width();
         int f = win.kernelH(), s = win.stride();
         int planes = n * in.depth();
+        if (f == 2 && s == 2 && win.padTop() == 0 && win.padLeft() == 0) {
+            pool2x2(x, y, planes, w, h, ho, wo);
+            return;
+        }
         for (int pl = 0; pl < planes; pl++) {
             int xo = pl * h * w;
             int yo = pl * ho * wo;
@@ -43,8 +47,8 @@ final class MaxPoolLayer implements Layer {
                         int r = xo + iy * w;
                         for (int ix = xLo; ix < xHi; ix++) {
                             float v = x[r + ix];
-                            // NaN wins too, so a broken activation travels on and is found, not hidden.
-                            if (v > best || Float.isNaN(v)) {
+                            // !(v <= best) lets NaN win too, so a broken activation travels on and is found.
+                            if (!(v <= best)) {
                                 best = v;
                                 arg = r + ix;
                             }
@@ -52,6 +56,33 @@ final class MaxPoolLayer implements Layer {
                     }
                     y[yo + oy * wo + ox] = best;
                     switches[yo + oy * wo + ox] = arg;
+                }
+            }
+        }
+    }
+
+    /** The common 2×2 window at stride 2 without padding, unrolled; same tie rule (first maximum wins). */
+    private void pool2x2(float[] x, float[] y, int planes, int w, int h, int ho, int wo) {
+        for (int pl = 0; pl < planes; pl++) {
+            int xo = pl * h * w;
+            int yo = pl * ho * wo;
+            for (int oy = 0; oy < ho; oy++) {
+                int r0 = xo + 2 * oy * w;
+                int r1 = r0 + w;
+                int o = yo + oy * wo;
+                for (int ox = 0; ox < wo; ox++) {
+                    int i = r0 + 2 * ox;
+                    float best = x[i];
+                    int arg = i;
+                    float v = x[i + 1];
+                    if (!(v <= best)) { best = v; arg = i + 1; }
+                    int j = r1 + 2 * ox;
+                    v = x[j];
+                    if (!(v <= best)) { best = v; arg = j; }
+                    v = x[j + 1];
+                    if (!(v <= best)) { best = v; arg = j + 1; }
+                    y[o + ox] = best;
+                    switches[o + ox] = arg;
                 }
             }
         }
