@@ -35,8 +35,10 @@ final class Conv2dLayer implements Layer {
     private final Parameter bias;
     private final float[] col;
     private final float[] dcol;
+    private final KernelThreads kernelThreads;
 
-    Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias) {
+    Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias, KernelThreads kernelThreads) {
+        this.kernelThreads = kernelThreads;
         this.in = in;
         this.out = out;
         this.win = win;
@@ -65,8 +67,15 @@ final class Conv2dLayer implements Layer {
                 int xOff = s * inSize + g * cg * planeIn;
                 int yOff = s * outSize + g * kg * hw;
                 float[] b = unfold(x, xOff);
-                Gemm.sgemm(false, false, kg, hw, rows, 1f, w, g * kg * rows, rows,
-                        b, pointwise ? xOff : 0, hw, 0f, y, yOff, hw);
+                int bOff = pointwise ? xOff : 0;
+                int wOff = g * kg * rows;
+                if (kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads()) {
+                    // Too few samples to split: split the filters instead, each thread its own output rows.
+                    kernelThreads.forRows(kg, 4, (from, to) -> Gemm.sgemm(false, false, to - from, hw, rows, 1f,
+                            w, wOff + from * rows, rows, b, bOff, hw, 0f, y, yOff + from * hw, hw));
+                } else {
+                    Gemm.sgemm(false, false, kg, hw, rows, 1f, w, wOff, rows, b, bOff, hw, 0f, y, yOff, hw);
+                }
             }
             if (bias != null) {
                 float[] bv = bias.value();

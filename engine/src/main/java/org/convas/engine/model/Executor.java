@@ -43,8 +43,14 @@ public final class Executor {
     final List<String> batchNormIds = new ArrayList<>();
     private int lastN;
     private boolean inputGradient;
+    private final KernelThreads kernelThreads;
 
     Executor(Model model, int maxBatch, boolean ownGradients) {
+        this(model, maxBatch, ownGradients, null);
+    }
+
+    Executor(Model model, int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
+        this.kernelThreads = kernelThreads;
         if (maxBatch < 1) throw new IllegalArgumentException("batch must be at least 1 (it is " + maxBatch + ")");
         this.model = model;
         this.maxBatch = maxBatch;
@@ -102,7 +108,8 @@ public final class Executor {
         String id = node.id();
         LayerSpec spec = node.layer();
         if (spec instanceof LayerSpec.Conv2D c) {
-            return new Conv2dLayer(in, out, r.window(), c.groups(), params.get(id + ".weight"), params.get(id + ".bias"));
+            return new Conv2dLayer(in, out, r.window(), c.groups(), params.get(id + ".weight"), params.get(id + ".bias"),
+                    kernelThreads);
         } else if (spec instanceof LayerSpec.FullyConnected) {
             return new FullyConnectedLayer(Math.toIntExact(in.size()), out.depth(), params.get(id + ".weight"), params.get(id + ".bias"));
         } else if (spec instanceof LayerSpec.MaxPool) {

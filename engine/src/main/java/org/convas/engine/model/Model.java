@@ -198,6 +198,14 @@ public final class Model {
     }
 
     /**
+     * An executor whose convolutions split their filters across {@code kernelThreads} when a batch has fewer
+     * samples than threads (snapshots, single predictions).
+     */
+    public Executor newExecutor(int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
+        return new Executor(this, maxBatch, ownGradients, kernelThreads);
+    }
+
+    /**
      * Class probabilities for {@code count} images (evaluation mode), N × classes.
      *
      * @param images count × (W·H·D) values in (C, H, W) order

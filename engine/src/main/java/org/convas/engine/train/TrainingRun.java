@@ -80,6 +80,7 @@ public final class TrainingRun {
     private int currentBatch;
     private double currentLearningRate;
     private Executor snapshotExecutor;
+    private ExecutorService pool;
     private volatile RunEnd end;
 
     private record SnapshotRequest(float[] image, int label) {
@@ -274,8 +275,7 @@ public final class TrainingRun {
     // ---------------------------------------------------------------- the loop
 
     private void loop() {
-        ExecutorService pool = workers.size() > 1
-                ? Executors.newFixedThreadPool(workers.size(), daemonThreads("convas-worker")) : null;
+        pool = workers.size() > 1 ? Executors.newFixedThreadPool(workers.size(), daemonThreads("convas-worker")) : null;
         RunEnd result;
         try {
             result = epochs(pool);
@@ -520,7 +520,10 @@ public final class TrainingRun {
 
     /** Activations of every node, the filters of every convolution and the probabilities for one image. */
     Snapshot snapshot(float[] image, int label, int epoch, int batch) {
-        if (snapshotExecutor == null) snapshotExecutor = model.newExecutor(1, true);
+        if (snapshotExecutor == null) {
+            // One image cannot be split across workers: its convolutions split their filters instead.
+            snapshotExecutor = model.newExecutor(1, true, new org.convas.engine.model.KernelThreads(pool, workers.size()));
+        }
         snapshotExecutor.forward(image, 0, 1, false, 0);
         List<ActivationMap> maps = new ArrayList<>();
         List<FilterBank> filters = new ArrayList<>();

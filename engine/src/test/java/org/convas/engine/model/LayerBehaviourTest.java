@@ -111,4 +111,24 @@ class LayerBehaviourTest {
         assertArrayEquals(he.tensor("fc.weight"), Model.create(spec, Initializer.HE, 5).tensor("fc.weight"), 0f);
         assertArrayEquals(new float[300], he.tensor("fc.bias"), 0f);
     }
+
+    @Test
+    void aSingleImageSplitAcrossKernelThreadsGivesTheSerialResult() throws Exception {
+        NetworkSpec spec = NetworkSpec.builder("k").input(9, 9, 3)
+                .add("conv", new LayerSpec.Conv2D(13, 3, 3, 1, Padding.of(1), 1, 1, true))
+                .add("fc", LayerSpec.FullyConnected.of(3)).build();
+        Model model = Model.create(spec, Initializer.HE, 2);
+        float[] x = ramp(243);
+        Executor serial = model.newExecutor(1, true);
+        serial.forward(x, 0, 1, false, 0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            Executor split = model.newExecutor(1, true, new KernelThreads(pool, 3));
+            split.forward(x, 0, 1, false, 0);
+            float[] a = serial.activation("conv"), b = split.activation("conv");
+            for (int i = 0; i < 13 * 81; i++) assertEquals(a[i], b[i], 1e-6f * Math.max(1f, Math.abs(a[i])));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
