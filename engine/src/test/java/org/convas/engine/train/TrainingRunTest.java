@@ -242,4 +242,34 @@ class TrainingRunTest {
         float[] image = VALIDATION.image(0);
         assertArrayEquals(model.predict(image, 1), loaded.predict(image, 1), 0f);
     }
+
+    @Test
+    void gradientClippingBoundsTheStep() {
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        List<float[]> before = new ArrayList<>();
+        for (float[] t : model.tensors().values()) before.add(t.clone());
+        InMemoryBatchSource sixteen = Bars.make(16, 5);
+        TrainingRun.create(model, sixteen, null, settings().epochs(1).threads(1).optimizer(OptimizerSettings.sgd(1.0))
+                .clipNorm(1e-3).build()).runHere();
+        double sq = 0;
+        int i = 0;
+        for (float[] t : model.tensors().values()) {
+            float[] b = before.get(i++);
+            for (int j = 0; j < t.length; j++) sq += (double) (t[j] - b[j]) * (t[j] - b[j]);
+        }
+        double step = Math.sqrt(sq);
+        assertTrue(step > 0.9e-3 && step <= 1e-3 * (1 + 1e-4), "one SGD step of lr 1 with gradients clipped to norm 1e-3 moved " + step);
+    }
+
+    @Test
+    void reduceOnPlateauHalvesTheRateWhenValidationStopsImproving() {
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        Recorder rec = new Recorder();
+        // A rate so small the validation loss cannot improve by the required relative 1e-4.
+        TrainingRun.create(model, Bars.make(32, 6), VALIDATION, settings().epochs(4).batchSize(32)
+                .optimizer(OptimizerSettings.sgd(1e-9)).schedule(new LearningRateSchedule.ReduceOnPlateau(0.5, 0, 0.1))
+                .build()).addListener(rec).runHere();
+        double[] rates = rec.epochs.stream().mapToDouble(TrainingEvents.EpochStats::learningRate).toArray();
+        assertArrayEquals(new double[] {1e-9, 1e-9, 0.5e-9, 0.25e-9}, rates, 1e-24);
+    }
 }
