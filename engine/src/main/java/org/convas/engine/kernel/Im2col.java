@@ -22,12 +22,20 @@ public final class Im2col {
      */
     public static void im2col(float[] x, int offX, int c, int h, int w, int fh, int fw, int s, int d,
                               int pt, int pl, int ho, int wo, float[] col) {
-        int hw = ho * wo;
+        im2col(x, offX, c, h, w, fh, fw, s, d, pt, pl, ho, wo, col, 0, ho * wo);
+    }
+
+    /**
+     * The same, into a block of a wider matrix: row r starts at {@code col[offCol + r·ldCol]}, so the columns
+     * of several images can sit side by side (ldCol = images·Ho·Wo) for one GEMM over a whole batch.
+     */
+    public static void im2col(float[] x, int offX, int c, int h, int w, int fh, int fw, int s, int d,
+                              int pt, int pl, int ho, int wo, float[] col, int offCol, int ldCol) {
         for (int ch = 0; ch < c; ch++) {
             int xc = offX + ch * h * w;
             for (int fy = 0; fy < fh; fy++) {
                 for (int fx = 0; fx < fw; fx++) {
-                    int row = ((ch * fh + fy) * fw + fx) * hw;
+                    int row = offCol + ((ch * fh + fy) * fw + fx) * ldCol;
                     int dx = fx * d - pl;
                     // Output columns whose input column stays inside [0, W): ox in [oxLo, oxHi).
                     int oxLo = dx >= 0 ? 0 : Math.min(wo, (-dx + s - 1) / s);
@@ -62,12 +70,17 @@ public final class Im2col {
      */
     public static void col2imAdd(float[] col, int c, int h, int w, int fh, int fw, int s, int d,
                                  int pt, int pl, int ho, int wo, float[] dx, int offX) {
-        int hw = ho * wo;
+        col2imAdd(col, 0, ho * wo, c, h, w, fh, fw, s, d, pt, pl, ho, wo, dx, offX);
+    }
+
+    /** The same, from a block of a wider matrix (row r at {@code col[offCol + r·ldCol]}). */
+    public static void col2imAdd(float[] col, int offCol, int ldCol, int c, int h, int w, int fh, int fw, int s, int d,
+                                 int pt, int pl, int ho, int wo, float[] dx, int offX) {
         for (int ch = 0; ch < c; ch++) {
             int xc = offX + ch * h * w;
             for (int fy = 0; fy < fh; fy++) {
                 for (int fx = 0; fx < fw; fx++) {
-                    int row = ((ch * fh + fy) * fw + fx) * hw;
+                    int row = offCol + ((ch * fh + fy) * fw + fx) * ldCol;
                     int dxo = fx * d - pl;
                     int oxLo = dxo >= 0 ? 0 : Math.min(wo, (-dxo + s - 1) / s);
                     int oxHi = w - dxo <= 0 ? 0 : Math.min(wo, (w - dxo - 1) / s + 1);

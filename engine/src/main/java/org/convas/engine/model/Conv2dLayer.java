@@ -9,18 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Convolution through im2col + GEMM, per sample and per group g:
- * out_g (K/G × Ho·Wo) = W_g (K/G × C/G·Fh·Fw) · col_g (C/G·Fh·Fw × Ho·Wo) + b.
+ * Convolution through im2col + GEMM. The images of a batch are processed in chunks of c images whose
+ * columns sit side by side, so that each group g needs one GEMM per chunk:
+ * Y_g (K/G × c·Ho·Wo) = W_g (K/G × C/G·Fh·Fw) · col_g (C/G·Fh·Fw × c·Ho·Wo), then Y_g is scattered into
+ * the (N, K, Ho, Wo) output and the bias added. A wide GEMM keeps a fast kernel busy where one image's
+ * Ho·Wo is small (LeNet's conv2: 10·10 = 100 columns per image, 6,400 per batch of 64).
  *
- * <p>Backward, with the same col_g (recomputed rather than cached: it is cheap next to the GEMMs and would
- * otherwise cost C·Fh·Fw·Ho·Wo floats per sample): dW_g += dOut_g · col_gᵀ, db += Σ dOut, and
- * dcol_g = W_gᵀ · dOut_g folded back onto dIn by col2im. A 1×1 convolution at stride 1 without padding
- * uses the input itself as col_g.
+ * <p>Backward, with col_g recomputed (cheap next to the GEMMs, and it saves C·Fh·Fw·Ho·Wo floats an image):
+ * dW_g += dY_g · col_gᵀ, db += Σ dY, dcol_g = W_gᵀ · dY_g folded back onto dIn by col2im.
  *
  * <p>Weight layout, as PyTorch: K × (C/G) × Fh × Fw. Example: LeNet's conv2 (16 filters 5×5 over 6 channels)
  * has 16·6·5·5 = 2,400 weights, filter k starting at k·150.
  */
 final class Conv2dLayer implements Layer {
+
+    /** Largest im2col workspace, in floats (16 MB): the chunk holds as many images as fit. */
+    private static final int WORKSPACE = 1 << 22;
 
     private final Shape in;
     private final Shape out;
@@ -30,15 +34,15 @@ final class Conv2dLayer implements Layer {
     private final int kg;      // filters per group, K/G
     private final int rows;    // C/G·Fh·Fw
     private final int hw;      // Ho·Wo
-    private final boolean pointwise;
+    private final int chunk;   // images per GEMM
     private final Parameter weight;
     private final Parameter bias;
-    private final float[] col;
-    private final float[] dcol;
+    private final float[] col;   // rows × chunk·hw
+    private final float[] ybuf;  // kg × chunk·hw
     private final KernelThreads kernelThreads;
 
-    Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias, KernelThreads kernelThreads) {
-        this.kernelThreads = kernelThreads;
+    Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias, int maxBatch,
+                KernelThreads kernelThreads) {
         this.in = in;
         this.out = out;
         this.win = win;
@@ -47,52 +51,53 @@ final class Conv2dLayer implements Layer {
         this.kg = out.depth() / groups;
         this.rows = cg * win.kernelH() * win.kernelW();
         this.hw = out.width() * out.height();
-        this.pointwise = win.kernelH() == 1 && win.kernelW() == 1 && win.stride() == 1
-                && win.padTop() == 0 && win.padLeft() == 0 && win.padBottom() == 0 && win.padRight() == 0;
+        this.chunk = Math.max(1, Math.min(maxBatch, WORKSPACE / Math.max(1, Math.max(rows, kg) * hw)));
         this.weight = weight;
         this.bias = bias;
-        this.col = pointwise ? null : new float[rows * hw];
-        this.dcol = pointwise ? null : new float[rows * hw];
+        this.col = new float[rows * chunk * hw];
+        this.ybuf = new float[kg * chunk * hw];
+        this.kernelThreads = kernelThreads;
+    }
+
+    private void unfold(float[] x, int first, int count, int g) {
+        int inSize = (int) in.size();
+        int planeIn = in.width() * in.height();
+        int ld = count * hw;
+        for (int i = 0; i < count; i++) {
+            Im2col.im2col(x, (first + i) * inSize + g * cg * planeIn, cg, in.height(), in.width(), win.kernelH(), win.kernelW(),
+                    win.stride(), win.dilation(), win.padTop(), win.padLeft(), out.height(), out.width(), col, i * hw, ld);
+        }
     }
 
     @Override
     public void forward(float[][] inputs, float[] y, int n, boolean training) {
         float[] x = inputs[0];
         float[] w = weight.value();
-        int inSize = (int) in.size();
         int outSize = (int) out.size();
-        int planeIn = in.width() * in.height();
-        for (int s = 0; s < n; s++) {
+        boolean splitFilters = kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads();
+        for (int first = 0; first < n; first += chunk) {
+            int count = Math.min(chunk, n - first);
+            int ld = count * hw;
             for (int g = 0; g < groups; g++) {
-                int xOff = s * inSize + g * cg * planeIn;
-                int yOff = s * outSize + g * kg * hw;
-                float[] b = unfold(x, xOff);
-                int bOff = pointwise ? xOff : 0;
+                unfold(x, first, count, g);
                 int wOff = g * kg * rows;
-                if (kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads()) {
-                    // Too few samples to split: split the filters instead, each thread its own output rows.
-                    kernelThreads.forRows(kg, 4, (from, to) -> Gemm.sgemm(false, false, to - from, hw, rows, 1f,
-                            w, wOff + from * rows, rows, b, bOff, hw, 0f, y, yOff + from * hw, hw));
+                if (splitFilters) {
+                    // Too few images to split across workers: split the filters, each thread its own rows of Y.
+                    kernelThreads.forRows(kg, 4, (from, to) -> Gemm.sgemm(false, false, to - from, ld, rows, 1f,
+                            w, wOff + from * rows, rows, col, 0, ld, 0f, ybuf, from * ld, ld));
                 } else {
-                    Gemm.sgemm(false, false, kg, hw, rows, 1f, w, wOff, rows, b, bOff, hw, 0f, y, yOff, hw);
+                    Gemm.sgemm(false, false, kg, ld, rows, 1f, w, wOff, rows, col, 0, ld, 0f, ybuf, 0, ld);
                 }
-            }
-            if (bias != null) {
-                float[] bv = bias.value();
-                for (int k = 0; k < out.depth(); k++) {
-                    float v = bv[k];
-                    int o = s * outSize + k * hw;
-                    for (int p = 0; p < hw; p++) y[o + p] += v;
+                for (int k = 0; k < kg; k++) {
+                    float b = bias == null ? 0f : bias.value()[g * kg + k];
+                    for (int i = 0; i < count; i++) {
+                        int src = k * ld + i * hw;
+                        int dst = (first + i) * outSize + (g * kg + k) * hw;
+                        for (int p = 0; p < hw; p++) y[dst + p] = ybuf[src + p] + b;
+                    }
                 }
             }
         }
-    }
-
-    private float[] unfold(float[] x, int xOff) {
-        if (pointwise) return x;
-        Im2col.im2col(x, xOff, cg, in.height(), in.width(), win.kernelH(), win.kernelW(), win.stride(),
-                win.dilation(), win.padTop(), win.padLeft(), out.height(), out.width(), col);
-        return col;
     }
 
     @Override
@@ -104,9 +109,9 @@ final class Conv2dLayer implements Layer {
         int inSize = (int) in.size();
         int outSize = (int) out.size();
         int planeIn = in.width() * in.height();
-        for (int s = 0; s < n; s++) {
-            if (bias != null) {
-                float[] db = bias.grad();
+        if (bias != null) {
+            float[] db = bias.grad();
+            for (int s = 0; s < n; s++) {
                 for (int k = 0; k < out.depth(); k++) {
                     int o = s * outSize + k * hw;
                     float sum = 0f;
@@ -114,19 +119,26 @@ final class Conv2dLayer implements Layer {
                     db[k] += sum;
                 }
             }
+        }
+        for (int first = 0; first < n; first += chunk) {
+            int count = Math.min(chunk, n - first);
+            int ld = count * hw;
             for (int g = 0; g < groups; g++) {
-                int xOff = s * inSize + g * cg * planeIn;
-                int yOff = s * outSize + g * kg * hw;
-                float[] b = unfold(x, xOff);
-                Gemm.sgemm(false, true, kg, rows, hw, 1f, dy, yOff, hw, b, pointwise ? xOff : 0, hw,
-                        1f, dw, g * kg * rows, rows);
+                // Gather dY_g of the chunk into kg × count·hw.
+                for (int k = 0; k < kg; k++) {
+                    for (int i = 0; i < count; i++) {
+                        System.arraycopy(dy, (first + i) * outSize + (g * kg + k) * hw, ybuf, k * ld + i * hw, hw);
+                    }
+                }
+                unfold(x, first, count, g);
+                Gemm.sgemm(false, true, kg, rows, ld, 1f, ybuf, 0, ld, col, 0, ld, 1f, dw, g * kg * rows, rows);
                 if (dx == null) continue;
-                if (pointwise) {
-                    Gemm.sgemm(true, false, rows, hw, kg, 1f, w, g * kg * rows, rows, dy, yOff, hw, 1f, dx, xOff, hw);
-                } else {
-                    Gemm.sgemm(true, false, rows, hw, kg, 1f, w, g * kg * rows, rows, dy, yOff, hw, 0f, dcol, 0, hw);
-                    Im2col.col2imAdd(dcol, cg, in.height(), in.width(), win.kernelH(), win.kernelW(), win.stride(),
-                            win.dilation(), win.padTop(), win.padLeft(), out.height(), out.width(), dx, xOff);
+                // col is free now: reuse it for dcol_g = W_gᵀ · dY_g.
+                Gemm.sgemm(true, false, rows, ld, kg, 1f, w, g * kg * rows, rows, ybuf, 0, ld, 0f, col, 0, ld);
+                for (int i = 0; i < count; i++) {
+                    Im2col.col2imAdd(col, i * hw, ld, cg, in.height(), in.width(), win.kernelH(), win.kernelW(), win.stride(),
+                            win.dilation(), win.padTop(), win.padLeft(), out.height(), out.width(), dx,
+                            (first + i) * inSize + g * cg * planeIn);
                 }
             }
         }

@@ -109,7 +109,7 @@ public final class Executor {
         LayerSpec spec = node.layer();
         if (spec instanceof LayerSpec.Conv2D c) {
             return new Conv2dLayer(in, out, r.window(), c.groups(), params.get(id + ".weight"), params.get(id + ".bias"),
-                    kernelThreads);
+                    maxBatch, kernelThreads);
         } else if (spec instanceof LayerSpec.FullyConnected) {
             return new FullyConnectedLayer(Math.toIntExact(in.size()), out.depth(), params.get(id + ".weight"), params.get(id + ".bias"));
         } else if (spec instanceof LayerSpec.MaxPool) {

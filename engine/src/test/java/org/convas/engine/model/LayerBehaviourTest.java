@@ -131,4 +131,38 @@ class LayerBehaviourTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void convolutionInChunksOfImagesMatchesImageByImage() {
+        // 64×64×16 with 3×3 filters: 144 rows × 4,096 columns an image, so the workspace holds 7 images and a
+        // batch of 10 runs as chunks of 7 and 3.
+        NetworkSpec spec = NetworkSpec.builder("chunks").input(64, 64, 16)
+                .add("conv", new LayerSpec.Conv2D(16, 3, 3, 1, Padding.of(1), 1, 1, true))
+                .add("gap", new LayerSpec.GlobalAvgPool()).add("fc", LayerSpec.FullyConnected.of(3)).build();
+        Model model = Model.create(spec, Initializer.HE, 4);
+        int n = 10, size = 64 * 64 * 16;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+        float[] x = new float[n * size];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        int[] y = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0};
+        Executor batch = model.newExecutor(n, true);
+        batch.zeroParameterGradients();
+        batch.forward(x, 0, n, true, 0);
+        batch.loss(y, 0, n, 1f, true);
+        batch.backward();
+        Executor single = model.newExecutor(1, true);
+        single.zeroParameterGradients();
+        float[] out = batch.activation("conv");
+        for (int s = 0; s < n; s++) {
+            single.forward(x, s, 1, true, 0);
+            float[] one = single.activation("conv");
+            for (int i = 0; i < 16 * 4096; i++) assertEquals(one[i], out[s * 16 * 4096 + i], 1e-5f * Math.max(1f, Math.abs(one[i])));
+            single.loss(y, s, 1, 1f, true);
+            single.backward();
+        }
+        float[] gb = batch.parameters().get(0).grad(), gs = single.parameters().get(0).grad();
+        float max = 0;
+        for (float v : gs) max = Math.max(max, Math.abs(v));
+        for (int i = 0; i < gb.length; i++) assertEquals(gs[i], gb[i], 1e-4f * max, "dW " + i);
+    }
 }
