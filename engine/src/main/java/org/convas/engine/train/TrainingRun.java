@@ -360,7 +360,21 @@ public final class TrainingRun {
         return new RunEnd(Status.COMPLETED, epochsCompleted, steps, "trained " + epochsCompleted + " epochs");
     }
 
-    /** The state to save with the weights after a whole epoch. */
+    /**
+     * Saves a checkpoint of a finished run (completed, cancelled or diverged). A completed run resumes exactly;
+     * a run stopped inside an epoch resumes at the start of that epoch with the weights it had when it
+     * stopped, so its curve is not bit-identical to an uninterrupted one (epoch-end checkpoints, see
+     * {@link TrainingSettings#checkpointDirectory()}, are).
+     */
+    public void saveCheckpoint(java.nio.file.Path dir) throws IOException {
+        if (state != State.FINISHED) {
+            throw new IllegalStateException("save a checkpoint after the run has ended; while it runs, set checkpointDirectory"
+                    + " in the settings to get one after every epoch");
+        }
+        Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
+    }
+
+    /** The state to save with the weights after a whole epoch; read it from a listener or after the run. */
     public TrainingProgress progress() {
         return new TrainingProgress(epochsCompleted, steps, seed, baseLearningRate, optimizer.momentum(),
                 plateauFactor, plateauBest, plateauBadEpochs, history);
@@ -387,27 +401,30 @@ public final class TrainingRun {
         optimizer.setLearningRate(currentLearningRate);
     }
 
-    /** Serves snapshots and waits while paused; false when cancelled. */
+    /**
+     * Serves snapshots and waits while paused; false when cancelled. Snapshots are computed outside the lock,
+     * so a GUI thread asking for one never waits for it.
+     */
     private boolean between() {
-        serveSnapshot();
-        if (cancelRequested) return false;
-        synchronized (control) {
-            while (pauseRequested && !cancelRequested) {
-                state = State.PAUSED;
-                if (pendingSnapshot.get() != null) {
-                    serveSnapshot();
-                    continue;
+        while (true) {
+            serveSnapshot();
+            if (cancelRequested) return false;
+            synchronized (control) {
+                if (!pauseRequested) {
+                    state = State.RUNNING;
+                    return !cancelRequested;
                 }
-                try {
-                    control.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
+                state = State.PAUSED;
+                if (pendingSnapshot.get() == null && !cancelRequested) {
+                    try {
+                        control.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
                 }
             }
-            state = State.RUNNING;
         }
-        return !cancelRequested;
     }
 
     /**
