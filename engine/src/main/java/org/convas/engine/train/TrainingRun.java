@@ -310,6 +310,7 @@ public final class TrainingRun {
             int seen = 0;
             int batchIndex = 0;
             Iterator<Batch> it = train.epoch(batchSize, seed, epoch, settings.shuffle());
+            try {
             while (it.hasNext()) {
                 Batch batch = it.next();
                 if (settings.dropLastPartial() && batch.count() < batchSize) break;
@@ -336,6 +337,9 @@ public final class TrainingRun {
                         (double) batchRight / n, currentLearningRate, seen / Math.max(elapsed, 1e-9));
                 for (TrainingListener l : listeners) l.onBatch(stats);
                 if (settings.normsEvery() > 0 && batchIndex % settings.normsEvery() == 0) emitNorms();
+            }
+            } finally {
+                closeIfPossible(it);
             }
             Evaluation.Result val = validation == null ? null : Evaluation.run(workers, pool, validation, batchSize);
             double seconds = (System.nanoTime() - epochStart - pausedNanos) / 1e9;
@@ -372,6 +376,17 @@ public final class TrainingRun {
                     + " in the settings to get one after every epoch");
         }
         Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
+    }
+
+    /** A source that prefetches on its own thread hands out closeable iterators: stop them when a run ends early. */
+    static void closeIfPossible(Iterator<?> it) {
+        if (it instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // Closing only stops prefetching; nothing is lost if it fails.
+            }
+        }
     }
 
     /** The state to save with the weights after a whole epoch; read it from a listener or after the run. */
