@@ -41,7 +41,7 @@ public final class FilterGrid extends SingleChildRegion {
     /** Selector entry that draws the three channels as colour (only offered when C = 3). */
     public static final String RGB = "RGB";
     /** Selector entry that draws the mean over channels. */
-    public static final String CHANNEL_MEAN = "channel mean";
+    public static final String CHANNEL_MEAN = "mean of channels";
 
     private final Label countLabel = new Label("no filters");
     private final ChoiceBox<String> channelChoice = new ChoiceBox<>();
