@@ -13,7 +13,6 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
-import org.jfree.chart.renderer.xy.SamplingXYLineRenderer;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
@@ -31,7 +30,7 @@ public final class GradientNormChart extends SingleChildRegion {
 
     private final Map<String, CappedSeries> series = new LinkedHashMap<>();
     private final XYSeriesCollection data = new XYSeriesCollection();
-    private final SamplingXYLineRenderer renderer = new SamplingXYLineRenderer();
+    private final LineRenderer renderer = new LineRenderer();
     private final JFreeChart chart;
     private final int cap;
 
@@ -62,7 +61,8 @@ public final class GradientNormChart extends SingleChildRegion {
         LogAxis y = new LogAxis(yLabel);
         y.setSmallestValue(1e-30);
         y.setBase(10);
-        y.setNumberFormatOverride(new java.text.DecimalFormat("0.##E0"));
+        // One tick per decade (or per 2, 5, 10 decades on a tall range): labels 10⁻³, 10⁻², … not 6.31E0.
+        y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         chart = ChartSupport.chart(title, x, y, data, renderer, true);
         ChartViewer viewer = ChartSupport.viewer(chart, this::resetZoom, new ChartSupport.Exporter() {
             @Override

@@ -16,7 +16,6 @@ import org.convas.visualizer.fx.SingleChildRegion;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
-import org.jfree.chart.renderer.xy.SamplingXYLineRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -77,7 +76,7 @@ public final class TrainingCharts extends SingleChildRegion {
         series.put(Series.EPOCH_TRAIN_ACCURACY, new CappedSeries("training", cap));
         series.put(Series.EPOCH_VALIDATION_ACCURACY, new CappedSeries("validation", cap));
 
-        SamplingXYLineRenderer batchRenderer = new SamplingXYLineRenderer();
+        LineRenderer batchRenderer = new LineRenderer();
         batchRenderer.setSeriesPaint(0, ChartSupport.LIGHT_BLUE);
         batchRenderer.setSeriesStroke(0, ChartSupport.stroke(1f));
         batchRenderer.setSeriesPaint(1, ChartSupport.BLUE);
@@ -91,7 +90,7 @@ public final class TrainingCharts extends SingleChildRegion {
                 axis("accuracy", false),
                 collection(Series.EPOCH_TRAIN_ACCURACY, Series.EPOCH_VALIDATION_ACCURACY), epochRenderer(), true);
 
-        SamplingXYLineRenderer lrRenderer = new SamplingXYLineRenderer();
+        LineRenderer lrRenderer = new LineRenderer();
         lrRenderer.setSeriesPaint(0, ChartSupport.GREEN);
         lrRenderer.setSeriesStroke(0, ChartSupport.stroke(1.5f));
         JFreeChart lrChart = ChartSupport.chart("Learning rate", axis("step", true), axis("learning rate", false),

@@ -58,7 +58,7 @@ public final class ActivationView extends SingleChildRegion {
 
     private int maxMapsPerLayer = DEFAULT_MAX_MAPS;
     private int mapTileSize = 56;
-    private int detailSize = 224;
+    private int detailSize = 192;
     private int selectedLayer = -1;
     private int selectedMap = -1;
     private int[] argb = new int[0];
@@ -79,7 +79,7 @@ public final class ActivationView extends SingleChildRegion {
         }
         VBox left = new VBox(6, new Label("input"), inputTile, inputLabel, probabilityTitle, probabilityBox);
         left.setPadding(new Insets(6));
-        left.setMinWidth(200);
+        left.setMinWidth(180);
         layerList.setPadding(new Insets(6));
         ScrollPane scroll = new ScrollPane(layerList);
         scroll.setFitToWidth(true);

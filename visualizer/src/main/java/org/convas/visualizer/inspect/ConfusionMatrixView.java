@@ -23,7 +23,8 @@ import org.convas.visualizer.fx.SingleChildRegion;
  * itself is written in the cell. The last column gives each class's recall, counts[i][i] / Σ_j counts[i][j].
  * Example: a row {80, 15, 5} shades the diagonal cell at 0.80 and shows recall 80%.
  *
- * <p>Drawn on one {@link Canvas} (fast for 100 classes too).
+ * <p>Drawn on one {@link Canvas} (fast for 100 classes too); cells shrink from 40 to 12 px to fit the width, and
+ * counts are written while cells are at least 22 px.
  */
 public final class ConfusionMatrixView extends SingleChildRegion {
 
@@ -41,6 +42,8 @@ public final class ConfusionMatrixView extends SingleChildRegion {
         getStyleClass().add("confusion-matrix");
         root.setTop(summary);
         root.setCenter(new ScrollPane(canvas));
+        // Cells shrink to fit the width (down to 12 px, then the pane scrolls).
+        widthProperty().addListener((obs, was, is) -> draw());
     }
 
     /**
@@ -123,12 +126,14 @@ public final class ConfusionMatrixView extends SingleChildRegion {
 
     private void draw() {
         int n = counts.length;
-        double cell = n <= 12 ? 40 : n <= 30 ? 24 : 14;
-        boolean numbers = cell >= 24;
-        double labelWidth = 10 + 7 * classNames.stream().mapToInt(String::length).max().orElse(1);
+        if (n == 0) return;
+        double labelWidth = 12 + 6.5 * classNames.stream().mapToInt(String::length).max().orElse(1);
         double top = labelWidth;
         double left = labelWidth;
-        double recallWidth = 56;
+        double recallWidth = 50;
+        double available = getWidth() > 0 ? getWidth() - left - recallWidth - 24 : 40 * n;
+        double cell = Math.max(12, Math.min(40, Math.floor(available / n)));
+        boolean numbers = cell >= 22;
         canvas.setWidth(left + n * cell + recallWidth + 8);
         canvas.setHeight(top + n * cell + 8);
         GraphicsContext g = canvas.getGraphicsContext2D();
@@ -136,7 +141,7 @@ public final class ConfusionMatrixView extends SingleChildRegion {
         g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         double[][] norm = rowNormalised(counts);
         double[] recall = recalls(counts);
-        Font font = Font.font(cell >= 40 ? 12 : 10);
+        Font font = Font.font(cell >= 34 ? 12 : cell >= 26 ? 10 : 9);
         g.setFont(font);
         g.setTextBaseline(VPos.CENTER);
         for (int i = 0; i < n; i++) {
