@@ -21,7 +21,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * ones as lines shooting up. The same class plots weight norms: pass another title and axis label.
  *
  * <p>Feeding as with {@link TrainingCharts}: call {@link #addNorms(List)} on the FX thread with a frame's worth
- * of points; one redraw per call; series are thinned past the cap. Norms ≤ 0 or NaN cannot be drawn on a
+ * of points; the chart redraws at most 10 times a second; series are thinned past the cap. Norms ≤ 0 or NaN cannot be drawn on a
  * log axis and are left out (a layer with an exactly zero gradient, e.g. dead ReLUs, shows a gap).
  * Zoom, pan, reset and export work as in {@link TrainingCharts}; its CSV holds the plotted points
  * (layer,step,norm).
@@ -32,6 +32,7 @@ public final class GradientNormChart extends SingleChildRegion {
     private final XYSeriesCollection data = new XYSeriesCollection();
     private final LineRenderer renderer = new LineRenderer();
     private final JFreeChart chart;
+    private final RedrawThrottle throttle;
     private final int cap;
 
     /** A gradient-norm chart with the default cap. */
@@ -64,6 +65,7 @@ public final class GradientNormChart extends SingleChildRegion {
         // One tick per decade (or per 2, 5, 10 decades on a tall range): labels 10⁻³, 10⁻², … not 6.31E0.
         y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         chart = ChartSupport.chart(title, x, y, data, renderer, true);
+        throttle = new RedrawThrottle(chart, TrainingCharts.REDRAW_INTERVAL);
         ChartViewer viewer = ChartSupport.viewer(chart, this::resetZoom, new ChartSupport.Exporter() {
             @Override
             public void exportPng(Path target) throws IOException {
@@ -103,13 +105,13 @@ public final class GradientNormChart extends SingleChildRegion {
             // Log axis: a non-positive norm has no place on it; NaN makes CappedSeries skip the point.
             xy[1][n] = p.norm() > 0 ? p.norm() : Double.NaN;
         }
-        chart.setNotify(false);
+        throttle.beginUpdate();
         try {
             for (Map.Entry<String, double[][]> e : byLayer.entrySet()) {
                 seriesFor(e.getKey()).addAll(e.getValue()[0], e.getValue()[1], counts.get(e.getKey()));
             }
         } finally {
-            chart.setNotify(true);
+            throttle.endUpdate();
         }
     }
 
@@ -118,6 +120,11 @@ public final class GradientNormChart extends SingleChildRegion {
         series.clear();
         data.removeAllSeries();
         resetZoom();
+    }
+
+    /** Draws an update still waiting for its redraw slot now. */
+    public void flushRedraws() {
+        throttle.flush();
     }
 
     /** Restores automatic axis ranges. */

@@ -32,7 +32,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  *
  * <p>Feeding: call the add methods on the FX thread, ideally with a frame's worth of points at once
  * ({@link #addBatches}, fed by a {@link org.convas.visualizer.fx.FrameBatcher}); each call adds all points without
- * per-point events and redraws once. A series longer than the cap (default 20,000 points) is thinned to half
+ * per-point events, and each chart redraws at most 10 times a second however often points arrive
+ * (JFreeChart-FX would otherwise redraw synchronously per change; see {@code RedrawThrottle}). A series longer than the cap (default 20,000 points) is thinned to half
  * the cap with {@link Decimation min–max buckets}; the full-resolution history is kept for the CSV export.
  */
 public final class TrainingCharts extends SingleChildRegion {
@@ -43,12 +44,16 @@ public final class TrainingCharts extends SingleChildRegion {
         EPOCH_TRAIN_LOSS, EPOCH_VALIDATION_LOSS, EPOCH_TRAIN_ACCURACY, EPOCH_VALIDATION_ACCURACY
     }
 
+    /** Live charts redraw at most once per this interval (10 times a second); data is added at full rate. */
+    static final javafx.util.Duration REDRAW_INTERVAL = javafx.util.Duration.millis(100);
+
     /** Default cap on points per plotted series. */
     public static final int DEFAULT_MAX_POINTS = 20_000;
 
     private final TrainingHistory history = new TrainingHistory();
     private final Map<Series, CappedSeries> series = new EnumMap<>(Series.class);
     private final List<JFreeChart> charts;
+    private final List<RedrawThrottle> throttles;
     private double smoothing = 0.9;
     private ExponentialSmoothing ema = new ExponentialSmoothing(smoothing);
 
@@ -97,6 +102,7 @@ public final class TrainingCharts extends SingleChildRegion {
                 collection(Series.LEARNING_RATE), lrRenderer, false);
 
         charts = List.of(lossChart, epochLoss, epochAccuracy, lrChart);
+        throttles = charts.stream().map(c -> new RedrawThrottle(c, REDRAW_INTERVAL)).toList();
         ChartSupport.Exporter exporter = new ChartSupport.Exporter() {
             @Override
             public void exportPng(Path target) throws IOException {
@@ -145,12 +151,13 @@ public final class TrainingCharts extends SingleChildRegion {
             smoothed[i] = ema.next(p.loss());
             rates[i] = p.learningRate();
         }
-        JFreeChart lossChart = charts.get(0);
-        lossChart.setNotify(false);
+        throttles.get(0).beginUpdate();
         series.get(Series.BATCH_LOSS).addAll(steps, losses, n);
         series.get(Series.BATCH_LOSS_SMOOTHED).addAll(steps, smoothed, n);
-        lossChart.setNotify(true);
+        throttles.get(0).endUpdate();
+        throttles.get(3).beginUpdate();
         series.get(Series.LEARNING_RATE).addAll(steps, rates, n);
+        throttles.get(3).endUpdate();
     }
 
     /** Adds one epoch's metrics; pass NaN for validation values when there is no validation set. */
@@ -174,14 +181,14 @@ public final class TrainingCharts extends SingleChildRegion {
             y[2][i] = p.trainAccuracy();
             y[3][i] = p.validationAccuracy();
         }
-        charts.get(1).setNotify(false);
+        throttles.get(1).beginUpdate();
         series.get(Series.EPOCH_TRAIN_LOSS).addAll(x, y[0], n);
         series.get(Series.EPOCH_VALIDATION_LOSS).addAll(x, y[1], n);
-        charts.get(1).setNotify(true);
-        charts.get(2).setNotify(false);
+        throttles.get(1).endUpdate();
+        throttles.get(2).beginUpdate();
         series.get(Series.EPOCH_TRAIN_ACCURACY).addAll(x, y[2], n);
         series.get(Series.EPOCH_VALIDATION_ACCURACY).addAll(x, y[3], n);
-        charts.get(2).setNotify(true);
+        throttles.get(2).endUpdate();
     }
 
     /**
@@ -199,7 +206,9 @@ public final class TrainingCharts extends SingleChildRegion {
             steps[i] = batches.get(i).step();
             smoothed[i] = ema.next(batches.get(i).loss());
         }
+        throttles.get(0).beginUpdate();
         series.get(Series.BATCH_LOSS_SMOOTHED).replaceAll(steps, smoothed, steps.length);
+        throttles.get(0).endUpdate();
     }
 
     /** The current smoothing factor β. */
@@ -215,6 +224,16 @@ public final class TrainingCharts extends SingleChildRegion {
             s.clear();
         }
         resetZoom();
+    }
+
+    /** Draws any update still waiting for its redraw slot now (before a screenshot, say). */
+    public void flushRedraws() {
+        throttles.forEach(RedrawThrottle::flush);
+    }
+
+    /** True while some chart has points added but not yet drawn (at most {@code REDRAW_INTERVAL}). */
+    public boolean isRedrawPending() {
+        return throttles.stream().anyMatch(RedrawThrottle::isPending);
     }
 
     /** Restores automatic axis ranges on all four charts after zooming or panning. */

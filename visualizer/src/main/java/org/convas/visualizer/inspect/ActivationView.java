@@ -312,13 +312,24 @@ public final class ActivationView extends SingleChildRegion {
                 values = new float[source.length];
             }
             System.arraycopy(source, 0, values, 0, source.length);
+            // Maps larger than twice the tile size are shrunk while converting (every step-th pixel), so a
+            // 224×224 map costs 112×112 pixels; the side panel still enlarges the full map.
+            int limit = 2 * mapTileSize;
+            int step = flat ? 1 : Math.max(1, (Math.max(mapWidth, mapHeight) + limit - 1) / limit);
+            int outW = MapPixels.sampledSize(mapWidth, step);
+            int outH = MapPixels.sampledSize(mapHeight, step);
             ensureBuffers(mapWidth * mapHeight);
-            int scale = PixelTile.scaleFor(mapWidth, mapHeight, mapTileSize);
+            int scale = PixelTile.scaleFor(outW, outH, mapTileSize);
             for (int m = 0; m < tiles.size(); m++) {
-                renderMap(m, argb);
+                if (step == 1) {
+                    renderMap(m, argb);
+                } else {
+                    MapPixels.renderPlaneSampled(values, m * mapWidth * mapHeight, mapHeight, mapWidth, step,
+                            Normalisation.MIN_MAX, false, argb);
+                }
                 PixelTile tile = tiles.get(m);
-                tile.draw(argb, mapWidth, mapHeight, scale);
-                fitInto(tile, mapWidth * scale, mapHeight * scale, 2 * mapTileSize);
+                tile.draw(argb, outW, outH, scale);
+                fitInto(tile, outW * scale, outH * scale, limit);
             }
         }
 

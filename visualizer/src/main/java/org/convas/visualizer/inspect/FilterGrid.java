@@ -7,10 +7,9 @@ import javafx.beans.value.ObservableValue;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
@@ -44,7 +43,10 @@ public final class FilterGrid extends SingleChildRegion {
     public static final String CHANNEL_MEAN = "mean of channels";
 
     private final Label countLabel = new Label("no filters");
-    private final ChoiceBox<String> channelChoice = new ChoiceBox<>();
+    // A ComboBox, not a ChoiceBox: its list is virtualised, so a 256-channel layer's selector builds in
+    // microseconds (a ChoiceBox builds one menu item per channel, seconds for 256).
+    private final ComboBox<String> channelChoice = new ComboBox<>();
+    private final Label hoverLabel = new Label();
     private final CheckBox symmetricBox = new CheckBox("symmetric around 0 (blue–white–red)");
     private final FlowPane tiles = new FlowPane(4, 4);
     private final List<PixelTile> tileViews = new ArrayList<>();
@@ -57,6 +59,8 @@ public final class FilterGrid extends SingleChildRegion {
     private int tileSize = 48;
     private int[] argb = new int[0];
     private float[] plane = new float[0];
+    private float[] tileMin = new float[0];
+    private float[] tileMax = new float[0];
     private boolean updatingChoices;
 
     public FilterGrid() {
@@ -69,7 +73,8 @@ public final class FilterGrid extends SingleChildRegion {
         channelChoice.setDisable(true);
         channelChoice.valueProperty().addListener(this::choiceChanged);
         symmetricBox.selectedProperty().addListener((obs, was, is) -> redraw());
-        HBox controls = new HBox(8, countLabel, channelChoice, symmetricBox);
+        channelChoice.setVisibleRowCount(12);
+        HBox controls = new HBox(8, countLabel, channelChoice, symmetricBox, hoverLabel);
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(4));
         tiles.setPadding(new Insets(4));
@@ -110,6 +115,8 @@ public final class FilterGrid extends SingleChildRegion {
             int n = filterHeight * filterWidth;
             argb = new int[n];
             plane = new float[n];
+            tileMin = new float[filterCount];
+            tileMax = new float[filterCount];
             countLabel.setText(filterCount + (filterCount == 1 ? " filter " : " filters ")
                     + filterWidth + "×" + filterHeight + "×" + channels);
             rebuildChoices();
@@ -206,14 +213,24 @@ public final class FilterGrid extends SingleChildRegion {
 
     private void rebuildTiles() {
         tileViews.clear();
+        hoverLabel.setText("");
         List<PixelTile> nodes = new ArrayList<>(filterCount);
         for (int k = 0; k < filterCount; k++) {
             PixelTile tile = new PixelTile();
             tile.getStyleClass().add("filter-tile");
+            int filter = k;
+            // One shared label instead of a Tooltip per tile: 256 tooltips cost more than the tiles themselves.
+            tile.setOnMouseEntered(e -> hoverLabel.setText(hoverText(filter)));
+            tile.setOnMouseExited(e -> hoverLabel.setText(""));
             nodes.add(tile);
         }
         tileViews.addAll(nodes);
         tiles.getChildren().setAll(nodes);
+    }
+
+    /** "filter 3: −0.214 … 0.377", the value range of filter k as last drawn. */
+    public String hoverText(int k) {
+        return "filter " + k + ": " + format(tileMin[k]) + " … " + format(tileMax[k]);
     }
 
     private void choiceChanged(ObservableValue<? extends String> obs, String was, String is) {
@@ -244,18 +261,9 @@ public final class FilterGrid extends SingleChildRegion {
                 MapPixels.channelMean(weights, base, channels, filterHeight, filterWidth, plane);
                 range = MapPixels.renderPlane(plane, 0, filterHeight, filterWidth, normalisation, diverging, argb);
             }
-            PixelTile tile = tileViews.get(k);
-            tile.draw(argb, filterWidth, filterHeight, scale);
-            // Tooltips are created once per tile and only their text changes: cheap on every snapshot.
-            Tooltip tip = (Tooltip) tile.getProperties().get(Tooltip.class);
-            String text = "filter " + k + ": " + format(range.min()) + " … " + format(range.max());
-            if (tip == null) {
-                tip = new Tooltip(text);
-                Tooltip.install(tile, tip);
-                tile.getProperties().put(Tooltip.class, tip);
-            } else {
-                tip.setText(text);
-            }
+            tileViews.get(k).draw(argb, filterWidth, filterHeight, scale);
+            tileMin[k] = range.min();
+            tileMax[k] = range.max();
         }
     }
 

@@ -103,6 +103,34 @@ public final class MapPixels {
     }
 
     /**
+     * Like {@link #renderPlane} but keeps only every {@code step}-th row and column (nearest-neighbour shrink),
+     * for maps larger than their tile: a 224×224 map with step 2 becomes 112×112, a quarter of the pixels.
+     * Output size ⌈H/step⌉×⌈W/step⌉; pixel (y, x) shows values[(y·step)·W + x·step]. The range is still taken
+     * over the whole plane, so a small bright spot between the kept pixels still sets the contrast.
+     */
+    public static ValueRange renderPlaneSampled(float[] values, int offset, int height, int width, int step,
+                                                Normalisation normalisation, boolean diverging, int[] argb) {
+        if (step < 1) {
+            throw new IllegalArgumentException("renderPlaneSampled: step must be ≥ 1, got " + step);
+        }
+        ValueRange range = range(values, offset, height * width);
+        int i = 0;
+        for (int y = 0; y < height; y += step) {
+            int row = offset + y * width;
+            for (int x = 0; x < width; x += step) {
+                int level = level(values[row + x], range, normalisation);
+                argb[i++] = diverging ? diverging(level) : gray(level);
+            }
+        }
+        return range;
+    }
+
+    /** Output edge of {@link #renderPlaneSampled}: ⌈size / step⌉. */
+    public static int sampledSize(int size, int step) {
+        return (size + step - 1) / step;
+    }
+
+    /**
      * Draws three planes (R, G, B) of a 3×H×W block in colour, normalised jointly over all three planes so the
      * colour balance survives (a filter that mostly weighs red stays red).
      */

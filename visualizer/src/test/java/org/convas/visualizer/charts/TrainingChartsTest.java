@@ -139,4 +139,19 @@ class TrainingChartsTest {
         for (Series s : Series.values()) assertEquals(0, charts.pointCount(s), s.name());
         assertEquals("series,x,y\n", charts.toCsv());
     }
+
+    @Test
+    void burstsOfPointsShareOneRedrawSlot(FxRobot robot) {
+        boolean[] pending = new boolean[2];
+        robot.interact(() -> {
+            charts.addBatch(1, 2.0, 0.1, 0.1); // first update after a quiet interval draws at once
+            charts.addBatch(2, 1.9, 0.1, 0.1); // within 100 ms: waits for the next slot
+            pending[0] = charts.isRedrawPending();
+            charts.flushRedraws();
+            pending[1] = charts.isRedrawPending();
+        });
+        assertTrue(pending[0]);
+        assertTrue(!pending[1]);
+        assertEquals(2, charts.pointCount(Series.BATCH_LOSS), "data is never held back, only the redraw");
+    }
 }

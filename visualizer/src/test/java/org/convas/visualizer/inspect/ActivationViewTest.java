@@ -102,4 +102,13 @@ class ActivationViewTest {
         assertThrows(IllegalArgumentException.class,
                 () -> view.setProbabilities(new float[3], List.of("a", "b")));
     }
+
+    @Test
+    void largeMapsAreShrunkWhileConvertingAndEnlargedInFull(FxRobot robot) {
+        robot.interact(() -> view.setLayers(List.of(layer("conv1_1", 224, 224, 2))));
+        // 224 > 2·56: every 2nd pixel → 112×112 per tile
+        assertEquals(112, (int) view.mapTile(0, 0).writableImage().getWidth());
+        robot.interact(() -> view.selectMap(0, 1));
+        assertTrue(view.detailText().contains("224×224"), view.detailText());
+    }
 }

@@ -83,4 +83,18 @@ class MapPixelsTest {
                 () -> MapPixels.renderImage(new float[5], 1, 2, 2, new int[4], new float[4]));
         assertTrue(e.getMessage().contains("C·H·W = 1·2·2 = 4"), e.getMessage());
     }
+
+    @Test
+    void sampledPlaneKeepsEveryStepthPixelButNormalisesOverAll() {
+        // 3×3 plane, step 2 → 2×2 from rows/cols 0 and 2; the max 9 sits at (1,1), which is dropped.
+        float[] v = {0, 1, 2,
+                     3, 9, 4,
+                     5, 6, 7};
+        int[] argb = new int[4];
+        ValueRange range = MapPixels.renderPlaneSampled(v, 0, 3, 3, 2, Normalisation.MIN_MAX, false, argb);
+        assertEquals(new ValueRange(0f, 9f), range);
+        assertEquals(2, MapPixels.sampledSize(3, 2));
+        int[] expected = {MapPixels.gray(0), MapPixels.gray(57), MapPixels.gray(142), MapPixels.gray(198)};
+        assertArrayEquals(expected, argb); // 255·{0, 2, 5, 7}/9 rounded
+    }
 }
