@@ -59,6 +59,8 @@ public final class ActivationView extends SingleChildRegion {
     private int maxMapsPerLayer = DEFAULT_MAX_MAPS;
     private int mapTileSize = 56;
     private int detailSize = 192;
+    private final javafx.scene.effect.DropShadow selectedGlow = new javafx.scene.effect.DropShadow(8, Color.ORANGE);
+    private PixelTile selectedTile;
     private int selectedLayer = -1;
     private int selectedMap = -1;
     private int[] argb = new int[0];
@@ -152,6 +154,7 @@ public final class ActivationView extends SingleChildRegion {
         if (selectedLayer >= rows.size() || (selectedLayer >= 0 && selectedMap >= rows.get(selectedLayer).tiles.size())) {
             selectedLayer = -1;
             selectedMap = -1;
+            highlight(null);
             detailTile.setImage(null);
             detailLabel.setText("click a map to enlarge it");
         } else if (selectedLayer >= 0) {
@@ -175,6 +178,13 @@ public final class ActivationView extends SingleChildRegion {
         selectedLayer = layer;
         selectedMap = map;
         showDetail(layer, map);
+    }
+
+    /** Marks the enlarged map's tile with an orange glow (and unmarks the previous one). */
+    private void highlight(PixelTile tile) {
+        if (selectedTile != null) selectedTile.setEffect(null);
+        selectedTile = tile;
+        if (tile != null) tile.setEffect(selectedGlow);
     }
 
     /** At most this many maps per layer are drawn (default 64); the rest are counted as "+N more". */
@@ -236,6 +246,7 @@ public final class ActivationView extends SingleChildRegion {
 
     private void showDetail(int layer, int map) {
         LayerRow row = rows.get(layer);
+        highlight(row.tiles.get(map));
         ensureBuffers(row.mapHeight * row.mapWidth);
         ValueRange range = row.renderMap(map, argb);
         int scale = Math.max(1, detailSize / Math.max(row.mapWidth, row.mapHeight));
