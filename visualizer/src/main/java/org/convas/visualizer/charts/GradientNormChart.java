@@ -122,6 +122,12 @@ public final class GradientNormChart extends SingleChildRegion {
         resetZoom();
     }
 
+    /** Sets how often the chart may redraw while points stream in (default 100 ms). */
+    public void setMinRedrawInterval(javafx.util.Duration interval) {
+        TrainingCharts.checkInterval(interval);
+        throttle.setMinInterval(interval);
+    }
+
     /** Draws an update still waiting for its redraw slot now. */
     public void flushRedraws() {
         throttle.flush();

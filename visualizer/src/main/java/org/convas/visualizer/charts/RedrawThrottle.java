@@ -18,12 +18,17 @@ import org.jfree.chart.JFreeChart;
 final class RedrawThrottle {
 
     private final JFreeChart chart;
-    private final long minIntervalNanos;
+    private long minIntervalNanos;
     private long lastRedraw = Long.MIN_VALUE / 2;
     private PauseTransition pending;
 
     RedrawThrottle(JFreeChart chart, Duration minInterval) {
         this.chart = chart;
+        this.minIntervalNanos = (long) (minInterval.toMillis() * 1_000_000L);
+    }
+
+    /** Changes the minimum time between redraws; {@code Duration.ZERO} redraws on every update. */
+    void setMinInterval(Duration minInterval) {
         this.minIntervalNanos = (long) (minInterval.toMillis() * 1_000_000L);
     }
 

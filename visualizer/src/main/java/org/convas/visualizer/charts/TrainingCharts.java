@@ -226,6 +226,24 @@ public final class TrainingCharts extends SingleChildRegion {
         resetZoom();
     }
 
+    /**
+     * Sets how often the charts may redraw while points stream in (default 100 ms: 10 redraws a second).
+     * A redraw of one chart costs milliseconds to tens of milliseconds of FX-thread time (see
+     * RenderingBenchmark), mostly axes and text, so a slower rate leaves more of the FX thread to the rest.
+     *
+     * @throws IllegalArgumentException for a negative or unknown duration
+     */
+    public void setMinRedrawInterval(javafx.util.Duration interval) {
+        checkInterval(interval);
+        throttles.forEach(t -> t.setMinInterval(interval));
+    }
+
+    static void checkInterval(javafx.util.Duration interval) {
+        if (interval == null || interval.isUnknown() || interval.isIndefinite() || interval.lessThan(javafx.util.Duration.ZERO)) {
+            throw new IllegalArgumentException("redraw interval must be a finite duration ≥ 0, got " + interval);
+        }
+    }
+
     /** Draws any update still waiting for its redraw slot now (before a screenshot, say). */
     public void flushRedraws() {
         throttles.forEach(RedrawThrottle::flush);

@@ -144,8 +144,10 @@ class TrainingChartsTest {
     void burstsOfPointsShareOneRedrawSlot(FxRobot robot) {
         boolean[] pending = new boolean[2];
         robot.interact(() -> {
+            // A long interval keeps the test independent of how long a redraw takes on a loaded machine.
+            charts.setMinRedrawInterval(javafx.util.Duration.seconds(60));
             charts.addBatch(1, 2.0, 0.1, 0.1); // first update after a quiet interval draws at once
-            charts.addBatch(2, 1.9, 0.1, 0.1); // within 100 ms: waits for the next slot
+            charts.addBatch(2, 1.9, 0.1, 0.1); // within the interval: waits for the next slot
             pending[0] = charts.isRedrawPending();
             charts.flushRedraws();
             pending[1] = charts.isRedrawPending();
@@ -153,5 +155,22 @@ class TrainingChartsTest {
         assertTrue(pending[0]);
         assertTrue(!pending[1]);
         assertEquals(2, charts.pointCount(Series.BATCH_LOSS), "data is never held back, only the redraw");
+    }
+
+    @Test
+    void zeroIntervalRedrawsEveryUpdateAndBadIntervalsAreRejected(FxRobot robot) {
+        boolean[] pending = new boolean[1];
+        robot.interact(() -> {
+            charts.setMinRedrawInterval(javafx.util.Duration.ZERO);
+            charts.addBatch(1, 2.0, 0.1, 0.1);
+            charts.addBatch(2, 1.9, 0.1, 0.1);
+            pending[0] = charts.isRedrawPending();
+        });
+        assertTrue(!pending[0]);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> charts.setMinRedrawInterval(javafx.util.Duration.millis(-5)));
+        assertTrue(e.getMessage().contains("finite duration ≥ 0"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> charts.setMinRedrawInterval(javafx.util.Duration.INDEFINITE));
     }
 }
