@@ -173,4 +173,43 @@ class TrainingChartsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> charts.setMinRedrawInterval(javafx.util.Duration.INDEFINITE));
     }
+
+    @Test
+    void dragZoomsCtrlDragPansAndResetZoomRestoresTheFullRange(FxRobot robot) {
+        robot.interact(() -> {
+            List<BatchPoint> points = new ArrayList<>();
+            for (int step = 1; step <= 500; step++) points.add(new BatchPoint(step, 3.0 / Math.sqrt(step), 0.5, 0.1));
+            charts.addBatches(points);
+            charts.flushRedraws();
+        });
+        org.jfree.chart.fx.ChartViewer lossViewer = robot.lookup(n -> n instanceof org.jfree.chart.fx.ChartViewer)
+                .queryAllAs(org.jfree.chart.fx.ChartViewer.class).stream()
+                .filter(v -> v.getChart().getTitle().getText().startsWith("Training loss"))
+                .findFirst().orElseThrow();
+        org.jfree.chart.axis.ValueAxis steps = lossViewer.getChart().getXYPlot().getDomainAxis();
+        double fullWidth = steps.getRange().getLength();
+        javafx.geometry.Bounds b = lossViewer.localToScreen(lossViewer.getBoundsInLocal());
+        robot.drag(b.getMinX() + 0.35 * b.getWidth(), b.getMinY() + 0.3 * b.getHeight(),
+                javafx.scene.input.MouseButton.PRIMARY)
+                .dropTo(b.getMinX() + 0.6 * b.getWidth(), b.getMinY() + 0.6 * b.getHeight());
+        assertTrue(steps.getRange().getLength() < 0.6 * fullWidth,
+                "zoomed from " + fullWidth + " to " + steps.getRange().getLength());
+        // Ctrl+drag pans: the window keeps its width and moves.
+        double zoomedLower = steps.getLowerBound();
+        double zoomedWidth = steps.getRange().getLength();
+        robot.press(javafx.scene.input.KeyCode.CONTROL);
+        try {
+            robot.drag(b.getMinX() + 0.6 * b.getWidth(), b.getMinY() + 0.5 * b.getHeight(),
+                    javafx.scene.input.MouseButton.PRIMARY)
+                    .dropTo(b.getMinX() + 0.4 * b.getWidth(), b.getMinY() + 0.5 * b.getHeight());
+        } finally {
+            robot.release(javafx.scene.input.KeyCode.CONTROL);
+        }
+        assertTrue(steps.getLowerBound() > zoomedLower + 1, "panned right: " + zoomedLower + " -> "
+                + steps.getLowerBound());
+        assertEquals(zoomedWidth, steps.getRange().getLength(), 1e-6 * zoomedWidth);
+        robot.interact(() -> charts.resetZoom());
+        assertTrue(steps.isAutoRange());
+        assertEquals(fullWidth, steps.getRange().getLength(), 1e-9);
+    }
 }
