@@ -1,0 +1,84 @@
+package org.convas.app.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command dispatcher: the first argument names a command, the rest go to it. {@code help}, {@code --help}
+ * and {@code -h} print the usage; an unknown command prints the usage to stderr and returns {@link #USAGE}.
+ * New commands ({@code train}, {@code bench}, ...) are one more entry in the list given to the constructor.
+ */
+public final class Cli {
+
+    /** The command worked and, for a network, the network has no errors (warnings allowed). */
+    public static final int OK = 0;
+    /** The network was read but has errors (a layer that does not fit, a broken connection, ...). */
+    public static final int INVALID_NETWORK = 1;
+    /** Bad arguments, or a file that cannot be read or is not a valid network file. */
+    public static final int USAGE = 2;
+
+    private final String program;
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+
+    /**
+     * @param program  how the user starts the program, for the usage text ("./convas")
+     * @param commands the commands, in the order the usage lists them
+     */
+    public Cli(String program, List<Command> commands) {
+        this.program = program;
+        for (Command c : commands) {
+            if (this.commands.put(c.name(), c) != null) throw new IllegalArgumentException("two commands are named " + c.name());
+        }
+    }
+
+    public List<Command> commands() {
+        return List.copyOf(commands.values());
+    }
+
+    public int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            usage(err);
+            return USAGE;
+        }
+        String name = args[0];
+        if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
+            usage(out);
+            return OK;
+        }
+        Command c = commands.get(name);
+        if (c == null) {
+            err.println("unknown command \"" + name + "\"");
+            err.println();
+            usage(err);
+            return USAGE;
+        }
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.println("Usage: " + program + " " + c.name() + " " + c.arguments());
+            out.println(c.description());
+            return OK;
+        }
+        return c.run(rest, out, err);
+    }
+
+    public void usage(PrintStream out) {
+        out.println("Convas: design, inspect and train convolutional neural networks on the CPU.");
+        out.println();
+        out.println("Usage: " + program + " [command] [arguments]");
+        out.println();
+        out.println("Commands:");
+        List<String[]> lines = new ArrayList<>();
+        for (Command c : commands.values()) lines.add(new String[]{c.name() + (c.arguments().isEmpty() ? "" : " " + c.arguments()), c.description()});
+        lines.add(new String[]{"help", "print this help"});
+        int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
+        for (String[] l : lines) out.println("  " + l[0] + " ".repeat(width - l[0].length() + 3) + l[1]);
+        out.println();
+        out.println("With no command, " + program + " opens the window on the default network.");
+        out.println("Exit codes: " + OK + " done (the network has no errors), " + INVALID_NETWORK + " the network has errors, "
+                + USAGE + " bad arguments or an unreadable network file.");
+    }
+}

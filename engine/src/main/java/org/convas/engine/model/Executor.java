@@ -1,0 +1,308 @@
+package org.convas.engine.model;
+
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.Node;
+import org.convas.engine.spec.Shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker's view of a {@link Model}: layers with their caches, an activation and a gradient buffer per
+ * node (sized for {@code maxBatch} samples, allocated once), and its own parameter gradients. Runs the graph
+ * in topological order; backward runs it in reverse, every consumer adding into its inputs' gradient
+ * buffers, so a node feeding several others (a ResNet skip) sums their gradients.
+ *
+ * <p>Loss: softmax cross-entropy on the logits (the input of a final Softmax node, or the output itself),
+ * L = −Σₙ log pₙ[yₙ] · scale, with dLogits = (p − onehot)·scale (the Softmax's own backward is skipped).
+ */
+public final class Executor {
+
+    private final Model model;
+    private final int maxBatch;
+    private final Node[] nodes;
+    private final Layer[] layers;
+    private final int[][] inputsOf;
+    private final int[] sizes;
+    private final float[][] act;
+    private final float[][] grad;
+    private final float[][][] inScratch;
+    private final float[][][] dInScratch;
+    private final int inputIndex;
+    private final int logitsIndex;
+    private final boolean fusedSoftmax;
+    private final float[] probabilities;
+    private final int classes;
+    private final List<Parameter> parameters;
+    private final Map<String, List<Parameter>> parametersByNode = new HashMap<>();
+    final List<BatchNormLayer> batchNorms = new ArrayList<>();
+    final List<String> batchNormIds = new ArrayList<>();
+    private int lastN;
+    private boolean inputGradient;
+    private final KernelThreads kernelThreads;
+
+    Executor(Model model, int maxBatch, boolean ownGradients) {
+        this(model, maxBatch, ownGradients, null);
+    }
+
+    Executor(Model model, int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
+        this.kernelThreads = kernelThreads;
+        if (maxBatch < 1) throw new IllegalArgumentException("batch must be at least 1 (it is " + maxBatch + ")");
+        this.model = model;
+        this.maxBatch = maxBatch;
+        List<Node> order = model.order();
+        int count = order.size();
+        nodes = order.toArray(new Node[0]);
+        layers = new Layer[count];
+        inputsOf = new int[count][];
+        sizes = new int[count];
+        act = new float[count][];
+        grad = new float[count][];
+        inScratch = new float[count][][];
+        dInScratch = new float[count][][];
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Parameter> params = new HashMap<>();
+        List<Parameter> ordered = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            Parameter q = ownGradients ? new Parameter(p.name(), p.nodeId(), p.kind(), p.value(), new float[p.size()]) : p;
+            params.put(q.name(), q);
+            ordered.add(q);
+        }
+        parameters = List.copyOf(ordered);
+        int inIdx = -1;
+        for (int i = 0; i < count; i++) {
+            Node node = nodes[i];
+            index.put(node.id(), i);
+            LayerReport r = model.report().layer(node.id());
+            sizes[i] = Math.toIntExact(r.output().size());
+            act[i] = new float[maxBatch * sizes[i]];
+            grad[i] = new float[maxBatch * sizes[i]];
+            inputsOf[i] = node.inputs().stream().mapToInt(index::get).toArray();
+            inScratch[i] = new float[inputsOf[i].length][];
+            dInScratch[i] = new float[inputsOf[i].length][];
+            if (node.layer() instanceof LayerSpec.Input) {
+                inIdx = i;
+            } else {
+                layers[i] = build(node, r, params);
+                List<Parameter> own = layers[i].parameters();
+                if (!own.isEmpty()) parametersByNode.put(node.id(), own);
+            }
+        }
+        inputIndex = inIdx;
+        int out = count - 1;
+        while (!nodes[out].id().equals(model.outputId())) out--;
+        fusedSoftmax = nodes[out].layer() instanceof LayerSpec.Softmax;
+        logitsIndex = fusedSoftmax ? inputsOf[out][0] : out;
+        classes = model.classes();
+        probabilities = fusedSoftmax ? act[out] : new float[maxBatch * classes];
+    }
+
+    private Layer build(Node node, LayerReport r, Map<String, Parameter> params) {
+        Shape in = r.inputShapes().get(0);
+        Shape out = r.output();
+        int size = Math.toIntExact(out.size());
+        String id = node.id();
+        LayerSpec spec = node.layer();
+        if (spec instanceof LayerSpec.Conv2D c) {
+            return new Conv2dLayer(in, out, r.window(), c.groups(), params.get(id + ".weight"), params.get(id + ".bias"),
+                    maxBatch, kernelThreads);
+        } else if (spec instanceof LayerSpec.FullyConnected) {
+            return new FullyConnectedLayer(Math.toIntExact(in.size()), out.depth(), params.get(id + ".weight"), params.get(id + ".bias"));
+        } else if (spec instanceof LayerSpec.MaxPool) {
+            return new MaxPoolLayer(in, out, r.window(), maxBatch);
+        } else if (spec instanceof LayerSpec.AvgPool) {
+            return new AvgPoolLayer(in, out, r.window());
+        } else if (spec instanceof LayerSpec.GlobalAvgPool) {
+            return new ShapeLayers.GlobalAvgPool(in.depth(), in.width() * in.height());
+        } else if (spec instanceof LayerSpec.Flatten) {
+            return new ShapeLayers.Flatten(size);
+        } else if (spec instanceof LayerSpec.ReLU) {
+            return new ActivationLayers.Relu(size, 0f);
+        } else if (spec instanceof LayerSpec.LeakyReLU l) {
+            return new ActivationLayers.Relu(size, (float) l.slope());
+        } else if (spec instanceof LayerSpec.Sigmoid) {
+            return new ActivationLayers.Sigmoid(size);
+        } else if (spec instanceof LayerSpec.Tanh) {
+            return new ActivationLayers.Tanh(size);
+        } else if (spec instanceof LayerSpec.Dropout d) {
+            return new ActivationLayers.Dropout(size, d.p(), maxBatch);
+        } else if (spec instanceof LayerSpec.BatchNorm b) {
+            BatchNormLayer layer = new BatchNormLayer(out.depth(), out.width() * out.height(), b.epsilon(),
+                    params.get(id + ".weight"), params.get(id + ".bias"),
+                    model.tensor(id + ".running_mean"), model.tensor(id + ".running_var"), maxBatch);
+            batchNorms.add(layer);
+            batchNormIds.add(id);
+            return layer;
+        } else if (spec instanceof LayerSpec.LocalResponseNorm l) {
+            return new LocalResponseNormLayer(out.depth(), out.width() * out.height(), l.size(), l.alpha(), l.beta(), l.k(), maxBatch);
+        } else if (spec instanceof LayerSpec.Add) {
+            return new ShapeLayers.Add(size);
+        } else if (spec instanceof LayerSpec.Concat) {
+            int[] s = r.inputShapes().stream().mapToInt(x -> Math.toIntExact(x.size())).toArray();
+            return new ShapeLayers.Concat(s);
+        } else if (spec instanceof LayerSpec.Softmax) {
+            return new SoftmaxLayer(size);
+        }
+        throw new ModelException("no engine layer for " + spec.type() + " at " + id);
+    }
+
+    public int maxBatch() { return maxBatch; }
+
+    public Model model() { return model; }
+
+    /** This worker's parameters: the model's values with this worker's gradient arrays. */
+    public List<Parameter> parameters() { return parameters; }
+
+    /**
+     * Runs the network on images {@code first … first+n−1} of {@code images} (each W·H·D values).
+     *
+     * @param noiseSeed seeds dropout for this pass (ignored in evaluation)
+     */
+    public void forward(float[] images, int first, int n, boolean training, long noiseSeed) {
+        if (n < 1 || n > maxBatch) throw new IllegalArgumentException("batch " + n + " outside 1.." + maxBatch);
+        lastN = n;
+        int inSize = sizes[inputIndex];
+        System.arraycopy(images, first * inSize, act[inputIndex], 0, n * inSize);
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            if (layer == null) continue;
+            float[][] ins = inScratch[i];
+            for (int k = 0; k < ins.length; k++) ins[k] = act[inputsOf[i][k]];
+            if (training) layer.reseed(noiseSeed * 1_000_003L + i);
+            layer.forward(ins, act[i], n, training);
+        }
+        if (!fusedSoftmax) SoftmaxLayer.softmax(act[logitsIndex], probabilities, n, classes);
+    }
+
+    /**
+     * Cross-entropy of the last forward pass against {@code labels[first … first+n−1]}; when
+     * {@code withGradient}, also sets the logits' gradient to (p − onehot)·scale and clears every other
+     * activation gradient, ready for {@link #backward()}.
+     *
+     * @return Σₙ −log pₙ[yₙ] (unscaled), computed as log-sum-exp − logit in double precision
+     */
+    public double loss(int[] labels, int first, int n, float scale, boolean withGradient) {
+        float[] logits = act[logitsIndex];
+        double total = 0;
+        for (int s = 0; s < n; s++) {
+            int y = labels[first + s];
+            if (y < 0 || y >= classes) {
+                throw new IllegalArgumentException("label " + y + " of image " + (first + s) + " is outside 0.." + (classes - 1));
+            }
+            int o = s * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) max = Math.max(max, logits[o + j]);
+            double sum = 0;
+            for (int j = 0; j < classes; j++) sum += Math.exp(logits[o + j] - max);
+            total += Math.log(sum) + max - logits[o + y];
+        }
+        if (withGradient) {
+            for (int i = 0; i < layers.length; i++) {
+                if (layers[i] != null || inputGradient) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+            }
+            float[] g = grad[logitsIndex];
+            for (int s = 0; s < n; s++) {
+                int o = s * classes;
+                for (int j = 0; j < classes; j++) g[o + j] = probabilities[o + j] * scale;
+                g[o + labels[first + s]] -= scale;
+            }
+        }
+        return total;
+    }
+
+    /** Number of samples of the last forward pass whose most probable class equals the label. */
+    public int correct(int[] labels, int first, int n) {
+        int right = 0;
+        for (int s = 0; s < n; s++) {
+            if (argmax(probabilities, s * classes, classes) == labels[first + s]) right++;
+        }
+        return right;
+    }
+
+    static int argmax(float[] v, int off, int len) {
+        int best = 0;
+        for (int j = 1; j < len; j++) if (v[off + j] > v[off + best]) best = j;
+        return best;
+    }
+
+    /** Back-propagates the gradient set by {@link #loss}, accumulating into this worker's parameter gradients. */
+    public void backward() {
+        int n = lastN;
+        for (int i = layers.length - 1; i >= 0; i--) {
+            Layer layer = layers[i];
+            if (layer == null || (fusedSoftmax && i == layers.length - 1 && layer instanceof SoftmaxLayer)) continue;
+            float[][] ins = inScratch[i];
+            float[][] dIns = dInScratch[i];
+            for (int k = 0; k < ins.length; k++) {
+                int from = inputsOf[i][k];
+                ins[k] = act[from];
+                dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
+            }
+            layer.backward(ins, act[i], grad[i], dIns, n);
+        }
+    }
+
+    /**
+     * Whether {@link #backward()} also computes the gradient with respect to the input images (for saliency
+     * maps and gradient checks); off by default, as training never needs it.
+     */
+    public void computeInputGradient(boolean on) {
+        inputGradient = on;
+    }
+
+    /** dLoss/dInput of the last backward pass, N × (W·H·D), when {@link #computeInputGradient} is on. */
+    public float[] inputGradient() {
+        if (!inputGradient) throw new IllegalStateException("call computeInputGradient(true) before the backward pass");
+        return grad[inputIndex];
+    }
+
+    /** Sets this worker's parameter gradients to zero. */
+    public void zeroParameterGradients() {
+        for (Parameter p : parameters) Arrays.fill(p.grad(), 0f);
+    }
+
+    /** Probabilities of the last forward pass, N × classes (valid for the first n rows). */
+    public float[] probabilities() { return probabilities; }
+
+    /** The live activation buffer of a node (first n·size values valid after a forward pass). */
+    public float[] activation(String nodeId) {
+        for (int i = 0; i < nodes.length; i++) if (nodes[i].id().equals(nodeId)) return act[i];
+        throw new IllegalArgumentException("no node " + nodeId);
+    }
+
+    /** The gradient buffer of a node's output after {@link #backward()}. */
+    public float[] activationGradient(String nodeId) {
+        for (int i = 0; i < nodes.length; i++) if (nodes[i].id().equals(nodeId)) return grad[i];
+        throw new IllegalArgumentException("no node " + nodeId);
+    }
+
+    /** The first node (in evaluation order) whose output holds NaN or ±∞ in the last forward pass, or null. */
+    public String firstNonFiniteNode() {
+        for (int i = 0; i < nodes.length; i++) {
+            float[] a = act[i];
+            for (int j = 0, m = lastN * sizes[i]; j < m; j++) {
+                if (!Float.isFinite(a[j])) return nodes[i].id();
+            }
+        }
+        return null;
+    }
+
+    int lastBatch() { return lastN; }
+
+    List<Node> nodeList() { return List.of(nodes); }
+
+    /** Pools the BatchNorm statistics of these workers' last training passes into the model's running statistics. */
+    public static void updateRunningStatistics(List<Executor> workers) {
+        Executor first = workers.get(0);
+        for (int b = 0; b < first.batchNorms.size(); b++) {
+            List<BatchNormLayer> same = new ArrayList<>(workers.size());
+            for (Executor w : workers) same.add(w.batchNorms.get(b));
+            LayerSpec.BatchNorm spec = (LayerSpec.BatchNorm) first.model.spec().node(first.batchNormIds.get(b)).layer();
+            BatchNormLayer.updateRunningStatistics(same, spec.momentum());
+        }
+    }
+}

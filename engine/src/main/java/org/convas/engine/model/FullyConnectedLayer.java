@@ -1,0 +1,63 @@
+package org.convas.engine.model;
+
+import org.convas.engine.kernel.Gemm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * y (N×O) = x (N×I) · Wᵀ + b, with W stored as PyTorch does, O × I (row o holds the weights of unit o). A
+ * spatial input is read in its (C, H, W) memory order, which is exactly PyTorch's flatten order.
+ *
+ * <p>Backward: dW (O×I) += dyᵀ · x, db += Σₙ dy, dx (N×I) += dy · W. Example: LeNet's FC 120 over 400 inputs
+ * has W of 120×400 = 48,000 values.
+ */
+final class FullyConnectedLayer implements Layer {
+
+    private final int inputs;
+    private final int units;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    FullyConnectedLayer(int inputs, int units, Parameter weight, Parameter bias) {
+        this.inputs = inputs;
+        this.units = units;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    @Override
+    public void forward(float[][] in, float[] y, int n, boolean training) {
+        Gemm.sgemm(false, true, n, units, inputs, 1f, in[0], 0, inputs, weight.value(), 0, inputs, 0f, y, 0, units);
+        if (bias != null) {
+            float[] b = bias.value();
+            for (int s = 0; s < n; s++) {
+                int o = s * units;
+                for (int j = 0; j < units; j++) y[o + j] += b[j];
+            }
+        }
+    }
+
+    @Override
+    public void backward(float[][] in, float[] y, float[] dy, float[][] dIn, int n) {
+        Gemm.sgemm(true, false, units, inputs, n, 1f, dy, 0, units, in[0], 0, inputs, 1f, weight.grad(), 0, inputs);
+        if (bias != null) {
+            float[] db = bias.grad();
+            for (int s = 0; s < n; s++) {
+                int o = s * units;
+                for (int j = 0; j < units; j++) db[j] += dy[o + j];
+            }
+        }
+        if (dIn[0] != null) {
+            Gemm.sgemm(false, false, n, inputs, units, 1f, dy, 0, units, weight.value(), 0, inputs, 1f, dIn[0], 0, inputs);
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>(2);
+        p.add(weight);
+        if (bias != null) p.add(bias);
+        return p;
+    }
+}

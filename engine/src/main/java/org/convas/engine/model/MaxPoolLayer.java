@@ -1,0 +1,98 @@
+package org.convas.engine.model;
+
+import org.convas.engine.calc.Window;
+import org.convas.engine.spec.Shape;
+
+/**
+ * Max pooling F×F at stride S. Padded positions never win (as in PyTorch). The forward pass keeps, for each
+ * output, the index of the winning input ("switches"); backward routes dOut there only. Overlapping windows
+ * (F > S) may send several gradients to one input: they add.
+ */
+final class MaxPoolLayer implements Layer {
+
+    private final Shape in;
+    private final Shape out;
+    private final Window win;
+    private final int[] switches;
+
+    MaxPoolLayer(Shape in, Shape out, Window win, int maxBatch) {
+        this.in = in;
+        this.out = out;
+        this.win = win;
+        this.switches = new int[Math.toIntExact(maxBatch * out.size())];
+    }
+
+    @Override
+    public void forward(float[][] inputs, float[] y, int n, boolean training) {
+        float[] x = inputs[0];
+        int h = in.height(), w = in.width(), ho = out.height(), wo = out.width();
+        int f = win.kernelH(), s = win.stride();
+        int planes = n * in.depth();
+        if (f == 2 && s == 2 && win.padTop() == 0 && win.padLeft() == 0) {
+            pool2x2(x, y, planes, w, h, ho, wo);
+            return;
+        }
+        for (int pl = 0; pl < planes; pl++) {
+            int xo = pl * h * w;
+            int yo = pl * ho * wo;
+            for (int oy = 0; oy < ho; oy++) {
+                int y0 = oy * s - win.padTop();
+                int yLo = Math.max(y0, 0), yHi = Math.min(y0 + f, h);
+                for (int ox = 0; ox < wo; ox++) {
+                    int x0 = ox * s - win.padLeft();
+                    int xLo = Math.max(x0, 0), xHi = Math.min(x0 + f, w);
+                    float best = Float.NEGATIVE_INFINITY;
+                    int arg = xo + yLo * w + xLo;
+                    for (int iy = yLo; iy < yHi; iy++) {
+                        int r = xo + iy * w;
+                        for (int ix = xLo; ix < xHi; ix++) {
+                            float v = x[r + ix];
+                            // !(v <= best) lets NaN win too, so a broken activation travels on and is found.
+                            if (!(v <= best)) {
+                                best = v;
+                                arg = r + ix;
+                            }
+                        }
+                    }
+                    y[yo + oy * wo + ox] = best;
+                    switches[yo + oy * wo + ox] = arg;
+                }
+            }
+        }
+    }
+
+    /** The common 2×2 window at stride 2 without padding, unrolled; same tie rule (first maximum wins). */
+    private void pool2x2(float[] x, float[] y, int planes, int w, int h, int ho, int wo) {
+        for (int pl = 0; pl < planes; pl++) {
+            int xo = pl * h * w;
+            int yo = pl * ho * wo;
+            for (int oy = 0; oy < ho; oy++) {
+                int r0 = xo + 2 * oy * w;
+                int r1 = r0 + w;
+                int o = yo + oy * wo;
+                for (int ox = 0; ox < wo; ox++) {
+                    int i = r0 + 2 * ox;
+                    float best = x[i];
+                    int arg = i;
+                    float v = x[i + 1];
+                    if (!(v <= best)) { best = v; arg = i + 1; }
+                    int j = r1 + 2 * ox;
+                    v = x[j];
+                    if (!(v <= best)) { best = v; arg = j; }
+                    v = x[j + 1];
+                    if (!(v <= best)) { best = v; arg = j + 1; }
+                    y[o + ox] = best;
+                    switches[o + ox] = arg;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n) {
+        float[] dx = dIn[0];
+        if (dx == null) return;
+        int total = Math.toIntExact(n * out.size());
+        for (int i = 0; i < total; i++) dx[switches[i]] += dy[i];
+    }
+}

@@ -1,0 +1,229 @@
+package org.convas.engine.model;
+
+import org.convas.engine.calc.Calculator;
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.calc.Problem;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Node;
+import org.convas.engine.spec.Shape;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A trainable network built from a {@link NetworkSpec}: owns the weights, their gradients and BatchNorm's
+ * running statistics. Shapes and padding come from the {@link Calculator}'s report, so the engine computes
+ * exactly the shapes the designer shows (floor mode included).
+ *
+ * <p>Tensor names and layouts are PyTorch's, so weights exchange with a PyTorch state_dict one to one:
+ * <ul>
+ *   <li>{@code <node>.weight} of a Conv2D: K × (C/G) × Fh × Fw; {@code <node>.bias}: K</li>
+ *   <li>{@code <node>.weight} of a FullyConnected: O × I (I in the input's C, H, W order); {@code .bias}: O</li>
+ *   <li>{@code <node>.weight}/{@code .bias} of a BatchNorm: γ and β, C each;
+ *       {@code .running_mean}/{@code .running_var}: C each (not learned)</li>
+ * </ul>
+ * The network must have one Input and one output node whose shape is a vector of class scores; a Softmax
+ * there is fused with the cross-entropy loss in training. Without a Softmax the output counts as logits.
+ *
+ * <p>Not thread-safe: one training run or one caller at a time.
+ */
+public final class Model {
+
+    private final NetworkSpec spec;
+    private final NetworkReport report;
+    private final List<Node> order;
+    private final List<Parameter> parameters;
+    private final Map<String, float[]> tensors;
+    private final Node input;
+    private final Node output;
+    private Executor inference;
+
+    private Model(NetworkSpec spec, NetworkReport report, List<Node> order, Node input, Node output) {
+        this.spec = spec;
+        this.report = report;
+        this.order = order;
+        this.input = input;
+        this.output = output;
+        List<Parameter> params = new ArrayList<>();
+        Map<String, float[]> all = new LinkedHashMap<>();
+        for (Node node : order) {
+            LayerReport r = report.layer(node.id());
+            String id = node.id();
+            if (node.layer() instanceof LayerSpec.Conv2D c) {
+                params.add(param(id, "weight", Parameter.Kind.WEIGHT, Math.toIntExact(r.weights())));
+                if (c.bias()) params.add(param(id, "bias", Parameter.Kind.BIAS, c.filters()));
+            } else if (node.layer() instanceof LayerSpec.FullyConnected f) {
+                params.add(param(id, "weight", Parameter.Kind.WEIGHT, Math.toIntExact(r.weights())));
+                if (f.bias()) params.add(param(id, "bias", Parameter.Kind.BIAS, f.units()));
+            } else if (node.layer() instanceof LayerSpec.BatchNorm) {
+                int c = r.output().depth();
+                params.add(param(id, "weight", Parameter.Kind.NORM, c));
+                params.add(param(id, "bias", Parameter.Kind.NORM, c));
+            }
+        }
+        for (Parameter p : params) all.put(p.name(), p.value());
+        for (Node node : order) {
+            if (node.layer() instanceof LayerSpec.BatchNorm) {
+                int c = report.layer(node.id()).output().depth();
+                all.put(node.id() + ".running_mean", new float[c]);
+                all.put(node.id() + ".running_var", new float[c]);
+            }
+        }
+        this.parameters = List.copyOf(params);
+        this.tensors = Collections.unmodifiableMap(all);
+    }
+
+    private static Parameter param(String node, String name, Parameter.Kind kind, int size) {
+        return new Parameter(node + "." + name, node, kind, new float[size], new float[size]);
+    }
+
+    /**
+     * Builds a model and initialises its weights.
+     *
+     * @throws ModelException when the spec has calculator errors or is not a classifier with one input and one output
+     */
+    public static Model create(NetworkSpec spec, Initializer initializer, long seed) {
+        NetworkReport report = Calculator.analyze(spec);
+        if (!report.isValid()) {
+            StringBuilder sb = new StringBuilder("the network \"" + spec.name() + "\" cannot be trained until its errors are fixed:");
+            for (Problem p : report.errors()) sb.append("\n  ").append(p);
+            throw new ModelException(sb.toString());
+        }
+        List<Node> inputs = spec.inputs();
+        if (inputs.size() != 1) {
+            throw new ModelException("a trainable network needs exactly one Input node; \"" + spec.name() + "\" has " + inputs.size());
+        }
+        List<Node> outputs = spec.outputs();
+        if (outputs.size() != 1) {
+            throw new ModelException("a trainable network needs exactly one output (a node nothing consumes); \""
+                    + spec.name() + "\" has " + outputs.size() + ": "
+                    + outputs.stream().map(Node::id).toList() + ". Connect or delete the extra ones");
+        }
+        Node out = outputs.get(0);
+        Shape outShape = report.layer(out.id()).output();
+        if (!outShape.isVector()) {
+            throw new ModelException("the output " + out.id() + " gives " + outShape + ", but a classifier ends in a vector of"
+                    + " class scores: add Flatten and a FullyConnected layer with one unit per class");
+        }
+        Model m = new Model(spec, report, spec.topologicalOrder().orElseThrow(), inputs.get(0), out);
+        m.initialize(initializer, seed);
+        return m;
+    }
+
+    /** Re-draws every weight from the initialiser with this seed; biases 0, γ 1, β 0, running mean 0, variance 1. */
+    public void initialize(Initializer initializer, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Parameter p : parameters) {
+            float[] v = p.value();
+            switch (p.kind()) {
+                case WEIGHT -> {
+                    LayerSpec layer = spec.node(p.nodeId()).layer();
+                    LayerReport r = report.layer(p.nodeId());
+                    int fanIn, fanOut;
+                    if (layer instanceof LayerSpec.Conv2D c) {
+                        int area = c.kernelHeight() * c.kernelWidth();
+                        fanIn = r.inputShapes().get(0).depth() / c.groups() * area;
+                        fanOut = c.filters() * area;
+                    } else {
+                        fanIn = Math.toIntExact(r.inputShapes().get(0).size());
+                        fanOut = r.output().depth();
+                    }
+                    initializer.fill(v, fanIn, fanOut, random.split());
+                }
+                case BIAS -> java.util.Arrays.fill(v, 0f);
+                case NORM -> java.util.Arrays.fill(v, p.name().endsWith(".weight") ? 1f : 0f);
+            }
+        }
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            if (e.getKey().endsWith(".running_mean")) java.util.Arrays.fill(e.getValue(), 0f);
+            if (e.getKey().endsWith(".running_var")) java.util.Arrays.fill(e.getValue(), 1f);
+        }
+    }
+
+    public NetworkSpec spec() { return spec; }
+
+    public NetworkReport report() { return report; }
+
+    /** Nodes in evaluation order. */
+    public List<Node> order() { return order; }
+
+    /** Learned tensors with their (model-level) gradients, in evaluation order. */
+    public List<Parameter> parameters() { return parameters; }
+
+    /** Every named tensor (parameters and running statistics) in a fixed order; the arrays are live. */
+    public Map<String, float[]> tensors() { return tensors; }
+
+    public float[] tensor(String name) {
+        float[] t = tensors.get(name);
+        if (t == null) throw new IllegalArgumentException("no tensor \"" + name + "\"; the model has " + tensors.keySet());
+        return t;
+    }
+
+    /** Copies values into a named tensor; the length must match. */
+    public void setTensor(String name, float[] values) {
+        float[] t = tensor(name);
+        if (values.length != t.length) {
+            throw new IllegalArgumentException("tensor " + name + " holds " + t.length + " values, not " + values.length);
+        }
+        System.arraycopy(values, 0, t, 0, t.length);
+    }
+
+    public Shape inputShape() { return report.layer(input.id()).output(); }
+
+    public int classes() { return report.layer(output.id()).output().depth(); }
+
+    public String inputId() { return input.id(); }
+
+    public String outputId() { return output.id(); }
+
+    /** Total learned values. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters) n += p.size();
+        return n;
+    }
+
+    /**
+     * A worker's runtime for batches of up to {@code maxBatch}: its own activations, caches and (when
+     * {@code ownGradients}) gradient buffers; the weights are this model's.
+     */
+    public Executor newExecutor(int maxBatch, boolean ownGradients) {
+        return new Executor(this, maxBatch, ownGradients);
+    }
+
+    /**
+     * An executor whose convolutions split their filters across {@code kernelThreads} when a batch has fewer
+     * samples than threads (snapshots, single predictions).
+     */
+    public Executor newExecutor(int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
+        return new Executor(this, maxBatch, ownGradients, kernelThreads);
+    }
+
+    /**
+     * Class probabilities for {@code count} images (evaluation mode), N × classes.
+     *
+     * @param images count × (W·H·D) values in (C, H, W) order
+     */
+    public float[] predict(float[] images, int count) {
+        int in = Math.toIntExact(inputShape().size());
+        if (images.length < (long) count * in) {
+            throw new IllegalArgumentException(count + " images need " + (long) count * in + " values, got " + images.length);
+        }
+        int chunk = 64;
+        if (inference == null) inference = new Executor(this, chunk, true);
+        int k = classes();
+        float[] probs = new float[count * k];
+        for (int start = 0; start < count; start += chunk) {
+            int n = Math.min(chunk, count - start);
+            inference.forward(images, start, n, false, 0);
+            System.arraycopy(inference.probabilities(), 0, probs, start * k, n * k);
+        }
+        return probs;
+    }
+}

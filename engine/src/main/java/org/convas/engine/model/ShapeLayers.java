@@ -1,0 +1,131 @@
+package org.convas.engine.model;
+
+/** Layers that only move or sum values: Flatten, GlobalAvgPool, Add, Concat. */
+final class ShapeLayers {
+
+    private ShapeLayers() {
+    }
+
+    /** Flatten: (C, H, W) memory order is already PyTorch's flatten order, so it is a copy. */
+    static final class Flatten implements Layer {
+        private final int size;
+
+        Flatten(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void forward(float[][] in, float[] out, int n, boolean training) {
+            System.arraycopy(in[0], 0, out, 0, n * size);
+        }
+
+        @Override
+        public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
+            if (dIn[0] == null) return;
+            float[] dx = dIn[0];
+            for (int i = 0, m = n * size; i < m; i++) dx[i] += dOut[i];
+        }
+    }
+
+    /** Mean of each H×W map: y[n, c] = Σ x[n, c, ·, ·] / (H·W); backward spreads dy/(H·W). */
+    static final class GlobalAvgPool implements Layer {
+        private final int channels;
+        private final int plane;
+
+        GlobalAvgPool(int channels, int plane) {
+            this.channels = channels;
+            this.plane = plane;
+        }
+
+        @Override
+        public void forward(float[][] in, float[] out, int n, boolean training) {
+            float[] x = in[0];
+            float inv = 1f / plane;
+            for (int i = 0, m = n * channels; i < m; i++) {
+                float s = 0f;
+                int o = i * plane;
+                for (int p = 0; p < plane; p++) s += x[o + p];
+                out[i] = s * inv;
+            }
+        }
+
+        @Override
+        public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
+            float[] dx = dIn[0];
+            if (dx == null) return;
+            float inv = 1f / plane;
+            for (int i = 0, m = n * channels; i < m; i++) {
+                float g = dOut[i] * inv;
+                int o = i * plane;
+                for (int p = 0; p < plane; p++) dx[o + p] += g;
+            }
+        }
+    }
+
+    /** Element-wise sum of equally shaped inputs; each input receives dOut unchanged. */
+    static final class Add implements Layer {
+        private final int size;
+
+        Add(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void forward(float[][] in, float[] out, int n, boolean training) {
+            int m = n * size;
+            System.arraycopy(in[0], 0, out, 0, m);
+            for (int k = 1; k < in.length; k++) {
+                float[] x = in[k];
+                for (int i = 0; i < m; i++) out[i] += x[i];
+            }
+        }
+
+        @Override
+        public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
+            int m = n * size;
+            for (float[] dx : dIn) {
+                if (dx == null) continue;
+                for (int i = 0; i < m; i++) dx[i] += dOut[i];
+            }
+        }
+    }
+
+    /** Stacks inputs along depth: per sample, input k's C_k·H·W block follows the blocks of inputs before it. */
+    static final class Concat implements Layer {
+        private final int[] sizes;
+        private final int total;
+
+        Concat(int[] sizes) {
+            this.sizes = sizes.clone();
+            int t = 0;
+            for (int s : sizes) t += s;
+            this.total = t;
+        }
+
+        @Override
+        public void forward(float[][] in, float[] out, int n, boolean training) {
+            for (int s = 0; s < n; s++) {
+                int o = s * total;
+                for (int k = 0; k < in.length; k++) {
+                    System.arraycopy(in[k], s * sizes[k], out, o, sizes[k]);
+                    o += sizes[k];
+                }
+            }
+        }
+
+        @Override
+        public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
+            for (int s = 0; s < n; s++) {
+                int o = s * total;
+                for (int k = 0; k < in.length; k++) {
+                    float[] dx = dIn[k];
+                    if (dx != null) {
+                        int d = s * sizes[k];
+                        for (int i = 0; i < sizes[k]; i++) dx[d + i] += dOut[o + i];
+                    }
+                    o += sizes[k];
+                }
+            }
+        }
+    }
+}

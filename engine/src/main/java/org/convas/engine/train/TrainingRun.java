@@ -1,0 +1,586 @@
+package org.convas.engine.train;
+
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.calc.MemoryEstimate;
+import org.convas.engine.calc.Numbers;
+import org.convas.engine.model.Executor;
+import org.convas.engine.model.Model;
+import org.convas.engine.model.Parameter;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.Node;
+import org.convas.engine.spec.Shape;
+import org.convas.engine.train.TrainingEvents.ActivationMap;
+import org.convas.engine.train.TrainingEvents.BatchStats;
+import org.convas.engine.train.TrainingEvents.EpochStats;
+import org.convas.engine.train.TrainingEvents.FilterBank;
+import org.convas.engine.train.TrainingEvents.LayerNorms;
+import org.convas.engine.train.TrainingEvents.ParameterNorm;
+import org.convas.engine.train.TrainingEvents.RunEnd;
+import org.convas.engine.train.TrainingEvents.Snapshot;
+import org.convas.engine.train.TrainingEvents.Status;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One training run: epochs of shuffled mini-batches with a validation pass after each, reporting to
+ * {@link TrainingListener}s. Create it, add listeners, then {@link #start()} it on its own thread (the GUI) or
+ * {@link #runHere()} on the caller's (tests, command line). Other threads may {@link #pause()},
+ * {@link #resume()}, {@link #cancel()}, {@link #setLearningRate}, {@link #setMomentum} and
+ * {@link #requestSnapshot(int)}; each takes effect between two batches.
+ *
+ * <p>Threads own disjoint output: each batch is split into one slice per worker; every worker has its own
+ * activations and gradient buffers, and the gradients are summed in worker order. Shuffling and dropout
+ * are seeded from (seed, epoch, batch, worker), so the same seed and thread count give bit-identical loss
+ * curves. BatchNorm normalises each worker's slice with that slice's statistics (as PyTorch's
+ * DataParallel does); the running statistics pool all slices.
+ */
+public final class TrainingRun {
+
+    /** Life cycle. */
+    public enum State { READY, RUNNING, PAUSED, FINISHED }
+
+    private final Model model;
+    private final BatchSource train;
+    private final BatchSource validation;
+    private final TrainingSettings settings;
+    private final Optimizer optimizer;
+    private final List<Executor> workers = new ArrayList<>();
+    private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    private final Object control = new Object();
+    private volatile boolean cancelRequested;
+    private boolean pauseRequested;
+    private volatile State state = State.READY;
+    private final AtomicReference<Double> pendingLearningRate = new AtomicReference<>();
+    private final AtomicReference<Double> pendingMomentum = new AtomicReference<>();
+    private final AtomicReference<SnapshotRequest> pendingSnapshot = new AtomicReference<>();
+
+    private final long seed;
+    private int epochsCompleted;
+    private long steps;
+    private double baseLearningRate;
+    private double plateauFactor = 1;
+    private double plateauBest = Double.POSITIVE_INFINITY;
+    private int plateauBadEpochs;
+    private final List<EpochStats> history = new ArrayList<>();
+    private int currentEpoch;
+    private int currentBatch;
+    private double currentLearningRate;
+    private Executor snapshotExecutor;
+    private ExecutorService pool;
+    private volatile RunEnd end;
+
+    private record SnapshotRequest(float[] image, int label) {
+    }
+
+    private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
+                        TrainingProgress progress, java.util.Map<String, float[]> optimizerState) {
+        this.model = model;
+        this.train = train;
+        this.validation = validation;
+        this.settings = settings;
+        checkData(model, train, "training");
+        if (validation != null) checkData(model, validation, "validation");
+        checkMemory(model, settings);
+        this.optimizer = new Optimizer(settings.optimizer());
+        this.baseLearningRate = settings.optimizer().learningRate();
+        if (progress != null) {
+            this.seed = progress.seed();
+            this.epochsCompleted = progress.epochsCompleted();
+            this.steps = progress.steps();
+            this.baseLearningRate = progress.baseLearningRate();
+            this.plateauFactor = progress.plateauFactor();
+            this.plateauBest = progress.plateauBest();
+            this.plateauBadEpochs = progress.plateauBadEpochs();
+            this.history.addAll(progress.history());
+            optimizer.restore(model.parameters(), optimizerState, progress.steps(), baseLearningRate, progress.momentum());
+        } else {
+            this.seed = settings.seed();
+        }
+        int per = (settings.batchSize() + settings.threads() - 1) / settings.threads();
+        for (int t = 0; t < settings.threads(); t++) workers.add(model.newExecutor(per, t > 0));
+    }
+
+    /** A fresh run of {@code model} (its weights as they are). {@code validation} may be null. */
+    public static TrainingRun create(Model model, BatchSource train, BatchSource validation, TrainingSettings settings) {
+        return new TrainingRun(model, train, validation, settings, null, null);
+    }
+
+    /**
+     * Continues a checkpointed run: the checkpoint's model, optimizer state, progress and seed; the other
+     * settings (epochs in total, batch size, threads, ...) from {@code settings}. With the same settings and
+     * data, the curve continues exactly as the uninterrupted run's.
+     */
+    public static TrainingRun resume(Checkpoint checkpoint, BatchSource train, BatchSource validation, TrainingSettings settings) {
+        return new TrainingRun(checkpoint.model(), train, validation, settings, checkpoint.progress(), checkpoint.optimizerState());
+    }
+
+    private static void checkData(Model model, BatchSource data, String what) {
+        Shape in = model.inputShape();
+        if (!data.shape().equals(in)) {
+            throw new TrainingException("the " + what + " images are " + data.shape() + " but the network's input is " + in
+                    + ": change the Input layer to " + data.shape());
+        }
+        if (data.classes() > model.classes()) {
+            throw new TrainingException("the " + what + " data has " + data.classes() + " classes but the network's output "
+                    + model.outputId() + " gives " + model.classes() + " scores: set the last layer's units to " + data.classes());
+        }
+        if (data.size() == 0) throw new TrainingException("the " + what + " data set is empty");
+    }
+
+    /**
+     * Refuses a batch that will not fit the heap: the calculator's estimate (activations and their gradients,
+     * parameters, gradients, optimizer state), plus what the engine keeps beyond it (layers the calculator
+     * counts as in-place, one gradient copy per extra thread).
+     */
+    static void checkMemory(Model model, TrainingSettings settings) {
+        int batch = settings.batchSize();
+        MemoryEstimate estimate = model.report().memoryForBatch(batch, settings.optimizer().stateCopies());
+        long inPlacePerImage = 0;
+        for (LayerReport r : model.report().layers()) if (r.inPlace()) inPlacePerImage += r.activations() * 8L;
+        long perImage = model.report().trainingBytesPerImage() + inPlacePerImage;
+        long fixed = estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes()
+                + (settings.threads() - 1L) * model.parameterCount() * 4L;
+        long need = fixed + perImage * batch;
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > free) {
+            long fits = perImage == 0 ? 0 : Math.max(0, (free - fixed) / perImage);
+            throw new TrainingException(String.format(Locale.ROOT,
+                    "training %s at batch %d needs about %s (%s), but only %s of the Java heap is free. %s",
+                    model.spec().name(), batch, Numbers.bytes(need), estimate, Numbers.bytes(free),
+                    fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
+                            : "Use a smaller network, or give Java more memory (-Xmx)."));
+        }
+    }
+
+    public TrainingRun addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public void removeListener(TrainingListener listener) {
+        listeners.remove(listener);
+    }
+
+    public Model model() { return model; }
+
+    public TrainingSettings settings() { return settings; }
+
+    public State state() { return state; }
+
+    /** How the run ended, or null while it runs. */
+    public RunEnd result() { return end; }
+
+    /** Starts the run on a new thread named "convas-training"; returns at once. */
+    public TrainingRun start() {
+        claim();
+        Thread t = new Thread(this::loop, "convas-training");
+        t.setDaemon(true);
+        t.start();
+        return this;
+    }
+
+    /** Runs on the calling thread until the run ends. */
+    public RunEnd runHere() {
+        claim();
+        loop();
+        return end;
+    }
+
+    private void claim() {
+        synchronized (control) {
+            if (state != State.READY) throw new IllegalStateException("this run was already started; create a new one");
+            state = State.RUNNING;
+        }
+    }
+
+    /** Waits for the end of the run. */
+    public RunEnd await() throws InterruptedException {
+        finished.await();
+        return end;
+    }
+
+    /** Pauses before the next batch. Snapshots are still served while paused. */
+    public void pause() {
+        synchronized (control) {
+            pauseRequested = true;
+            control.notifyAll();
+        }
+    }
+
+    public void resume() {
+        synchronized (control) {
+            pauseRequested = false;
+            control.notifyAll();
+        }
+    }
+
+    /** Stops before the next batch (at most one batch later); the weights are those of the last whole step. */
+    public void cancel() {
+        cancelRequested = true;
+        synchronized (control) {
+            control.notifyAll();
+        }
+    }
+
+    /** Sets the learning rate for the next step on; the schedule continues from it. */
+    public void setLearningRate(double lr) {
+        OptimizerSettings.requireLearningRate(lr);
+        pendingLearningRate.set(lr);
+    }
+
+    public void setMomentum(double momentum) {
+        OptimizerSettings.requireMomentum(momentum);
+        pendingMomentum.set(momentum);
+    }
+
+    /** Asks for a {@link Snapshot} of image {@code index} of the validation data (the training data without one). */
+    public void requestSnapshot(int index) {
+        BatchSource source = validation != null ? validation : train;
+        if (index < 0 || index >= source.size()) {
+            throw new IllegalArgumentException("image " + index + " is outside 0.." + (source.size() - 1));
+        }
+        pendingSnapshot.set(new SnapshotRequest(source.image(index), source.label(index)));
+        synchronized (control) {
+            control.notifyAll();
+        }
+    }
+
+    /** Asks for a {@link Snapshot} of this image (W·H·D values in (C, H, W) order). */
+    public void requestSnapshot(float[] image) {
+        if (image.length != model.inputShape().size()) {
+            throw new IllegalArgumentException("the network takes " + model.inputShape() + " = " + model.inputShape().size()
+                    + " values, the image has " + image.length);
+        }
+        pendingSnapshot.set(new SnapshotRequest(image.clone(), -1));
+        synchronized (control) {
+            control.notifyAll();
+        }
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void loop() {
+        pool = workers.size() > 1 ? Executors.newFixedThreadPool(workers.size(), daemonThreads("convas-worker")) : null;
+        RunEnd result;
+        try {
+            result = epochs(pool);
+        } catch (RuntimeException | Error e) {
+            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + e);
+        } finally {
+            if (pool != null) pool.shutdownNow();
+        }
+        end = result;
+        state = State.FINISHED;
+        for (TrainingListener l : listeners) l.onFinished(result);
+        finished.countDown();
+    }
+
+    private RunEnd epochs(ExecutorService pool) {
+        int batchSize = settings.batchSize();
+        int batchesPerEpoch = (train.size() + batchSize - 1) / batchSize;
+        if (settings.dropLastPartial()) batchesPerEpoch = train.size() / batchSize;
+        if (batchesPerEpoch == 0) {
+            return new RunEnd(Status.FAILED, epochsCompleted, steps, "the training set (" + train.size()
+                    + " images) is smaller than one batch of " + batchSize);
+        }
+        int threads = workers.size();
+        double[] losses = new double[threads];
+        int[] rights = new int[threads];
+        for (int epoch = epochsCompleted; epoch < settings.epochs(); epoch++) {
+            currentEpoch = epoch + 1;
+            long epochStart = System.nanoTime();
+            long pausedNanos = 0;
+            double lossSum = 0;
+            long correct = 0;
+            int seen = 0;
+            int batchIndex = 0;
+            Iterator<Batch> it = train.epoch(batchSize, seed, epoch, settings.shuffle());
+            try {
+            while (it.hasNext()) {
+                Batch batch = it.next();
+                if (settings.dropLastPartial() && batch.count() < batchSize) break;
+                long waitStart = System.nanoTime();
+                if (!between()) return new RunEnd(Status.CANCELLED, epochsCompleted, steps, "cancelled in epoch " + currentEpoch);
+                pausedNanos += System.nanoTime() - waitStart;
+                batchIndex++;
+                currentBatch = batchIndex;
+                applyPending(epoch);
+                String failure = step(pool, batch, epoch, batchIndex, losses, rights);
+                if (failure != null) return new RunEnd(Status.DIVERGED, epochsCompleted, steps, failure);
+                int n = batch.count();
+                double batchLoss = 0;
+                int batchRight = 0;
+                for (int t = 0; t < threads; t++) {
+                    batchLoss += losses[t];
+                    batchRight += rights[t];
+                }
+                lossSum += batchLoss / n;
+                correct += batchRight;
+                seen += n;
+                double elapsed = (System.nanoTime() - epochStart - pausedNanos) / 1e9;
+                BatchStats stats = new BatchStats(currentEpoch, batchIndex, batchesPerEpoch, batchLoss / n,
+                        (double) batchRight / n, currentLearningRate, seen / Math.max(elapsed, 1e-9));
+                for (TrainingListener l : listeners) l.onBatch(stats);
+                if (settings.normsEvery() > 0 && batchIndex % settings.normsEvery() == 0) emitNorms();
+            }
+            } finally {
+                closeIfPossible(it);
+            }
+            Evaluation.Result val = validation == null ? null : Evaluation.run(workers, pool, validation, batchSize);
+            double seconds = (System.nanoTime() - epochStart - pausedNanos) / 1e9;
+            EpochStats stats = new EpochStats(currentEpoch, lossSum / Math.max(batchIndex, 1), (double) correct / Math.max(seen, 1),
+                    val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), seconds, currentLearningRate);
+            history.add(stats);
+            epochsCompleted = epoch + 1;
+            if (settings.schedule() instanceof LearningRateSchedule.ReduceOnPlateau p) {
+                observePlateau(p, val == null ? stats.trainLoss() : val.loss());
+            }
+            for (TrainingListener l : listeners) l.onEpoch(stats);
+            if (settings.checkpointDirectory() != null) {
+                try {
+                    Checkpoint.save(settings.checkpointDirectory(), model, optimizer.state(model.parameters()), progress());
+                } catch (IOException e) {
+                    return new RunEnd(Status.FAILED, epochsCompleted, steps, "could not save the checkpoint to "
+                            + settings.checkpointDirectory() + ": " + e.getMessage());
+                }
+            }
+        }
+        serveSnapshot();
+        return new RunEnd(Status.COMPLETED, epochsCompleted, steps, "trained " + epochsCompleted + " epochs");
+    }
+
+    /**
+     * Saves a checkpoint of a finished run (completed, cancelled or diverged). A completed run resumes exactly;
+     * a run stopped inside an epoch resumes at the start of that epoch with the weights it had when it
+     * stopped, so its curve is not bit-identical to an uninterrupted one (epoch-end checkpoints, see
+     * {@link TrainingSettings#checkpointDirectory()}, are).
+     */
+    public void saveCheckpoint(java.nio.file.Path dir) throws IOException {
+        if (state != State.FINISHED) {
+            throw new IllegalStateException("save a checkpoint after the run has ended; while it runs, set checkpointDirectory"
+                    + " in the settings to get one after every epoch");
+        }
+        Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
+    }
+
+    /** A source that prefetches on its own thread hands out closeable iterators: stop them when a run ends early. */
+    static void closeIfPossible(Iterator<?> it) {
+        if (it instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // Closing only stops prefetching; nothing is lost if it fails.
+            }
+        }
+    }
+
+    /** The state to save with the weights after a whole epoch; read it from a listener or after the run. */
+    public TrainingProgress progress() {
+        return new TrainingProgress(epochsCompleted, steps, seed, baseLearningRate, optimizer.momentum(),
+                plateauFactor, plateauBest, plateauBadEpochs, history);
+    }
+
+    private void observePlateau(LearningRateSchedule.ReduceOnPlateau p, double loss) {
+        if (loss < plateauBest * (1 - 1e-4)) {
+            plateauBest = loss;
+            plateauBadEpochs = 0;
+        } else if (++plateauBadEpochs > p.patience()) {
+            plateauFactor = Math.max(plateauFactor * p.factor(), p.minFactor());
+            plateauBadEpochs = 0;
+        }
+    }
+
+    /** Sets this step's learning rate from the schedule and any change asked for by another thread. */
+    private void applyPending(int epoch) {
+        double factor = settings.schedule().factor(epoch, plateauFactor);
+        Double lr = pendingLearningRate.getAndSet(null);
+        if (lr != null) baseLearningRate = lr / factor;
+        Double mu = pendingMomentum.getAndSet(null);
+        if (mu != null) optimizer.setMomentum(mu);
+        currentLearningRate = baseLearningRate * factor;
+        optimizer.setLearningRate(currentLearningRate);
+    }
+
+    /**
+     * Serves snapshots and waits while paused; false when cancelled. Snapshots are computed outside the lock,
+     * so a GUI thread asking for one never waits for it.
+     */
+    private boolean between() {
+        while (true) {
+            serveSnapshot();
+            if (cancelRequested) return false;
+            synchronized (control) {
+                if (!pauseRequested) {
+                    state = State.RUNNING;
+                    return !cancelRequested;
+                }
+                state = State.PAUSED;
+                if (pendingSnapshot.get() == null && !cancelRequested) {
+                    try {
+                        control.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One optimizer step on a batch. Returns null, or the explanation when the loss or a gradient is not
+     * finite (the weights are left as they were).
+     */
+    private String step(ExecutorService pool, Batch batch, int epoch, int batchIndex, double[] losses, int[] rights) {
+        int n = batch.count();
+        int threads = workers.size();
+        int per = (n + threads - 1) / threads;
+        int active = (n + per - 1) / per;
+        float scale = 1f / n;
+        java.util.Arrays.fill(losses, 0);
+        java.util.Arrays.fill(rights, 0);
+        List<Callable<Void>> tasks = new ArrayList<>(active);
+        for (int t = 0; t < active; t++) {
+            int worker = t, lo = t * per, cnt = Math.min(per, n - lo);
+            long noise = ((seed * 1_000_003L + epoch) * 1_000_033L + batchIndex) * 131L + worker;
+            tasks.add(() -> {
+                Executor w = workers.get(worker);
+                w.zeroParameterGradients();
+                w.forward(batch.x(), lo, cnt, true, noise);
+                losses[worker] = w.loss(batch.y(), lo, cnt, scale, true);
+                rights[worker] = w.correct(batch.y(), lo, cnt);
+                if (Double.isFinite(losses[worker])) w.backward();
+                return null;
+            });
+        }
+        Evaluation.invokeAll(pool, tasks);
+        double loss = 0;
+        for (int t = 0; t < active; t++) loss += losses[t];
+        if (!Double.isFinite(loss)) {
+            String node = null;
+            for (int t = 0; t < active && node == null; t++) node = workers.get(t).firstNonFiniteNode();
+            return divergence("the loss became " + (Double.isNaN(loss) ? "NaN" : "infinite"), node, epoch, batchIndex);
+        }
+        List<Parameter> master = model.parameters();
+        for (int t = 1; t < active; t++) {
+            List<Parameter> mine = workers.get(t).parameters();
+            for (int i = 0; i < master.size(); i++) {
+                float[] g = master.get(i).grad();
+                float[] h = mine.get(i).grad();
+                for (int j = 0; j < g.length; j++) g[j] += h[j];
+            }
+        }
+        double sq = 0;
+        for (Parameter p : master) {
+            float[] g = p.grad();
+            double s = 0;
+            for (float v : g) s += (double) v * v;
+            if (!Double.isFinite(s)) {
+                return divergence("the gradient of " + p.name() + " became non-finite", p.nodeId(), epoch, batchIndex);
+            }
+            sq += s;
+        }
+        Executor.updateRunningStatistics(workers.subList(0, active));
+        if (settings.clipNorm() > 0) {
+            double norm = Math.sqrt(sq);
+            if (norm > settings.clipNorm()) {
+                float f = (float) (settings.clipNorm() / (norm + 1e-6));
+                for (Parameter p : master) {
+                    float[] g = p.grad();
+                    for (int j = 0; j < g.length; j++) g[j] *= f;
+                }
+            }
+        }
+        optimizer.step(master);
+        steps++;
+        return null;
+    }
+
+    private String divergence(String what, String nodeId, int epoch, int batchIndex) {
+        String where = "";
+        if (nodeId != null) {
+            Node node = model.spec().node(nodeId);
+            where = "; the first non-finite values appeared in " + nodeId + " (" + node.layer().label() + ")";
+        }
+        double lr = currentLearningRate;
+        return String.format(Locale.ROOT, "%s at epoch %d, batch %d%s. The weights of the last good step are kept. "
+                        + "Try a lower learning rate (it is %s; try %s)%s.",
+                what, epoch + 1, batchIndex, where, fmt(lr), fmt(lr / 10),
+                settings.clipNorm() > 0 ? "" : " or gradient clipping (clip norm 1 to 5)");
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private void emitNorms() {
+        List<ParameterNorm> norms = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            norms.add(new ParameterNorm(p.name(), p.nodeId(), l2(p.value()), l2(p.grad())));
+        }
+        LayerNorms event = new LayerNorms(currentEpoch, currentBatch, List.copyOf(norms));
+        for (TrainingListener l : listeners) l.onNorms(event);
+    }
+
+    private static double l2(float[] v) {
+        double s = 0;
+        for (float x : v) s += (double) x * x;
+        return Math.sqrt(s);
+    }
+
+    private void serveSnapshot() {
+        SnapshotRequest request = pendingSnapshot.getAndSet(null);
+        if (request == null) return;
+        Snapshot s = snapshot(request.image(), request.label(), currentEpoch, currentBatch);
+        for (TrainingListener l : listeners) l.onSnapshot(s);
+    }
+
+    /** Activations of every node, the filters of every convolution and the probabilities for one image. */
+    Snapshot snapshot(float[] image, int label, int epoch, int batch) {
+        if (snapshotExecutor == null) {
+            // One image cannot be split across workers: its convolutions split their filters instead.
+            snapshotExecutor = model.newExecutor(1, true, new org.convas.engine.model.KernelThreads(pool, workers.size()));
+        }
+        snapshotExecutor.forward(image, 0, 1, false, 0);
+        List<ActivationMap> maps = new ArrayList<>();
+        List<FilterBank> filters = new ArrayList<>();
+        for (Node node : model.order()) {
+            Shape shape = model.report().layer(node.id()).output();
+            float[] values = java.util.Arrays.copyOf(snapshotExecutor.activation(node.id()), Math.toIntExact(shape.size()));
+            maps.add(new ActivationMap(node.id(), shape, values));
+            if (node.layer() instanceof LayerSpec.Conv2D c) {
+                Shape in = model.report().layer(node.id()).inputShapes().get(0);
+                filters.add(new FilterBank(node.id(), c.filters(), in.depth() / c.groups(), c.kernelHeight(), c.kernelWidth(),
+                        model.tensor(node.id() + ".weight").clone()));
+            }
+        }
+        float[] probs = java.util.Arrays.copyOf(snapshotExecutor.probabilities(), model.classes());
+        int best = 0;
+        for (int j = 1; j < probs.length; j++) if (probs[j] > probs[best]) best = j;
+        return new Snapshot(epoch, batch, model.inputShape(), image.clone(), label, List.copyOf(maps), List.copyOf(filters), probs, best);
+    }
+
+    static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
