@@ -1,9 +1,14 @@
 package org.convas.app;
 
 import javafx.application.Application;
-import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.convas.app.designer.DesignerApp;
+import org.convas.app.designer.DesignerView;
+import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
 import org.convas.app.cli.UsageException;
 import org.convas.engine.spec.SpecFormatException;
@@ -19,16 +24,31 @@ import java.util.List;
  */
 public final class ConvasApp extends Application {
 
+    private DesignerView designer;
+
     @Override
     public void start(Stage stage) throws UsageException, SpecFormatException, IOException {
-        MainViewModel model = new MainViewModel(Presets.all(), initialNetwork());
+        NetworkSource initial = initialNetwork();
+        MainViewModel model = new MainViewModel(Presets.all(), initial);
         MainWindow window = new MainWindow(model);
-        window.setOnQuit(Platform::exit);
-        stage.setScene(new Scene(window, 1280, 760));
-        stage.titleProperty().bind(model.titleProperty());
+        designer = DesignerApp.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
+        if (initial.file() != null) designer.viewModel().open(initial.file());
+        else designer.viewModel().newFrom(initial.spec());
+        window.mountDesigner(designer);
+        // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
+        window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
+        // As large as the work wants (1440×900), but never larger than the screen it opens on.
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        stage.setScene(new Scene(window, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight())));
+        designer.attachTo(stage);
         stage.setMinWidth(720);
         stage.setMinHeight(420);
         stage.show();
+    }
+
+    @Override
+    public void stop() {
+        if (designer != null) designer.viewModel().close(designer.viewModel().isDirty());
     }
 
     /** The first raw parameter (GuiCommand has checked it already), else the default preset. */

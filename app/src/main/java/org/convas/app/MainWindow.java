@@ -24,6 +24,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
+import org.convas.app.designer.DesignerView;
 import org.convas.samples.Preset;
 import org.convas.visualizer.summary.ProblemList;
 import org.convas.visualizer.summary.SummaryTable;
@@ -52,12 +53,17 @@ public final class MainWindow extends BorderPane {
     private final ComboBox<Preset> presetChooser = new ComboBox<>();
     private final Label status = new Label();
     private Node centerView;
+    /** What choosing a preset does; the designer, once mounted, opens it as a new document. */
+    private java.util.function.Consumer<Preset> presetAction;
+    /** What File &gt; Open does; the designer, once mounted, asks about unsaved work first. */
+    private Runnable openAction = this::chooseAndOpen;
     private Runnable onQuit = () -> {
         if (getScene() != null && getScene().getWindow() != null) getScene().getWindow().hide();
     };
 
     public MainWindow(MainViewModel model) {
         this.model = Objects.requireNonNull(model, "model");
+        this.presetAction = model::loadPreset;
         getStyleClass().add("main-window");
         getStylesheets().add(Objects.requireNonNull(MainWindow.class.getResource("main-window.css")).toExternalForm());
 
@@ -91,6 +97,32 @@ public final class MainWindow extends BorderPane {
     public void setCenterView(Node view) {
         centerView = view;
         layOutWorkArea();
+    }
+
+    /**
+     * Makes the designer the window's document: it takes the centre, its File/Edit/View menus join the
+     * window's menu bar, the preset chooser and Open go through it (so unsaved work is asked about first),
+     * and the summary table and problem list follow its network and selection on every edit.
+     */
+    public void mountDesigner(DesignerView designer) {
+        designer.setMenuBarShown(false);
+        java.util.List<Menu> menus = new java.util.ArrayList<>(designer.menus().getMenus());
+        designer.menus().getMenus().clear();
+        presetAction = designer::newFrom;
+        openAction = designer::open;
+        MenuBar bar = new MenuBar();
+        bar.setId("main-menu");
+        bar.getMenus().addAll(menus);
+        MenuItem quit = new MenuItem("Quit");
+        quit.setId("menu-quit");
+        quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
+        quit.setOnAction(e -> onQuit.run());
+        menus.get(0).getItems().addAll(new SeparatorMenuItem(), quit);
+        setTop(new VBox(bar, toolBar()));
+        model.setSpec(designer.viewModel().spec());
+        designer.viewModel().specProperty().addListener((obs, old, now) -> model.setSpec(now));
+        model.selectedNodeIdProperty().bindBidirectional(designer.selectedNodeIdProperty());
+        setCenterView(designer);
     }
 
     public Node getCenterView() {
@@ -161,7 +193,7 @@ public final class MainWindow extends BorderPane {
         MenuItem open = new MenuItem("Open…");
         open.setId("menu-open");
         open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
-        open.setOnAction(e -> chooseAndOpen());
+        open.setOnAction(e -> openAction.run());
         MenuItem quit = new MenuItem("Quit");
         quit.setId("menu-quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
@@ -171,7 +203,7 @@ public final class MainWindow extends BorderPane {
         Menu presets = new Menu("Presets");
         for (Preset p : model.presets()) {
             MenuItem item = new MenuItem(p.title());
-            item.setOnAction(e -> model.loadPreset(p));
+            item.setOnAction(e -> presetAction.accept(p));
             presets.getItems().add(item);
         }
         return new MenuBar(file, presets);
@@ -212,14 +244,14 @@ public final class MainWindow extends BorderPane {
         });
         presetChooser.setValue(model.getPreset());
         presetChooser.valueProperty().addListener((obs, old, chosen) -> {
-            if (chosen != null && chosen != model.getPreset()) model.loadPreset(chosen);
+            if (chosen != null && chosen != model.getPreset()) presetAction.accept(chosen);
         });
         model.presetProperty().addListener((obs, old, now) -> presetChooser.setValue(now));
 
         Button open = new Button("Open…");
         open.setId("button-open");
         open.setTooltip(new Tooltip("Open a network JSON file (Ctrl+O)"));
-        open.setOnAction(e -> chooseAndOpen());
+        open.setOnAction(e -> openAction.run());
 
         Label presetLabel = new Label("Network:");
         HBox spacer = new HBox();

@@ -3,6 +3,9 @@ package org.convas.app;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Labeled;
 import javafx.stage.Stage;
+import org.convas.app.designer.DesignerView;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.Shape;
 import org.convas.samples.Preset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,11 +24,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConvasAppTest {
 
     private Stage stage;
+    private MainWindow window;
 
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
         new ConvasApp().start(stage);
+        window = (MainWindow) stage.getScene().getRoot();
+    }
+
+    @Test
+    void designerEditsReachTheSummaryTableAndSelectionFollowsBothWays(FxRobot robot) {
+        DesignerView designer = (DesignerView) window.getCenterView();
+        LayerSpec.Conv2D conv1 = (LayerSpec.Conv2D) designer.viewModel().spec().node("conv1").layer();
+        robot.interact(() -> designer.viewModel().setLayer("conv1", conv1.withStride(3), "stride"));
+        // (32 − 5 + 2·0)/3 + 1 = 10: LeNet-5's 32×32 input takes stride 3, so the table shows the new shape.
+        assertEquals(new Shape(10, 10, 6), window.summaryTable().getReport().layer("conv1").output());
+        robot.interact(() -> window.summaryTable().selectedNodeIdProperty().set("pool2"));
+        assertEquals("pool2", designer.selectedNodeIdProperty().get());
+        robot.interact(() -> designer.viewModel().select("fc1"));
+        assertEquals("fc1", window.summaryTable().selectedNodeIdProperty().get());
+        robot.interact(() -> designer.viewModel().undo());
+        assertEquals(new Shape(28, 28, 6), window.summaryTable().getReport().layer("conv1").output());
     }
 
     @Test

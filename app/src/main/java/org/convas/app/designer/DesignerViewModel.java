@@ -147,7 +147,7 @@ public final class DesignerViewModel {
 
     public boolean isDirty() { return dirty.get(); }
 
-    /** "*LeNet-5 — Convas Designer" with the mark when unsaved. */
+    /** "*LeNet-5 — Convas" with the mark when unsaved. */
     public ReadOnlyStringProperty titleProperty() { return title.getReadOnlyProperty(); }
 
     /** The last status or error message for the status bar ("" when none). */
@@ -515,7 +515,7 @@ public final class DesignerViewModel {
     }
 
     private void updateTitle() {
-        title.set((dirty.get() ? "*" : "") + documentName.get() + " — Convas Designer");
+        title.set((dirty.get() ? "*" : "") + documentName.get() + " — Convas");
     }
 
     private synchronized void scheduleAutosave() {

@@ -175,7 +175,7 @@ class DesignerViewFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(Files.exists(file));
         assertEquals(edited, NetworkJson.read(file));
-        assertEquals("saved-" + run + " — Convas Designer", stage.getTitle());
+        assertEquals("saved-" + run + " — Convas", stage.getTitle());
 
         robot.press(KeyCode.CONTROL, KeyCode.N).release(KeyCode.N, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();

@@ -34,7 +34,7 @@ class DocumentModelTest {
         Path file = work.resolve("lenet-bn.convas.json");
         assertTrue(vm.saveAs(file));
         assertFalse(vm.isDirty());
-        assertEquals("lenet-bn — Convas Designer", vm.titleProperty().get());
+        assertEquals("lenet-bn — Convas", vm.titleProperty().get());
         NetworkSpec saved = vm.spec();
 
         DesignerViewModel other = new DesignerViewModel(new DocumentModel(home));
