@@ -204,17 +204,23 @@ class GemmTest {
 
     // ------------------------------------------------------------------------------------------ helpers
 
+    /**
+     * Every shape × transpose pair; small shapes also with every alpha/beta pair, packed and padded; larger ones
+     * (M·N·K above 20 000, to keep the suite fast) with one alpha/beta pair per transpose pair, in padded arrays.
+     */
     private static void checkAllCases(GemmKernel kernel, int threads) {
         Random random = new Random(1234);
         int cases = 0;
         for (int[] mnk : SHAPES) {
+            boolean small = (long) mnk[0] * mnk[1] * mnk[2] <= 20_000;
             for (boolean transA : new boolean[]{false, true}) {
                 for (boolean transB : new boolean[]{false, true}) {
-                    for (float[] ab : SCALARS) {
-                        // once packed tight at offset 0, once inside larger arrays with padded rows
-                        for (int pad : new int[]{0, 3}) {
-                            Case c = new Case(random, transA, transB, mnk[0], mnk[1], mnk[2], ab[0], ab[1], pad,
-                                    pad == 0 ? 0 : 7);
+                    for (int s = 0; s < SCALARS.length; s++) {
+                        if (!small && s != (transA ? 2 : 0) + (transB ? 1 : 0)) continue;
+                        // packed tight at offset 0, and inside larger arrays with padded rows
+                        for (int pad : small ? new int[]{0, 3} : new int[]{3}) {
+                            Case c = new Case(random, transA, transB, mnk[0], mnk[1], mnk[2], SCALARS[s][0],
+                                    SCALARS[s][1], pad, pad == 0 ? 0 : 7);
                             c.assertClose(c.result(kernel, threads), kernel.description());
                             cases++;
                         }
@@ -222,7 +228,7 @@ class GemmTest {
                 }
             }
         }
-        assertEquals(SHAPES.length * 4 * SCALARS.length * 2, cases);
+        assertTrue(cases > SHAPES.length * 4, "cases run: " + cases);
     }
 
     @FunctionalInterface
