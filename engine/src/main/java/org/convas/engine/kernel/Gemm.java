@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Implementations, chosen once at class initialisation:
  * <ul>
- *   <li>vector — packed panels and a 6×16 register-blocked FMA micro-kernel ({@code VectorGemm}), used when the
+ *   <li>vector — packed panels and a 4×16 register-blocked FMA micro-kernel ({@code VectorGemm}), used when the
  *       {@code jdk.incubator.vector} module is in the boot layer ({@code --add-modules jdk.incubator.vector})
  *       and {@code -Dconvas.simd=false} is not set;</li>
  *   <li>scalar — packed panels and a 4×4 register-blocked plain-Java micro-kernel ({@code ScalarGemm})
@@ -136,7 +136,7 @@ public final class Gemm {
                 a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
     }
 
-    /** Which implementation large products use, e.g. "vector 6×16 FMA (Species[float, 8, S_256_BIT])". */
+    /** Which implementation large products use, e.g. "vector 4×16 FMA (Species[float, 8, S_256_BIT])". */
     public static String implementation() {
         return FAST.description();
     }

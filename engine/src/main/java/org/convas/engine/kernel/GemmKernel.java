@@ -22,6 +22,6 @@ interface GemmKernel {
     /** Column splits between threads fall on multiples of this (the register tile width). */
     int columnAlignment();
 
-    /** Human-readable description for logs and benchmarks, e.g. "vector 6×16 (AVX2, 8 floats)". */
+    /** Human-readable description for logs and benchmarks, e.g. "vector 4×16 FMA (Species[float, 8, S_256_BIT])". */
     String description();
 }

@@ -15,26 +15,29 @@ import jdk.incubator.vector.VectorSpecies;
  *   for pc in K step KC                  (micro-panels of KC×NR, contiguous)
  *     for ic in M step MC                A block  op(A)[ic:ic+MC, pc:pc+KC] packed → L2
  *       for jr in NC step NR             (micro-panels of KC×MR, contiguous)
- *         for ir in MC step MR           micro-kernel: 12 accumulators += a-broadcast × b-vectors, KC times
+ *         for ir in MC step MR           micro-kernel: 8 accumulators += a-broadcast × b-vectors, KC times
  * </pre>
  * Packing copies whatever the transposes and leading dimensions are into the same layout, so one micro-kernel
- * serves all four transpose cases. Edge panels are padded with zeros, so edge tiles run the same micro-kernel
- * (into a scratch tile) and every C element is computed by the same sequence of operations wherever it lies:
+ * serves all four transpose cases. One exception: with few rows (M ≤ {@value #DIRECT_B_MAX_ROWS}, typical of a
+ * conv forward pass, K filters × Ho·Wo) and B untransposed, the micro-kernel reads B in place, row stride ldb,
+ * because copying B would cost a large share of the work. Edge panels are padded with zeros, so edge tiles
+ * run the same micro-kernel (into a scratch tile) and every C element is computed by the same sequence of operations wherever it lies:
  * results are bit-identical whichever way {@link Gemm} splits C between threads.
  *
- * <p>Why 6×16: with AVX2 (16 vector registers of 8 floats) 12 accumulators + 2 B vectors + 1 broadcast A use 15
- * registers; each step performs 12 FMAs for 2 loads and 6 broadcasts, the same shape OpenBLAS and BLIS use on
- * Haswell/Zen.
+ * <p>Why 4×16 (8 accumulators + 2 B vectors + 1 broadcast A = 11 of AVX2's 16 vector registers) and not
+ * the 6×16 of OpenBLAS/BLIS (12 accumulators, 15 registers): measured here in thread CPU time on a 256³
+ * product, 6×16 ran at ~35 GFLOP/s on JDK 25 against ~70 for 4×16 (presumably register spills in C2), and on
+ * JDK 17 the two were within the noise of the shared machine (40–70).
  */
 final class VectorGemm implements GemmKernel {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    static final int MR = 6;
+    static final int MR = 4;
     static final int NR = 2 * L;
     static final int KC = 256;
     /** A block of MC×KC floats = 144 KiB at KC 256: fits the 512 KiB L2 next to streaming B micro-panels. */
-    static final int MC = 24 * MR;
+    static final int MC = 36 * MR;
     /** B block of KC×NC floats = 4 MiB at most: lives in L3; allocated only as wide as N needs. */
     static final int NC = 4096 / NR * NR;
 
@@ -110,7 +113,11 @@ final class VectorGemm implements GemmKernel {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
                             int cIndex = offC + (ic + ir) * ldc + jc + jr;
-                            microKernel(kc, packedA, ir * kc, bArray, bPanel, bStride, tile);
+                            if (inPlace) {
+                                microKernel(kc, packedA, ir * kc, bArray, bPanel, bStride, tile);
+                            } else {
+                                microKernelPacked(kc, packedA, ir * kc, bArray, bPanel, tile);
+                            }
                             if (rows == MR && cols == NR) {
                                 mergeTile(tile, alpha, betaNow, c, cIndex, ldc);
                             } else {
@@ -195,7 +202,7 @@ final class VectorGemm implements GemmKernel {
 
     /**
      * tile[MR×NR] = Σp a[p]ᵀ·b[p] over one packed A micro-panel and one packed B micro-panel, the sum held in
-     * 12 vector registers. Deliberately branch-free and self-contained (no vector crosses a call boundary), so
+     * 8 vector registers. Deliberately branch-free and self-contained (no vector crosses a call boundary), so
      * C2 compiles it once into a tight loop and never has to box a vector; merging into C is done elsewhere.
      */
     private static void microKernel(int kc, float[] pa, int aIndex, float[] pb, int bIndex, int bStride,
@@ -204,8 +211,6 @@ final class VectorGemm implements GemmKernel {
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
         int ai = aIndex;
         int bi = bIndex;
         for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
@@ -223,12 +228,6 @@ final class VectorGemm implements GemmKernel {
             av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -238,10 +237,40 @@ final class VectorGemm implements GemmKernel {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** As {@link #microKernel} for a packed B micro-panel (row stride NR, a constant the JIT can fold). */
+    private static void microKernelPacked(int kc, float[] pa, int aIndex, float[] pb, int bIndex, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        int ai = aIndex;
+        int bi = bIndex;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /**

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class GemmTest {
 
     /**
-     * M, N, K triples: tiny, primes, and sizes one either side of the 6×16 tile, KC = 256 and MC = 144; M ≤ 32
+     * M, N, K triples: tiny, primes, and sizes either side of the 4×16 vector and 4×4 scalar tiles, KC = 256 and MC = 144; M ≤ 32
      * reads B in place unless its row stride is a multiple of 128 floats ({7, 128, 20}, {9, 256, 300}).
      */
     private static final int[][] SHAPES = {
