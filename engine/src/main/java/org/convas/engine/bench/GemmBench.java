@@ -20,8 +20,9 @@ import java.util.Random;
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp engine/target/classes org.convas.engine.bench.GemmBench [quick]
  * </pre>
- * {@code quick} skips the 2048² square. Without {@code --add-modules} only the scalar path runs.
- * The machine is shared: figures are the best of several repetitions to filter out interference.
+ * {@code quick} skips the 2048² square and the peer. Without {@code --add-modules} only the scalar path runs.
+ * On a shared machine, figures are the best of several repetitions, the load average is printed, and the
+ * single-thread peer comparison is repeated in thread CPU time, which excludes time spent descheduled.
  */
 public final class GemmBench {
 
@@ -60,6 +61,7 @@ public final class GemmBench {
         shapes.add(new Shape("fc 64x1024 -> 256 (B^T)", false, true, 64, 256, 1024));
         shapes.add(new Shape("fc dW 256x1024 (A^T)", true, false, 256, 1024, 64));
 
+        System.out.println("load average at the start: " + loadAverage());
         System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %9s%n", "shape (M×N×K)", "reference", "scalar",
                 "vector", "scalar×2", "vector×2");
         boolean vector = Gemm.isAvailable(Gemm.Path.VECTOR);
@@ -83,15 +85,41 @@ public final class GemmBench {
         }
         System.out.println("(GFLOP/s, best of several runs; '-' = not run: reference above 512³ takes too long)");
 
-        if (quick) return;
+        if (quick) {
+            System.out.println("load average at the end: " + loadAverage());
+            return;
+        }
         System.out.println();
-        System.out.println("Peer: OpenBLAS through numpy, float32 2048×2048 matmul");
+        System.out.println("Peer: OpenBLAS through numpy, float32 2048×2048 matmul, measured just now");
         for (int threads : new int[]{1, 2}) {
-            double openBlas = numpyGflops(threads);
+            double openBlas = numpyGflops(threads, false);
             double ours = threads == 1 ? vector2048one : vector2048two;
-            System.out.printf(Locale.ROOT, "  %d thread%s: OpenBLAS %s GFLOP/s, Convas vector %s GFLOP/s, ratio %s%n",
-                    threads, threads == 1 ? " " : "s", fmt(openBlas), fmt(ours),
-                    Double.isNaN(openBlas) || Double.isNaN(ours) ? "-" : String.format(Locale.ROOT, "%.2f", ours / openBlas));
+            System.out.printf(Locale.ROOT, "  %d thread%s, wall clock: OpenBLAS %s GFLOP/s, Convas vector %s, ratio %s%n",
+                    threads, threads == 1 ? " " : "s", fmt(openBlas), fmt(ours), ratio(ours, openBlas));
+        }
+        if (vector) {
+            // On a shared machine wall-clock figures include time the thread was not running; thread CPU time
+            // does not, so this pair is the fairer single-thread comparison when the load average is high.
+            Shape big = new Shape("square 2048", false, false, 2048, 2048, 2048);
+            double ours = measureCpuTime(big, on(Gemm.Path.VECTOR, big, 1));
+            double openBlas = numpyGflops(1, true);
+            System.out.printf(Locale.ROOT, "  1 thread , thread CPU time: OpenBLAS %s GFLOP/s, Convas vector %s, ratio %s%n",
+                    fmt(openBlas), fmt(ours), ratio(ours, openBlas));
+        }
+        System.out.println("load average at the end: " + loadAverage());
+    }
+
+    private static String ratio(double ours, double peer) {
+        return Double.isNaN(ours) || Double.isNaN(peer) ? "-" : String.format(Locale.ROOT, "%.2f", ours / peer);
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to judge how much other work shared the cores. */
+    private static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
@@ -124,8 +152,31 @@ public final class GemmBench {
         return s.flops() / best * 1e-9;
     }
 
-    /** Times numpy's float32 2048² matmul (OpenBLAS) in a child process; NaN when python3/numpy is missing. */
-    private static double numpyGflops(int threads) {
+    /** Best GFLOP/s of a single-threaded run measured in the thread's CPU time, over at least 5 runs. */
+    private static double measureCpuTime(Shape s, Runner runner) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Random random = new Random(42);
+        float[] a = new float[s.m * s.k];
+        float[] b = new float[s.k * s.n];
+        float[] c = new float[s.m * s.n];
+        for (int i = 0; i < a.length; i++) a[i] = random.nextFloat() - 0.5f;
+        for (int i = 0; i < b.length; i++) b[i] = random.nextFloat() - 0.5f;
+        runner.run(a, b, c);
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 5; run++) {
+            long start = threads.getCurrentThreadCpuTime();
+            runner.run(a, b, c);
+            best = Math.min(best, (threads.getCurrentThreadCpuTime() - start) * 1e-9);
+        }
+        return s.flops() / best * 1e-9;
+    }
+
+    /**
+     * Times numpy's float32 2048² matmul (OpenBLAS) in a child process, best of 5, in wall-clock time or in the
+     * calling thread's CPU time (meaningful with one OpenBLAS thread only); NaN when python3/numpy is missing.
+     */
+    private static double numpyGflops(int threads, boolean cpuTime) {
+        String clock = cpuTime ? "time.thread_time" : "time.perf_counter";
         String script = String.join("\n",
                 "import numpy as np, time",
                 "a = np.random.rand(2048, 2048).astype(np.float32)",
@@ -133,7 +184,7 @@ public final class GemmBench {
                 "a @ b",
                 "best = 1e9",
                 "for _ in range(5):",
-                "    t = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t)",
+                "    t = " + clock + "(); a @ b; best = min(best, " + clock + "() - t)",
                 "print(2 * 2048**3 / best / 1e9)");
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true);
         String count = Integer.toString(threads);
