@@ -201,9 +201,11 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * tile[MR×NR] = Σp a[p]ᵀ·b[p] over one packed A micro-panel and one packed B micro-panel, the sum held in
-     * 8 vector registers. Deliberately branch-free and self-contained (no vector crosses a call boundary), so
-     * C2 compiles it once into a tight loop and never has to box a vector; merging into C is done elsewhere.
+     * tile[MR×NR] = Σp a[p]ᵀ·b[p] over one packed A micro-panel and NR columns of B read in place (row p at
+     * bIndex + p·bStride), the sum held in 8 vector registers. Deliberately branch-free and self-contained (no
+     * vector crosses a call boundary), so C2 compiles it into a tight loop and never has to box a vector
+     * (an earlier version that merged into C inside, with beta branches, fell to ~10 GFLOP/s after
+     * deoptimisation); merging into C is done by {@link #mergeTile} / {@link #mergeEdge}.
      */
     private static void microKernel(int kc, float[] pa, int aIndex, float[] pb, int bIndex, int bStride,
                                     float[] tile) {
@@ -239,7 +241,7 @@ final class VectorGemm implements GemmKernel {
         c31.intoArray(tile, 3 * NR + L);
     }
 
-    /** As {@link #microKernel} for a packed B micro-panel (row stride NR, a constant the JIT can fold). */
+    /** As {@link #microKernel} for a packed B micro-panel: row stride NR, a constant the JIT can fold. */
     private static void microKernelPacked(int kc, float[] pa, int aIndex, float[] pb, int bIndex, float[] tile) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
