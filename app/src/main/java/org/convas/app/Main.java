@@ -4,6 +4,7 @@ import org.convas.app.cli.Cli;
 import org.convas.app.cli.Command;
 import org.convas.app.cli.PresetsCommand;
 import org.convas.app.cli.SummaryCommand;
+import org.convas.app.cli.TrainCommand;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -23,7 +24,7 @@ public final class Main {
 
     /** Every command, in the order the usage lists them. Add new commands (train, bench, ...) here. */
     public static List<Command> commands() {
-        return List.of(new GuiCommand(), new SummaryCommand(), new PresetsCommand());
+        return List.of(new GuiCommand(), new SummaryCommand(), new PresetsCommand(), new TrainCommand());
     }
 
     public static Cli cli() {
