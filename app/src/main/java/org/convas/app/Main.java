@@ -1,9 +1,11 @@
 package org.convas.app;
 
+import org.convas.app.cli.BenchCommand;
 import org.convas.app.cli.Cli;
 import org.convas.app.cli.Command;
 import org.convas.app.cli.PresetsCommand;
 import org.convas.app.cli.SummaryCommand;
+import org.convas.app.cli.TrainCommand;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -23,7 +25,7 @@ public final class Main {
 
     /** Every command, in the order the usage lists them. Add new commands (train, bench, ...) here. */
     public static List<Command> commands() {
-        return List.of(new GuiCommand(), new SummaryCommand(), new PresetsCommand());
+        return List.of(new GuiCommand(), new SummaryCommand(), new PresetsCommand(), new TrainCommand(), new BenchCommand());
     }
 
     public static Cli cli() {

@@ -20,6 +20,10 @@ public final class Cli {
     public static final int INVALID_NETWORK = 1;
     /** Bad arguments, or a file that cannot be read or is not a valid network file. */
     public static final int USAGE = 2;
+    /** Training stopped because the loss or a gradient became NaN or infinite. */
+    public static final int DIVERGED = 3;
+    /** Training was interrupted (Ctrl+C), as shells report a command ended by SIGINT: 128 + 2. */
+    public static final int CANCELLED = 130;
 
     private final String program;
     private final Map<String, Command> commands = new LinkedHashMap<>();
@@ -79,6 +83,7 @@ public final class Cli {
         out.println();
         out.println("With no command, " + program + " opens the window on the default network.");
         out.println("Exit codes: " + OK + " done (the network has no errors), " + INVALID_NETWORK + " the network has errors, "
-                + USAGE + " bad arguments or an unreadable network file.");
+                + USAGE + " bad arguments, unreadable data or network file, or not enough memory, " + DIVERGED
+                + " the training diverged, " + CANCELLED + " training interrupted.");
     }
 }

@@ -96,7 +96,7 @@ public final class GemmBench {
         System.out.println();
         System.out.println("Peer: OpenBLAS through numpy, float32 2048×2048 matmul, measured just now");
         for (int threads : new int[]{1, 2}) {
-            double openBlas = numpyGflops(threads, false);
+            double openBlas = numpyGflops(2048, threads, false);
             double ours = threads == 1 ? vector2048one : vector2048two;
             System.out.printf(Locale.ROOT, "  %d thread%s, wall clock: OpenBLAS %s GFLOP/s, Convas vector %s, ratio %s%n",
                     threads, threads == 1 ? " " : "s", fmt(openBlas), fmt(ours), ratio(ours, openBlas));
@@ -105,11 +105,30 @@ public final class GemmBench {
             // On a shared machine wall-clock figures include time the thread was not running; thread CPU time
             // does not, so this pair is the fairer single-thread comparison when the load average is high.
             double ours = vector2048cpu;
-            double openBlas = numpyGflops(1, true);
+            double openBlas = numpyGflops(2048, 1, true);
             System.out.printf(Locale.ROOT, "  1 thread , thread CPU time: OpenBLAS %s GFLOP/s, Convas vector %s, ratio %s%n",
                     fmt(openBlas), fmt(ours), ratio(ours, openBlas));
         }
         System.out.println("load average at the end: " + loadAverage());
+    }
+
+    /**
+     * Convas's single-thread GFLOP/s on a square float product of {@code size}² (the path {@link Gemm#sgemm}
+     * uses for it), best of several runs, as {wall clock, thread CPU time}: for other programs that report the
+     * GEMM figure beside their own (the {@code bench} command).
+     */
+    public static double[] singleThreadGflops(int size) {
+        Gemm.Path path = Gemm.isAvailable(Gemm.Path.VECTOR) ? Gemm.Path.VECTOR : Gemm.Path.SCALAR;
+        Shape s = new Shape("square " + size, false, false, size, size, size);
+        return measureBoth(s, on(path, s, 1));
+    }
+
+    /**
+     * OpenBLAS's GFLOP/s through numpy (/usr/bin/python3) on a float32 {@code size}² product with {@code threads}
+     * threads, best of 5, wall clock or thread CPU time; NaN when python3 or numpy is missing.
+     */
+    public static double openBlasGflops(int size, int threads, boolean cpuTime) {
+        return numpyGflops(size, threads, cpuTime);
     }
 
     private static String ratio(double ours, double peer) {
@@ -171,17 +190,17 @@ public final class GemmBench {
      * Times numpy's float32 2048² matmul (OpenBLAS) in a child process, best of 5, in wall-clock time or in the
      * calling thread's CPU time (meaningful with one OpenBLAS thread only); NaN when python3/numpy is missing.
      */
-    private static double numpyGflops(int threads, boolean cpuTime) {
+    private static double numpyGflops(int size, int threads, boolean cpuTime) {
         String clock = cpuTime ? "time.thread_time" : "time.perf_counter";
         String script = String.join("\n",
                 "import numpy as np, time",
-                "a = np.random.rand(2048, 2048).astype(np.float32)",
-                "b = np.random.rand(2048, 2048).astype(np.float32)",
+                "a = np.random.rand(" + size + ", " + size + ").astype(np.float32)",
+                "b = np.random.rand(" + size + ", " + size + ").astype(np.float32)",
                 "a @ b",
                 "best = 1e9",
                 "for _ in range(5):",
                 "    t = " + clock + "(); a @ b; best = min(best, " + clock + "() - t)",
-                "print(2 * 2048**3 / best / 1e9)");
+                "print(2 * " + size + "**3 / best / 1e9)");
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true);
         String count = Integer.toString(threads);
         builder.environment().put("OPENBLAS_NUM_THREADS", count);

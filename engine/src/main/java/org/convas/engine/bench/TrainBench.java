@@ -1,5 +1,14 @@
 package org.convas.engine.bench;
 
+import org.convas.engine.data.Dataset;
+import org.convas.engine.data.DatasetException;
+import org.convas.engine.data.DatasetPair;
+import org.convas.engine.data.FittedPreprocessing;
+import org.convas.engine.data.Idx;
+import org.convas.engine.data.KnownClasses;
+import org.convas.engine.data.Normalisation;
+import org.convas.engine.data.PreparedDataset;
+import org.convas.engine.data.Preprocessing;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
@@ -14,9 +23,7 @@ import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
 
 import java.io.BufferedReader;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +35,6 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Trains the peer benchmark's networks ({@code lenet}, {@code vgglite}: /work/shared/peers/README.md) on
@@ -55,6 +61,117 @@ public final class TrainBench {
     private TrainBench() {
     }
 
+    /** Training and test images, standardised, as the trainer reads them. */
+    public record Data(InMemoryBatchSource train, InMemoryBatchSource test, String source) {
+    }
+
+    /**
+     * One network's figures.
+     *
+     * @param trainImagesPerSecond images per second over the last epoch's training pass
+     * @param inferImagesPerSecond test images per second in evaluation mode, batches of 1,000
+     * @param meanLoss             mean batch loss of the last epoch
+     */
+    public record Measurement(String net, int epochs, int batch, int threads, int trainImages, int testImages,
+                              double trainImagesPerSecond, double inferImagesPerSecond, double meanLoss, double testAccuracy) {
+
+        /** The peer script's JSON line format, so both lines compare at a glance. */
+        public String json() {
+            return String.format(Locale.ROOT,
+                    "{\"engine\": \"convas\", \"net\": \"%s\", \"epochs\": %d, \"batch\": %d, \"threads\": %d, \"limit\": %d, \"test_images\": %d, "
+                            + "\"train_images_per_s\": %.1f, \"infer_images_per_s\": %.1f, \"mean_loss\": %.4f, \"test_acc\": %.4f}",
+                    net, epochs, batch, threads, trainImages, testImages, trainImagesPerSecond, inferImagesPerSecond, meanLoss, testAccuracy);
+        }
+    }
+
+    /**
+     * Fashion-MNIST from a folder of IDX files ({@link Idx}), the first {@code limit} training and
+     * {@code testLimit} test images, scaled to [0, 1] and standardised with the training images' mean and standard
+     * deviation, as the peer does ({@link #standardised}).
+     */
+    public static Data fashionMnist(Path folder, int limit, int testLimit) throws DatasetException {
+        Dataset train = Idx.loadStandard(folder, "train", KnownClasses.FASHION_MNIST, "Fashion-MNIST training");
+        Dataset test = Idx.loadStandard(folder, "t10k", KnownClasses.FASHION_MNIST, "Fashion-MNIST test");
+        return standardised(new DatasetPair(first(train, limit), first(test, testLimit)), folder.toString());
+    }
+
+    /** The first {@code n} images of a set (all when it has fewer). */
+    public static Dataset first(Dataset data, int n) {
+        if (n >= data.size()) return data;
+        int[] idx = new int[Math.max(0, n)];
+        for (int i = 0; i < idx.length; i++) idx[i] = i;
+        return data.subset(idx, data.source() + " (first " + n + ")");
+    }
+
+    /**
+     * The peer's preprocessing: values in [0, 1], then x ← (x − mean)/std with one mean and one std over all
+     * training pixels, applied to both sets ({@link Preprocessing} with {@link Normalisation#PER_CHANNEL}: one
+     * channel, so one mean and one std; population std, which differs from torch.std's n − 1 by 1e−8 here).
+     */
+    public static Data standardised(DatasetPair pair, String source) throws DatasetException {
+        Shape shape = pair.train().commonShape().orElseThrow(() -> new DatasetException(source, "images of different sizes"));
+        FittedPreprocessing fitted = Preprocessing.builder(shape).normalisation(Normalisation.PER_CHANNEL).build().fit(pair.train());
+        int classes = pair.train().classCount();
+        return new Data(inMemory(fitted.train(), classes), inMemory(fitted.apply(pair.test()), classes), source);
+    }
+
+    private static InMemoryBatchSource inMemory(PreparedDataset d, int classes) {
+        int size = (int) d.shape().size();
+        float[] x = new float[d.size() * size];
+        for (int i = 0; i < d.size(); i++) {
+            d.scaled(i, x, i * size);
+            d.normalise(x, i * size);
+        }
+        return new InMemoryBatchSource(d.shape(), classes, x, d.labels());
+    }
+
+    /**
+     * Trains {@code spec} (He initialisation, seed 0) with the peer's settings for {@code epochs} epochs, then
+     * evaluates the test set in batches of 1,000.
+     */
+    public static Measurement measure(String net, NetworkSpec spec, InMemoryBatchSource train, InMemoryBatchSource test,
+                                      int threads, int epochs, int batch) {
+        Model model = Model.create(spec, Initializer.HE, 0);
+        TrainingSettings settings = TrainingSettings.builder().epochs(epochs).batchSize(batch).threads(threads).seed(0)
+                .optimizer(OptimizerSettings.momentum(0.01, 0.9).withWeightDecay(5e-4))
+                .dropLastPartial(true).normsEvery(0).build();
+        AtomicReference<TrainingEvents.BatchStats> last = new AtomicReference<>();
+        double[] lossSum = new double[1];
+        int[] batches = new int[1];
+        TrainingEvents.RunEnd end = TrainingRun.create(model, train, null, settings).addListener(new TrainingListener() {
+            @Override
+            public void onBatch(TrainingEvents.BatchStats s) {
+                last.set(s);
+                if (s.epoch() == settings.epochs()) {
+                    lossSum[0] += s.loss();
+                    batches[0]++;
+                }
+            }
+        }).runHere();
+        if (end.status() != TrainingEvents.Status.COMPLETED) throw new IllegalStateException(end.message());
+        long t0 = System.nanoTime();
+        Evaluation.Result result = Evaluation.evaluate(model, test, 1000, threads);
+        double inferSeconds = (System.nanoTime() - t0) / 1e9;
+        return new Measurement(net, epochs, batch, threads, train.size(), test.size(), last.get().imagesPerSecond(),
+                result.count() / inferSeconds, lossSum[0] / batches[0], result.accuracy());
+    }
+
+    /** The peer network by its name in the peer script: "lenet" or "vgglite". */
+    public static NetworkSpec peerNetwork(String net) {
+        return switch (net) {
+            case "lenet" -> lenet();
+            case "vgglite" -> vggLite();
+            default -> throw new IllegalArgumentException("unknown net " + net + "; use lenet or vgglite");
+        };
+    }
+
+    /** The value of a numeric field in a one-line JSON object, e.g. the peer's "train_images_per_s". */
+    public static double field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\\s*([0-9.eE+-]+)").matcher(json);
+        if (!m.find()) throw new IllegalStateException("no " + name + " in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> nets = new ArrayList<>();
         int threads = Runtime.getRuntime().availableProcessors();
@@ -79,52 +196,20 @@ public final class TrainBench {
             }
         }
         if (nets.isEmpty()) nets = List.of("lenet", "vgglite");
-        float[] trainX = images(DATA + "train-images-idx3-ubyte.gz", limit);
-        int[] trainY = labels(DATA + "train-labels-idx1-ubyte.gz", limit);
-        float[] testX = images(DATA + "t10k-images-idx3-ubyte.gz", testLimit);
-        int[] testY = labels(DATA + "t10k-labels-idx1-ubyte.gz", testLimit);
-        standardise(trainX, testX);
-        Shape shape = Shape.of(28, 28, 1);
-        InMemoryBatchSource train = new InMemoryBatchSource(shape, 10, trainX, trainY);
-        InMemoryBatchSource test = new InMemoryBatchSource(shape, 10, testX, testY);
+        Data data = fashionMnist(Paths.get(DATA), limit, testLimit);
+        InMemoryBatchSource train = data.train();
+        InMemoryBatchSource test = data.test();
         Path peerScript = peer != null ? Paths.get(peer) : repositoryRoot().resolve("../shared/peers/torch_bench.py").normalize();
 
         for (String net : nets) {
-            NetworkSpec spec = switch (net) {
-                case "lenet" -> lenet();
-                case "vgglite" -> vggLite();
-                default -> throw new IllegalArgumentException("unknown net " + net + "; use lenet or vgglite");
-            };
-            Model model = Model.create(spec, Initializer.HE, 0);
-            TrainingSettings settings = TrainingSettings.builder().epochs(epochs).batchSize(batch).threads(threads).seed(0)
-                    .optimizer(OptimizerSettings.momentum(0.01, 0.9).withWeightDecay(5e-4))
-                    .dropLastPartial(true).normsEvery(0).build();
-            AtomicReference<TrainingEvents.BatchStats> last = new AtomicReference<>();
-            double[] lossSum = new double[1];
-            int[] batches = new int[1];
-            TrainingEvents.RunEnd end = TrainingRun.create(model, train, null, settings).addListener(new TrainingListener() {
-                @Override
-                public void onBatch(TrainingEvents.BatchStats s) {
-                    last.set(s);
-                    if (s.epoch() == settings.epochs()) {
-                        lossSum[0] += s.loss();
-                        batches[0]++;
-                    }
-                }
-            }).runHere();
-            if (end.status() != TrainingEvents.Status.COMPLETED) throw new IllegalStateException(end.message());
-            long t0 = System.nanoTime();
-            Evaluation.Result result = Evaluation.evaluate(model, test, 1000, threads);
-            double inferSeconds = (System.nanoTime() - t0) / 1e9;
-            double trainRate = last.get().imagesPerSecond();
-            double inferRate = result.count() / inferSeconds;
-            System.out.println(String.format(Locale.ROOT,
-                    "{\"engine\": \"convas\", \"net\": \"%s\", \"epochs\": %d, \"batch\": %d, \"threads\": %d, \"limit\": %d, \"test_images\": %d, "
-                            + "\"train_images_per_s\": %.1f, \"infer_images_per_s\": %.1f, \"mean_loss\": %.4f, \"test_acc\": %.4f}",
-                    net, epochs, batch, threads, train.size(), test.size(), trainRate, inferRate, lossSum[0] / batches[0], result.accuracy()));
+            NetworkSpec spec = peerNetwork(net);
+            Measurement m = measure(net, spec, train, test, threads, epochs, batch);
+            System.out.println(m.json());
+            double trainRate = m.trainImagesPerSecond();
+            double inferRate = m.inferImagesPerSecond();
             Path python = Paths.get("/usr/bin/python3");
             if (runPeer && Files.isExecutable(python) && Files.exists(peerScript)) {
-                String line = peer(python, peerScript, net, epochs, batch, threads, limit);
+                String line = peer(python, peerScript, net, epochs, batch, threads, limit, ProcessBuilder.Redirect.INHERIT);
                 if (line == null) continue;
                 System.out.println(line);
                 double peerTrain = field(line, "train_images_per_s");
@@ -161,11 +246,15 @@ public final class TrainBench {
                 .build();
     }
 
-    private static String peer(Path python, Path script, String net, int epochs, int batch, int threads, int limit)
-            throws IOException, InterruptedException {
+    /**
+     * Runs the PyTorch peer script with the same settings and returns its last JSON line, or null when it failed
+     * (the reason on stderr). {@code stderr} says where the script's own messages go.
+     */
+    public static String peer(Path python, Path script, String net, int epochs, int batch, int threads, int limit,
+                              ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(python.toString(), script.toString(), "--net", net, "--epochs", Integer.toString(epochs),
                 "--batch", Integer.toString(batch), "--threads", Integer.toString(threads), "--limit", Integer.toString(limit))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(stderr).start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) if (line.startsWith("{")) last = line;
@@ -178,13 +267,8 @@ public final class TrainBench {
         return last;
     }
 
-    private static double field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":\\s*([0-9.eE+-]+)").matcher(json);
-        if (!m.find()) throw new IllegalStateException("no " + name + " in " + json);
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static Path repositoryRoot() {
+    /** The repository root: the nearest folder up from the working directory with pom.xml and engine/. */
+    public static Path repositoryRoot() {
         Path dir = Paths.get("").toAbsolutePath();
         for (Path d = dir; d != null; d = d.getParent()) {
             if (Files.exists(d.resolve("pom.xml")) && Files.isDirectory(d.resolve("engine"))) return d;
@@ -192,44 +276,4 @@ public final class TrainBench {
         return dir;
     }
 
-    /** x ← (x − mean)/std over the training subset (std with n − 1, as torch.std), applied to both sets. */
-    private static void standardise(float[] train, float[] test) {
-        double sum = 0;
-        for (float v : train) sum += v;
-        double mean = sum / train.length;
-        double sq = 0;
-        for (float v : train) sq += (v - mean) * (v - mean);
-        double std = Math.sqrt(sq / (train.length - 1));
-        for (int i = 0; i < train.length; i++) train[i] = (float) ((train[i] - mean) / std);
-        for (int i = 0; i < test.length; i++) test[i] = (float) ((test[i] - mean) / std);
-    }
-
-    /** A minimal gzip IDX reader (magic 0x00000803 images, 0x00000801 labels). */
-    private static DataInputStream idx(String file, int expectedMagic) throws IOException {
-        InputStream in = new GZIPInputStream(Files.newInputStream(Paths.get(file)), 1 << 16);
-        DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
-        int magic = data.readInt();
-        if (magic != expectedMagic) throw new IOException(file + ": magic " + Integer.toHexString(magic) + ", expected " + Integer.toHexString(expectedMagic));
-        return data;
-    }
-
-    private static float[] images(String file, int limit) throws IOException {
-        try (DataInputStream in = idx(file, 0x803)) {
-            int n = Math.min(in.readInt(), limit), rows = in.readInt(), cols = in.readInt();
-            byte[] raw = new byte[n * rows * cols];
-            in.readFully(raw);
-            float[] x = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) x[i] = (raw[i] & 0xFF) / 255f;
-            return x;
-        }
-    }
-
-    private static int[] labels(String file, int limit) throws IOException {
-        try (DataInputStream in = idx(file, 0x801)) {
-            int n = Math.min(in.readInt(), limit);
-            int[] y = new int[n];
-            for (int i = 0; i < n; i++) y[i] = in.readUnsignedByte();
-            return y;
-        }
-    }
 }

@@ -2,7 +2,7 @@ package org.convas.engine.model;
 
 import org.convas.engine.calc.Window;
 import org.convas.engine.kernel.Gemm;
-import org.convas.engine.kernel.Im2col;
+import org.convas.engine.kernel.Im2Col;
 import org.convas.engine.spec.Shape;
 
 import java.util.ArrayList;
@@ -15,8 +15,10 @@ import java.util.List;
  * the (N, K, Ho, Wo) output and the bias added. A wide GEMM keeps a fast kernel busy where one image's
  * Ho·Wo is small (LeNet's conv2: 10·10 = 100 columns per image, 6,400 per batch of 64).
  *
- * <p>Backward, with col_g recomputed (cheap next to the GEMMs, and it saves C·Fh·Fw·Ho·Wo floats an image):
- * dW_g += dY_g · col_gᵀ, db += Σ dY, dcol_g = W_gᵀ · dY_g folded back onto dIn by col2im.
+ * <p>Backward: dW_g += dY_g · col_gᵀ, db += Σ dY, dcol_g = W_gᵀ · dY_g folded back onto dIn by col2im. A
+ * training forward pass keeps its columns for the backward pass when they fit in {@value #COLUMN_CACHE} floats
+ * (G·C/G·Fh·Fw·Ho·Wo per image: VGG-lite's conv2 keeps 288·784 floats, 0.9 MB, an image); bigger layers
+ * recompute them, which costs an im2col per chunk (measured here: 7 % of a VGG-lite step on one thread).
  *
  * <p>Weight layout, as PyTorch: K × (C/G) × Fh × Fw. Example: LeNet's conv2 (16 filters 5×5 over 6 channels)
  * has 16·6·5·5 = 2,400 weights, filter k starting at k·150.
@@ -25,6 +27,8 @@ final class Conv2dLayer implements Layer {
 
     /** Largest im2col workspace, in floats (16 MB): the chunk holds as many images as fit. */
     private static final int WORKSPACE = 1 << 22;
+    /** Largest column cache kept from a training forward pass for the backward pass, in floats (64 MB). */
+    static final int COLUMN_CACHE = 1 << 24;
 
     private final Shape in;
     private final Shape out;
@@ -40,6 +44,10 @@ final class Conv2dLayer implements Layer {
     private final float[] col;   // rows × chunk·hw
     private final float[] ybuf;  // kg × chunk·hw
     private final KernelThreads kernelThreads;
+    private final Im2Col.Geometry geometry;  // one group: C/G channels
+    private final int maxBatch;
+    private float[] columnCache;   // per chunk: G blocks of rows × count·hw; allocated on the first training pass
+    private boolean columnsCached; // the last forward pass was a training pass that filled columnCache
 
     Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias, int maxBatch,
                 KernelThreads kernelThreads) {
@@ -54,18 +62,41 @@ final class Conv2dLayer implements Layer {
         this.chunk = Math.max(1, Math.min(maxBatch, WORKSPACE / Math.max(1, Math.max(rows, kg) * hw)));
         this.weight = weight;
         this.bias = bias;
-        this.col = new float[rows * chunk * hw];
+        this.col = new float[rows * columnStride(chunk)];
         this.ybuf = new float[kg * chunk * hw];
         this.kernelThreads = kernelThreads;
+        this.geometry = Im2Col.Geometry.of(cg, in.height(), in.width(), win);
+        this.maxBatch = maxBatch;
     }
 
-    private void unfold(float[] x, int first, int count, int g) {
+    /**
+     * Row stride of the column matrix of {@code count} images: count·Ho·Wo, plus 4 when that is a multiple of 16
+     * floats. A stride of 16·2^j floats maps the rows of a GEMM panel onto a few L1 sets, so the GEMM would copy
+     * the columns instead of reading them in place (VectorGemm.rowsSpreadOverCache); LeNet's conv2 at batch 64
+     * has 64·100 = 6,400 = 16·400 and VGG-lite's conv1 32·784 = 25,088 = 16·1,568 columns.
+     */
+    private int columnStride(int count) {
+        int ld = count * hw;
+        return ld % 16 == 0 ? ld + 4 : ld;
+    }
+
+    /** Whether a training pass keeps its columns: G·rows·maxBatch·hw floats within {@link #COLUMN_CACHE}. */
+    private boolean cacheColumns() {
+        return (long) groups * rows * columnStride(maxBatch) <= COLUMN_CACHE;
+    }
+
+    /** Where group g of the chunk starting at image {@code first} (of {@code count} images) sits in the cache. */
+    private int cacheOffset(int first, int count, int g) {
+        return first * groups * rows * hw + g * rows * columnStride(count) + first * groups * rows * 4;
+    }
+
+    /** im2col of images first … first+count−1, group g, side by side: dst is rows × count·hw at dstOffset. */
+    private void unfold(float[] x, int first, int count, int g, float[] dst, int dstOffset) {
         int inSize = (int) in.size();
         int planeIn = in.width() * in.height();
-        int ld = count * hw;
+        int ld = columnStride(count);
         for (int i = 0; i < count; i++) {
-            Im2col.im2col(x, (first + i) * inSize + g * cg * planeIn, cg, in.height(), in.width(), win.kernelH(), win.kernelW(),
-                    win.stride(), win.dilation(), win.padTop(), win.padLeft(), out.height(), out.width(), col, i * hw, ld);
+            Im2Col.im2col(geometry, x, (first + i) * inSize + g * cg * planeIn, dst, dstOffset + i * hw, ld);
         }
     }
 
@@ -75,18 +106,23 @@ final class Conv2dLayer implements Layer {
         float[] w = weight.value();
         int outSize = (int) out.size();
         boolean splitFilters = kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads();
+        columnsCached = training && cacheColumns();
+        if (columnsCached && columnCache == null) columnCache = new float[groups * rows * (maxBatch * hw + 4 * maxBatch)];
+        float[] cols = columnsCached ? columnCache : col;
         for (int first = 0; first < n; first += chunk) {
             int count = Math.min(chunk, n - first);
             int ld = count * hw;
+            int ldCol = columnStride(count);
             for (int g = 0; g < groups; g++) {
-                unfold(x, first, count, g);
+                int colOff = columnsCached ? cacheOffset(first, count, g) : 0;
+                unfold(x, first, count, g, cols, colOff);
                 int wOff = g * kg * rows;
                 if (splitFilters) {
                     // Too few images to split across workers: split the filters, each thread its own rows of Y.
                     kernelThreads.forRows(kg, 4, (from, to) -> Gemm.sgemm(false, false, to - from, ld, rows, 1f,
-                            w, wOff + from * rows, rows, col, 0, ld, 0f, ybuf, from * ld, ld));
+                            w, wOff + from * rows, rows, cols, colOff, ldCol, 0f, ybuf, from * ld, ld));
                 } else {
-                    Gemm.sgemm(false, false, kg, ld, rows, 1f, w, wOff, rows, col, 0, ld, 0f, ybuf, 0, ld);
+                    Gemm.sgemm(false, false, kg, ld, rows, 1f, w, wOff, rows, cols, colOff, ldCol, 0f, ybuf, 0, ld);
                 }
                 for (int k = 0; k < kg; k++) {
                     float b = bias == null ? 0f : bias.value()[g * kg + k];
@@ -123,6 +159,7 @@ final class Conv2dLayer implements Layer {
         for (int first = 0; first < n; first += chunk) {
             int count = Math.min(chunk, n - first);
             int ld = count * hw;
+            int ldCol = columnStride(count);
             for (int g = 0; g < groups; g++) {
                 // Gather dY_g of the chunk into kg × count·hw.
                 for (int k = 0; k < kg; k++) {
@@ -130,15 +167,15 @@ final class Conv2dLayer implements Layer {
                         System.arraycopy(dy, (first + i) * outSize + (g * kg + k) * hw, ybuf, k * ld + i * hw, hw);
                     }
                 }
-                unfold(x, first, count, g);
-                Gemm.sgemm(false, true, kg, rows, ld, 1f, ybuf, 0, ld, col, 0, ld, 1f, dw, g * kg * rows, rows);
+                float[] cols = columnsCached ? columnCache : col;
+                int colOff = columnsCached ? cacheOffset(first, count, g) : 0;
+                if (!columnsCached) unfold(x, first, count, g, col, 0);
+                Gemm.sgemm(false, true, kg, rows, ld, 1f, ybuf, 0, ld, cols, colOff, ldCol, 1f, dw, g * kg * rows, rows);
                 if (dx == null) continue;
-                // col is free now: reuse it for dcol_g = W_gᵀ · dY_g.
-                Gemm.sgemm(true, false, rows, ld, kg, 1f, w, g * kg * rows, rows, ybuf, 0, ld, 0f, col, 0, ld);
+                // col is free now (or was never used): dcol_g = W_gᵀ · dY_g goes there.
+                Gemm.sgemm(true, false, rows, ld, kg, 1f, w, g * kg * rows, rows, ybuf, 0, ld, 0f, col, 0, ldCol);
                 for (int i = 0; i < count; i++) {
-                    Im2col.col2imAdd(col, i * hw, ld, cg, in.height(), in.width(), win.kernelH(), win.kernelW(), win.stride(),
-                            win.dilation(), win.padTop(), win.padLeft(), out.height(), out.width(), dx,
-                            (first + i) * inSize + g * cg * planeIn);
+                    Im2Col.col2im(geometry, col, i * hw, ldCol, dx, (first + i) * inSize + g * cg * planeIn);
                 }
             }
         }

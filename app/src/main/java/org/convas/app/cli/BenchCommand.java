@@ -1,0 +1,171 @@
+package org.convas.app.cli;
+
+import org.convas.engine.bench.GemmBench;
+import org.convas.engine.bench.TrainBench;
+import org.convas.engine.data.DatasetException;
+import org.convas.engine.data.DatasetPair;
+import org.convas.engine.kernel.Gemm;
+import org.convas.samples.data.BundledDatasets;
+import org.convas.samples.data.FashionMnistSubset;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.convas.app.cli.TextTable.Align.LEFT;
+import static org.convas.app.cli.TextTable.Align.RIGHT;
+
+/**
+ * {@code bench}: trains the PyTorch peer benchmark's networks (lenet, vgglite) on Fashion-MNIST with the peer's
+ * settings through {@link TrainBench}, runs the peer script ({@code ../shared/peers/torch_bench.py}) with the same
+ * network, threads and image count in the same run, and prints both figures with their ratio; then the
+ * single-thread GEMM GFLOP/s beside OpenBLAS's (numpy), also measured in this run. The machine may be shared, so
+ * the load average is printed at the start and the end: ratios taken side by side are what count.
+ */
+public final class BenchCommand implements Command {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final int GEMM_SIZE = 512;
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String arguments() {
+        return "[--net lenet|vgglite|all] [--threads T] [--limit N] [--epochs N] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
+    }
+
+    @Override
+    public String description() {
+        return "train the PyTorch peer's networks on Fashion-MNIST and compare images/s and GEMM GFLOP/s with PyTorch and OpenBLAS";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        Options o;
+        List<String> nets;
+        int threads, limit, epochs;
+        try {
+            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--peer"), Set.of("--no-peer", "--no-gemm"));
+            if (!o.positionals().isEmpty()) throw new UsageException("bench: takes options only (given: " + String.join(" ", o.positionals()) + ")");
+            String net = Options.lower(o.string("--net", "all"));
+            nets = switch (net) {
+                case "all" -> List.of("lenet", "vgglite");
+                case "lenet", "vgglite" -> List.of(net);
+                default -> throw new UsageException("bench: --net must be lenet, vgglite or all (it is \"" + net + "\")");
+            };
+            threads = o.integer("--threads", Runtime.getRuntime().availableProcessors(), 1, 64, "between 1 and 64");
+            limit = o.integer("--limit", 60000, 64, Integer.MAX_VALUE, "at least one batch of 64 training images");
+            epochs = o.integer("--epochs", 1, 1, 1000, "at least 1");
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            return Cli.USAGE;
+        }
+        Path fullFolder = Path.of(FashionMnistSubset.DEBIAN_FOLDER);
+        boolean full = BundledDatasets.available(fullFolder).stream().anyMatch(e -> e.id().equals(BundledDatasets.FASHION_FULL));
+        TrainBench.Data data;
+        try {
+            if (full) {
+                data = TrainBench.fashionMnist(fullFolder, limit, 10000);
+                out.println("Data: Fashion-MNIST from " + fullFolder + ", " + data.train().size() + " training and "
+                        + data.test().size() + " test images");
+            } else {
+                DatasetPair subset = FashionMnistSubset.load();
+                data = TrainBench.standardised(new DatasetPair(TrainBench.first(subset.train(), limit), subset.test()), "bundled subset");
+                out.println("Data: the full Fashion-MNIST is not installed (" + fullFolder + "; apt-get install dataset-fashion-mnist),"
+                        + " so the BUNDLED SUBSET: " + data.train().size() + " training and " + data.test().size()
+                        + " test images. Figures are not comparable with the peer's, which needs the full set.");
+            }
+        } catch (DatasetException e) {
+            err.println("bench: cannot read Fashion-MNIST: " + e.getMessage());
+            return Cli.USAGE;
+        }
+        Path script = o.has("--peer") ? Path.of(o.string("--peer", ""))
+                : TrainBench.repositoryRoot().resolve("../shared/peers/torch_bench.py").normalize();
+        boolean peer = !o.flag("--no-peer") && full;
+        if (peer && !Files.isExecutable(PYTHON)) {
+            out.println("Peer: " + PYTHON + " is missing, so no PyTorch figures");
+            peer = false;
+        } else if (peer && !Files.isRegularFile(script)) {
+            out.println("Peer: no peer script at " + script + " (give one with --peer PATH), so no PyTorch figures");
+            peer = false;
+        }
+        out.println(String.format(Locale.ROOT, "Java %s (%s), %d processors, GEMM: %s", System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), Gemm.implementation()));
+        out.println("Settings (the peer's): batch 64, SGD lr 0.01 momentum 0.9 weight decay 5e-4, last partial batch dropped, "
+                + epochs + (epochs == 1 ? " epoch, " : " epochs, ") + threads + (threads == 1 ? " thread" : " threads"));
+        out.println("Load average at the start: " + loadAverage());
+
+        List<String[]> rows = new ArrayList<>();
+        for (String net : nets) {
+            out.println();
+            out.println("Training " + net + " with Convas...");
+            TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), data.train(), data.test(), threads, epochs, 64);
+            out.println("  " + m.json());
+            String peerLine = null;
+            if (peer) {
+                out.println("Training " + net + " with PyTorch (" + script + ")...");
+                try {
+                    peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, ProcessBuilder.Redirect.INHERIT);
+                } catch (IOException e) {
+                    out.println("  the peer could not start: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Cli.CANCELLED;
+                }
+                if (peerLine != null) out.println("  " + peerLine);
+            }
+            double pt = peerLine == null ? Double.NaN : TrainBench.field(peerLine, "train_images_per_s");
+            double pi = peerLine == null ? Double.NaN : TrainBench.field(peerLine, "infer_images_per_s");
+            double pa = peerLine == null ? Double.NaN : TrainBench.field(peerLine, "test_acc");
+            rows.add(new String[]{net, Integer.toString(threads), String.format(Locale.ROOT, "%,d", m.trainImages()),
+                    fixed(m.trainImagesPerSecond(), 0), fixed(pt, 0), ratio(m.trainImagesPerSecond(), pt),
+                    fixed(m.inferImagesPerSecond(), 0), fixed(pi, 0), ratio(m.inferImagesPerSecond(), pi),
+                    fixed(m.testAccuracy(), 3), fixed(pa, 3)});
+        }
+        out.println();
+        TextTable t = new TextTable().column("Net", LEFT).column("Threads", RIGHT).column("Train images", RIGHT)
+                .column("Convas train img/s", RIGHT).column("PyTorch train img/s", RIGHT).column("Ratio", RIGHT)
+                .column("Convas infer img/s", RIGHT).column("PyTorch infer img/s", RIGHT).column("Ratio", RIGHT)
+                .column("Convas test acc", RIGHT).column("PyTorch test acc", RIGHT);
+        for (String[] r : rows) t.row(r);
+        t.print(out);
+        out.println("(Ratio = Convas / PyTorch, measured one after the other in this run; '-' = not measured)");
+
+        if (!o.flag("--no-gemm")) {
+            out.println();
+            double[] ours = GemmBench.singleThreadGflops(GEMM_SIZE);
+            double blas = GemmBench.openBlasGflops(GEMM_SIZE, 1, true);
+            out.println(String.format(Locale.ROOT, "GEMM %d² float, 1 thread, thread CPU time: Convas %s GFLOP/s (wall clock %s),"
+                    + " OpenBLAS via numpy %s GFLOP/s, ratio %s", GEMM_SIZE, fixed(ours[1], 1), fixed(ours[0], 1), fixed(blas, 1),
+                    ratio(ours[1], blas)));
+        }
+        out.println("Load average at the end: " + loadAverage());
+        return Cli.OK;
+    }
+
+    private static String fixed(double v, int decimals) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    private static String ratio(double ours, double peer) {
+        return Double.isNaN(ours) || Double.isNaN(peer) || peer == 0 ? "-" : String.format(Locale.ROOT, "%.2f", ours / peer);
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to judge how much else shared the cores. */
+    static String loadAverage() {
+        try {
+            String[] p = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return p[0] + " " + p[1] + " " + p[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
