@@ -218,6 +218,7 @@ public final class TrainingViewModel {
     private final LatestValueSlot<Snapshot> snapshotSlot;
     private final LatestValueSlot<ValidationReport> reportSlot;
     private TrainingRun run;
+    private boolean delivering;
     private Model model;
     private Checkpoint checkpoint;
     private float[] customImage;
@@ -501,6 +502,7 @@ public final class TrainingViewModel {
 
     /** Starts draining trainer events once per frame (the window calls this). */
     public void startDelivery() {
+        delivering = true;
         events.start();
     }
 
@@ -512,7 +514,7 @@ public final class TrainingViewModel {
     /** Closing the window: cancels the run, stops delivery and the background work. */
     public void shutdown() {
         if (run != null) run.cancel();
-        events.stop();
+        if (delivering) events.stop();
         onShutdown.run();
     }
 
