@@ -5,6 +5,8 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.convas.app.cli.NetworkSource;
+import org.convas.app.training.TrainingViewModel;
+import org.convas.app.training.TrainingWorkspace;
 import org.convas.app.cli.UsageException;
 import org.convas.engine.spec.SpecFormatException;
 import org.convas.samples.Presets;
@@ -23,6 +25,10 @@ public final class ConvasApp extends Application {
     public void start(Stage stage) throws UsageException, SpecFormatException, IOException {
         MainViewModel model = new MainViewModel(Presets.all(), initialNetwork());
         MainWindow window = new MainWindow(model);
+        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), model::setSpec);
+        window.setTrainingView(new TrainingWorkspace(training));
+        // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
+        stage.setOnHidden(e -> training.shutdown());
         window.setOnQuit(Platform::exit);
         stage.setScene(new Scene(window, 1280, 760));
         stage.titleProperty().bind(model.titleProperty());

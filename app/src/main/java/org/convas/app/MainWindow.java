@@ -13,6 +13,8 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
@@ -52,6 +54,9 @@ public final class MainWindow extends BorderPane {
     private final ComboBox<Preset> presetChooser = new ComboBox<>();
     private final Label status = new Label();
     private Node centerView;
+    private final TabPane modes = new TabPane();
+    private final Tab designTab = new Tab("Design");
+    private final Tab trainTab = new Tab("Train");
     private Runnable onQuit = () -> {
         if (getScene() != null && getScene().getWindow() != null) getScene().getWindow().hide();
     };
@@ -95,6 +100,32 @@ public final class MainWindow extends BorderPane {
 
     public Node getCenterView() {
         return centerView;
+    }
+
+    /**
+     * Adds the training workspace: the window then shows two tabs, "Design" (the work area as before) and "Train"
+     * (this view); {@code null} removes it again.
+     */
+    public void setTrainingView(Node view) {
+        if (view == null) {
+            designTab.setContent(null);
+            modes.getTabs().clear();
+            setCenter(workArea);
+            return;
+        }
+        modes.setId("mode-tabs");
+        modes.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        designTab.setId("tab-design");
+        trainTab.setId("tab-train");
+        designTab.setContent(workArea);
+        trainTab.setContent(view);
+        modes.getTabs().setAll(designTab, trainTab);
+        setCenter(modes);
+    }
+
+    /** Brings the "Train" tab to the front (when a training view was set). */
+    public void showTraining() {
+        if (modes.getTabs().contains(trainTab)) modes.getSelectionModel().select(trainTab);
     }
 
     public SummaryTable summaryTable() {

@@ -700,15 +700,22 @@ public final class TrainingViewModel {
     }
 
     private void dataReady(PreparedData data) {
+        dataReady(data, true);
+    }
+
+    /** Shows prepared data; {@code idleSnapshot}: and the activations of the chosen image by a model not training. */
+    private void dataReady(PreparedData data, boolean idleSnapshot) {
         preparedData.set(data);
         updatePreview();
         if (imageIndex.get() >= data.validation().size()) imageIndex.set(0);
         updateImageText();
+        updateConversion();
+        if (idleSnapshot && state.get() != RunState.RUNNING && state.get() != RunState.PAUSED) requestSnapshot();
     }
 
     private void launch(TrainingRun r, PreparedData data, Checkpoint resumed) {
         busy.set(false);
-        if (preparedData.get() != data) dataReady(data);
+        if (preparedData.get() != data) dataReady(data, false);
         run = r;
         model = r.model();
         checkpoint = null;
