@@ -158,6 +158,8 @@ public final class TrainingViewModel {
 
     /** Interval between snapshot requests while training runs. */
     public static final long SNAPSHOT_INTERVAL_MS = 400;
+    /** Interval between updates of the progress bar and line while training runs. */
+    public static final long PROGRESS_INTERVAL_MS = 200;
     /** Seed of the validation holdout for sources without a test part: fixed, so changing the training seed keeps the split. */
     static final long SPLIT_SEED = 1;
     /** Images in the dataset preview grid: up to this many per class. */
@@ -224,6 +226,7 @@ public final class TrainingViewModel {
     private float[] customImage;
     private long steps;
     private long lastSnapshotRequest = Long.MIN_VALUE / 2;
+    private long lastProgressUpdate = Long.MIN_VALUE / 2;
     private double smoothedLoss = Double.NaN;
     private boolean warnedRisingLoss;
     private int batchesPerEpoch;
@@ -726,6 +729,7 @@ public final class TrainingViewModel {
         steps = resumed != null ? resumed.progress().steps() : 0;
         smoothedLoss = Double.NaN;
         warnedRisingLoss = false;
+        lastProgressUpdate = Long.MIN_VALUE / 2;
         lastEnd.set(null);
         validationReport.set(null);
         for (Feed f : feeds) f.cleared();
@@ -792,7 +796,13 @@ public final class TrainingViewModel {
         if (!batches.isEmpty()) for (Feed f : feeds) f.batches(batches);
         if (!epochPoints.isEmpty()) for (Feed f : feeds) f.epochs(epochPoints);
         if (!norms.isEmpty()) for (Feed f : feeds) f.gradientNorms(norms);
-        if (last != null && end == null) showProgress(last);
+        // The progress line and bar change at most 5 times a second: each change repaints part of the window, and
+        // with software rendering (no GPU) that repaint competes with training for the same cores.
+        long now = nanoClock.getAsLong();
+        if (last != null && end == null && now - lastProgressUpdate >= PROGRESS_INTERVAL_MS * 1_000_000L) {
+            lastProgressUpdate = now;
+            showProgress(last);
+        }
         if (end != null) ended(end);
         else if (state.get() == RunState.RUNNING && nanoClock.getAsLong() - lastSnapshotRequest >= SNAPSHOT_INTERVAL_MS * 1_000_000L) {
             requestSnapshot();
