@@ -155,11 +155,11 @@ public final class TrainingWorkspace extends BorderPane {
         });
         vm.snapshotProperty().addListener((obs, old, now) -> {
             showFilters(now);
-            if (activationsTab.isSelected()) showActivations(now);
+            if (showing(activationsTab)) showActivations(now);
         });
         vm.selectedConvLayerProperty().addListener((obs, old, now) -> showFilters(vm.snapshotProperty().get()));
         vm.validationReportProperty().addListener((obs, old, now) -> {
-            if (confusionTab.isSelected()) showReport(now);
+            if (showing(confusionTab)) showReport(now);
         });
         vm.preparedDataProperty().addListener((obs, old, now) -> showDataset());
         vm.previewImagesProperty().addListener((obs, old, now) -> showDataset());
@@ -550,10 +550,15 @@ public final class TrainingWorkspace extends BorderPane {
         return split;
     }
 
+    /** The tab on show (the selection model, which changes before the tabs' own selected flags are updated). */
+    private boolean showing(Tab tab) {
+        return views.getSelectionModel().getSelectedItem() == tab;
+    }
+
     private void redrawVisible() {
-        if (activationsTab.isSelected()) showActivations(vm.snapshotProperty().get());
-        if (confusionTab.isSelected()) showReport(vm.validationReportProperty().get());
-        if (activationsTab.isSelected()) vm.requestSnapshot();
+        if (showing(activationsTab)) showActivations(vm.snapshotProperty().get());
+        if (showing(confusionTab)) showReport(vm.validationReportProperty().get());
+        if (showing(activationsTab)) vm.requestSnapshot();
     }
 
     private void showFilters(Snapshot s) {

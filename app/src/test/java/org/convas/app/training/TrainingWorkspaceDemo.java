@@ -86,6 +86,8 @@ public final class TrainingWorkspaceDemo extends Application {
             });
             sleep(1500);
             Platform.runLater(() -> {
+                String tab = System.getProperty("tab", "Activations");
+                workspace.showTab(tab.equals("Confusion") ? "Confusion matrix" : tab);
                 workspace.activationView().selectMap(0, 3);
                 workspace.charts().flushRedraws();
                 workspace.gradientChart().flushRedraws();
