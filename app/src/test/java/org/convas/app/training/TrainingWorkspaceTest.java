@@ -134,4 +134,21 @@ class TrainingWorkspaceTest {
         robot.type(KeyCode.F6);
         waitFor("running again", () -> vm.getState() == RunState.RUNNING);
     }
+
+    @Test
+    void anInvalidNetworkAndAnEnlargedInputAreExplainedInTheWindow(FxRobot robot) {
+        robot.interact(() -> main.setSpec(Presets.lenet5()));
+        assertTrue(robot.lookup("#train-conversion").queryAs(Label.class).getText()
+                .contains("the network's input is 32×32×1: each image is enlarged to 32×32"));
+
+        robot.interact(() -> main.setSpec(org.convas.engine.spec.NetworkSpec.builder("too small").input(4, 4, 1)
+                .add("conv", LayerSpec.Conv2D.of(8, 5, 1, 0)).add("flatten", new LayerSpec.Flatten())
+                .add("fc", LayerSpec.FullyConnected.of(10)).build()));
+        robot.type(KeyCode.F5);
+        Label message = robot.lookup("#train-message").queryAs(Label.class);
+        assertTrue(message.isVisible());
+        assertTrue(message.getText().startsWith("The network is invalid, so it cannot be trained: conv: "), message.getText());
+        assertTrue(message.getStyleClass().contains("error"));
+        assertEquals(RunState.READY, vm.getState());
+    }
 }
