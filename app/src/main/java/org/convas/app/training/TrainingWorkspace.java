@@ -79,7 +79,7 @@ import java.util.function.ToDoubleFunction;
 public final class TrainingWorkspace extends BorderPane {
 
     /** Charts redraw at most this often while points stream in. */
-    static final int CHART_REDRAW_MS = 250;
+    static final int CHART_REDRAW_MS = 500;
 
     private final TrainingViewModel vm;
     private final TrainingCharts charts = new TrainingCharts();
@@ -119,7 +119,7 @@ public final class TrainingWorkspace extends BorderPane {
         datasetTab.setContent(datasetPreview);
         views.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> redrawVisible());
         charts.setId("training-charts");
-        // Four redraws a second are enough to watch a curve; each redraw of a chart costs FX and render time that
+        // Two redraws a second are enough to watch a curve; each redraw of a chart costs FX and render time that
         // the training threads would otherwise get (measured by TrainingWorkspaceDemo --benchmark).
         charts.setMinRedrawInterval(javafx.util.Duration.millis(CHART_REDRAW_MS));
         gradients.setMinRedrawInterval(javafx.util.Duration.millis(CHART_REDRAW_MS));

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TrainingWorkspaceDemo extends Application {
 
-    private static final int THREADS = Integer.getInteger("threads", 2);
+    private static final int THREADS = Integer.getInteger("threads", TrainingViewModel.defaultThreads());
     private static final int BATCH = 32;
 
     private MainWindow window;
@@ -110,19 +110,35 @@ public final class TrainingWorkspaceDemo extends Application {
     }
 
     private void benchmark(Stage stage, int epochs) {
+        int rounds = Integer.getInteger("rounds", 2);
         vm.epochsProperty().set(epochs);
         workspace.showTab(System.getProperty("tab", "Activations"));
+        // -Dhide=charts,filters takes those views out of the window, -DchartMs=N changes the charts' redraw interval:
+        // to see what each costs.
+        String hide = System.getProperty("hide", "");
+        if (hide.contains("charts")) workspace.charts().setVisible(false);
+        if (hide.contains("filters")) workspace.filterGrid().setVisible(false);
+        Integer chartMs = Integer.getInteger("chartMs");
+        if (chartMs != null) {
+            workspace.charts().setMinRedrawInterval(javafx.util.Duration.millis(chartMs));
+            workspace.gradientChart().setMinRedrawInterval(javafx.util.Duration.millis(chartMs));
+        }
         long[] last = {0};
         long[] startedAt = {0};
+        long[] measuredNanos = {0};
+        long[] fxCpu = {0};
+        long[] renderCpu = {0};
         boolean[] measuring = {false};
-        List<Long> warmUp = new java.util.ArrayList<>();
+        List<Long> firstSecond = new java.util.ArrayList<>();
         List<Long> gaps = new java.util.ArrayList<>();
+        List<Double> withViews = new java.util.ArrayList<>();
+        List<Double> without = new java.util.ArrayList<>();
         AnimationTimer timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
                 if (measuring[0] && last[0] != 0) {
                     // The first second builds the views (tiles, first chart draws): reported apart from the steady state.
-                    (now - startedAt[0] < 1_000_000_000L ? warmUp : gaps).add(now - last[0]);
+                    (now - startedAt[0] < 1_000_000_000L ? firstSecond : gaps).add(now - last[0]);
                 }
                 last[0] = now;
             }
@@ -134,6 +150,8 @@ public final class TrainingWorkspaceDemo extends Application {
                 measuring[0] = true;
                 last[0] = 0;
                 startedAt[0] = System.nanoTime();
+                fxCpu[0] -= threadCpu("JavaFX Application Thread");
+                renderCpu[0] -= threadCpu("QuantumRenderer");
                 vm.run().addListener(new TrainingListener() {
                     @Override
                     public void onBatch(BatchStats s) {
@@ -141,38 +159,48 @@ public final class TrainingWorkspaceDemo extends Application {
                     }
                 });
             }
-            if (now == TrainingViewModel.RunState.FINISHED) {
+            if (now == TrainingViewModel.RunState.FINISHED && measuring[0]) {
                 measuring[0] = false;
-                timer.stop();
-                double withViews = lastBatch.get().imagesPerSecond();
+                measuredNanos[0] += System.nanoTime() - startedAt[0];
+                fxCpu[0] += threadCpu("JavaFX Application Thread");
+                renderCpu[0] += threadCpu("QuantumRenderer");
+                withViews.add(lastBatch.get().imagesPerSecond());
                 TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
                 Thread bare = new Thread(() -> {
-                    double without = bareRun(data, epochs);
-                    double withoutAgain = bareRun(data, epochs);
-                    System.out.printf(Locale.ROOT, "fmnist-tiny, bundled Fashion-MNIST subset (%d images), batch %d, %d threads, %d epochs%n",
-                            data.train().size(), BATCH, THREADS, epochs);
+                    without.add(bareRun(data, epochs));
+                    if (withViews.size() < rounds) {
+                        Platform.runLater(vm::start);
+                        return;
+                    }
+                    System.out.printf(Locale.ROOT, "fmnist-tiny, bundled Fashion-MNIST subset (%d images), batch %d, %d threads, "
+                            + "%d epochs per run, %d rounds (run with views, then without)%n", data.train().size(), BATCH, THREADS, epochs, rounds);
                     List<Long> sorted = gaps.stream().sorted().toList();
                     System.out.printf(Locale.ROOT, "FX frames while training: %d; gap between frames median %.1f ms, 99th percentile %.1f ms, "
                                     + "longest %.1f ms; frames longer than 50 ms: %d, than 100 ms: %d%n",
                             sorted.size(), pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 1.0),
                             sorted.stream().filter(g -> g > 50_000_000L).count(), sorted.stream().filter(g -> g > 100_000_000L).count());
-                    System.out.printf(Locale.ROOT, "first second (views built, first draws): longest gap %.1f ms%n",
-                            warmUp.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6);
-                    System.out.printf(Locale.ROOT, "throughput with the live views (window, charts, filters, activations): %.0f images/s%n", withViews);
-                    System.out.printf(Locale.ROOT, "throughput without any view (same settings, before/after): %.0f / %.0f images/s%n",
-                            without, withoutAgain);
-                    System.out.printf(Locale.ROOT, "cost of the live views: %.1f%%%n", 100 * (1 - withViews / ((without + withoutAgain) / 2)));
-                    Platform.runLater(Platform::exit);
+                    System.out.printf(Locale.ROOT, "first second of each run (views built, first draws): longest gap %.1f ms%n",
+                            firstSecond.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6);
+                    System.out.printf(Locale.ROOT, "CPU time while training with views: FX thread %.1f%%, render thread %.1f%% of one core%n",
+                            100.0 * fxCpu[0] / measuredNanos[0], 100.0 * renderCpu[0] / measuredNanos[0]);
+                    System.out.printf(Locale.ROOT, "throughput (last epoch of each run), with the live views: %s images/s%n", list(withViews));
+                    System.out.printf(Locale.ROOT, "throughput (last epoch of each run), without any view:   %s images/s%n", list(without));
+                    double w = withViews.stream().mapToDouble(Double::doubleValue).sum(), o = without.stream().mapToDouble(Double::doubleValue).sum();
+                    System.out.printf(Locale.ROOT, "cost of the live views: %.1f%%%n", 100 * (1 - w / o));
+                    Platform.runLater(() -> {
+                        timer.stop();
+                        Platform.exit();
+                    });
                 });
                 bare.start();
             }
         });
-        // Warm-up: one bare run first, so the JIT has compiled the kernels before either measured run.
+        // Warm-up: a bare run of 3 epochs first, so the JIT has compiled the kernels before any measured run.
         vm.preparedDataProperty().addListener((obs, old, data) -> {
             if (data == null || warmedUp[0]) return;
             warmedUp[0] = true;
             Thread warm = new Thread(() -> {
-                double w = bareRun(data, 1);
+                double w = bareRun(data, 3);
                 System.out.printf(Locale.ROOT, "warm-up run without views: %.0f images/s%n", w);
                 Platform.runLater(vm::start);
             });
@@ -181,7 +209,20 @@ public final class TrainingWorkspaceDemo extends Application {
         vm.prepareData();
     }
 
+    private static String list(List<Double> values) {
+        return String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+    }
+
     private final boolean[] warmedUp = {false};
+
+    /** CPU time in ns of the first live thread whose name starts with {@code prefix}. */
+    private static long threadCpu(String prefix) {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) return bean.getThreadCpuTime(t.getId());
+        }
+        return 0;
+    }
 
     /** The same run without window or listeners; returns the last epoch's training images/s. */
     private static double bareRun(TrainingViewModel.PreparedData data, int epochs) {
