@@ -287,9 +287,12 @@ public final class TrainingWorkspace extends BorderPane {
     // ---------------------------------------------------------------- left: the settings form
 
     private Node settingsForm() {
-        VBox box = new VBox(6, datasetSection(), section("Preprocessing", preprocessingGrid()),
-                section("Augmentation (training only)", augmentationGrid()), section("Optimizer", optimizerGrid()),
-                section("Run", runGrid()));
+        // While a run goes, only the learning rate and the momentum can change (the run takes them at its next
+        // step); the rest belongs to the run as it was started, so those fields are locked instead of silently ignored.
+        Node dataset = datasetSection(), preprocessing = section("Preprocessing", preprocessingGrid()),
+                augmentation = section("Augmentation (training only)", augmentationGrid()), run = section("Run", runGrid());
+        for (Node n : List.of(dataset, preprocessing, augmentation, run)) n.disableProperty().bind(runActive());
+        VBox box = new VBox(6, dataset, preprocessing, augmentation, section("Optimizer", optimizerGrid()), run);
         box.setPadding(new Insets(6));
         return box;
     }
@@ -388,6 +391,7 @@ public final class TrainingWorkspace extends BorderPane {
         g.addRow(3, new Label("Weight decay"), decay);
         g.addRow(4, new Label("Schedule"), schedule);
         g.add(step, 0, 5, 2, 1);
+        for (Node n : List.of(kind, decay, schedule, step)) n.disableProperty().bind(runActive());
         return g;
     }
 
@@ -412,6 +416,11 @@ public final class TrainingWorkspace extends BorderPane {
 
     private static final javafx.css.PseudoClass TOO_LARGE = javafx.css.PseudoClass.getPseudoClass("too-large");
     private static final javafx.css.PseudoClass INVALID = javafx.css.PseudoClass.getPseudoClass("invalid");
+
+    /** True while a run is going (running or paused). */
+    private javafx.beans.binding.BooleanBinding runActive() {
+        return vm.stateProperty().isEqualTo(RunState.RUNNING).or(vm.stateProperty().isEqualTo(RunState.PAUSED));
+    }
 
     private static TitledPane section(String title, Node content) {
         TitledPane pane = new TitledPane(title, content);
