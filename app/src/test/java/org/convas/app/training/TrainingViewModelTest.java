@@ -118,9 +118,13 @@ class TrainingViewModelTest {
         assertEquals(List.of("conv1", "conv2"), vm.convLayers());
         assertEquals(2, vm.snapshotProperty().get().filters().size());
 
+        vm.learningRateProperty().set(0.001);
+        assertEquals("The learning rate is now 0.001 from the next step on.", vm.getMessage().text());
         vm.resume();
         assertEquals(RunState.RUNNING, vm.getState());
         frameUntil(() -> batches.size() > held + 2, "batches after resuming");
+        assertEquals(0.003, batches.get(held - 1).learningRate(), 1e-12, "the steps before the change used the old rate");
+        assertEquals(0.001, batches.get(held).learningRate(), 1e-12, "the first step after the change uses the new rate");
 
         vm.stop();
         frameUntil(() -> vm.getState() == RunState.FINISHED, "the run to stop");
