@@ -80,6 +80,8 @@ public final class TrainingWorkspace extends BorderPane {
 
     /** Charts redraw at most this often while points stream in. */
     static final int CHART_REDRAW_MS = 500;
+    /** Height of the message bar: two lines of text. */
+    static final double MESSAGE_HEIGHT = 42;
 
     private final TrainingViewModel vm;
     private final TrainingCharts charts = new TrainingCharts();
@@ -268,10 +270,17 @@ public final class TrainingWorkspace extends BorderPane {
         ChangeListener<TrainingViewModel.Message> show = (obs, old, now) -> {
             message.setText(now.text());
             message.getStyleClass().removeAll("info", "warning", "error");
-            message.getStyleClass().add(now.level().name().toLowerCase(Locale.ROOT));
-            message.setVisible(!now.text().isEmpty());
-            message.setManaged(!now.text().isEmpty());
+            if (!now.text().isEmpty()) message.getStyleClass().add(now.level().name().toLowerCase(Locale.ROOT));
         };
+        // A fixed height of two lines: a message that appears, grows or goes away must not resize the charts and
+        // views below it (each resize redraws every chart at once, a pause of the FX thread while training).
+        message.setMinHeight(MESSAGE_HEIGHT);
+        message.setPrefHeight(MESSAGE_HEIGHT);
+        message.setMaxHeight(MESSAGE_HEIGHT);
+        message.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        message.setAlignment(Pos.CENTER_LEFT);
+        message.tooltipProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> message.getText().isEmpty() ? null : new Tooltip(message.getText()), message.textProperty()));
         vm.messageProperty().addListener(show);
         show.changed(null, null, vm.getMessage());
         return message;
