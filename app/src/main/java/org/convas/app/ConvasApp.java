@@ -10,6 +10,8 @@ import org.convas.app.designer.DesignerApp;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
+import org.convas.app.training.TrainingViewModel;
+import org.convas.app.training.TrainingWorkspace;
 import org.convas.app.cli.UsageException;
 import org.convas.engine.spec.SpecFormatException;
 import org.convas.samples.Presets;
@@ -35,6 +37,11 @@ public final class ConvasApp extends Application {
         if (initial.file() != null) designer.viewModel().open(initial.file());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
+        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
+        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
+        window.setTrainingView(new TrainingWorkspace(training));
+        // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
+        stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
         window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
         // As large as the work wants (1440×900), but never larger than the screen it opens on.

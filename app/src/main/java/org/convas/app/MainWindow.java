@@ -13,6 +13,8 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
@@ -57,6 +59,10 @@ public final class MainWindow extends BorderPane {
     private java.util.function.Consumer<Preset> presetAction;
     /** What File &gt; Open does; the designer, once mounted, asks about unsaved work first. */
     private Runnable openAction = this::chooseAndOpen;
+    private final TabPane modes = new TabPane();
+    private final ToolBar toolBar;
+    private final Tab designTab = new Tab("Design");
+    private final Tab trainTab = new Tab("Train");
     private Runnable onQuit = () -> {
         if (getScene() != null && getScene().getWindow() != null) getScene().getWindow().hide();
     };
@@ -67,7 +73,8 @@ public final class MainWindow extends BorderPane {
         getStyleClass().add("main-window");
         getStylesheets().add(Objects.requireNonNull(MainWindow.class.getResource("main-window.css")).toExternalForm());
 
-        setTop(new VBox(menuBar(), toolBar()));
+        toolBar = toolBar();
+        setTop(new VBox(menuBar(), toolBar));
         workArea.setOrientation(Orientation.VERTICAL);
         workArea.setId("work-area");
         dock.setOrientation(Orientation.HORIZONTAL);
@@ -118,7 +125,7 @@ public final class MainWindow extends BorderPane {
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> onQuit.run());
         menus.get(0).getItems().addAll(new SeparatorMenuItem(), quit);
-        setTop(new VBox(bar, toolBar()));
+        setTop(new VBox(bar, toolBar));
         model.setSpec(designer.viewModel().spec());
         designer.viewModel().specProperty().addListener((obs, old, now) -> model.setSpec(now));
         model.selectedNodeIdProperty().bindBidirectional(designer.selectedNodeIdProperty());
@@ -127,6 +134,32 @@ public final class MainWindow extends BorderPane {
 
     public Node getCenterView() {
         return centerView;
+    }
+
+    /**
+     * Adds the training workspace: the window then shows two tabs, "Design" (the work area as before) and "Train"
+     * (this view); {@code null} removes it again.
+     */
+    public void setTrainingView(Node view) {
+        if (view == null) {
+            designTab.setContent(null);
+            modes.getTabs().clear();
+            setCenter(workArea);
+            return;
+        }
+        modes.setId("mode-tabs");
+        modes.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        designTab.setId("tab-design");
+        trainTab.setId("tab-train");
+        designTab.setContent(workArea);
+        trainTab.setContent(view);
+        modes.getTabs().setAll(designTab, trainTab);
+        setCenter(modes);
+    }
+
+    /** Brings the "Train" tab to the front (when a training view was set). */
+    public void showTraining() {
+        if (modes.getTabs().contains(trainTab)) modes.getSelectionModel().select(trainTab);
     }
 
     public SummaryTable summaryTable() {

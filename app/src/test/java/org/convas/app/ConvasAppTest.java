@@ -7,6 +7,7 @@ import org.convas.app.designer.DesignerView;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.Shape;
 import org.convas.samples.Preset;
+import org.convas.samples.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -31,6 +32,19 @@ class ConvasAppTest {
         this.stage = stage;
         new ConvasApp().start(stage);
         window = (MainWindow) stage.getScene().getRoot();
+    }
+
+    @Test
+    void choosingAPresetOpensItOnceInTheDesigner(FxRobot robot) {
+        DesignerView designer = (DesignerView) window.getCenterView();
+        long before = designer.viewModel().documentsLoadedProperty().get();
+        @SuppressWarnings("unchecked")
+        ComboBox<Preset> chooser = robot.lookup("#preset-chooser").queryAs(ComboBox.class);
+        Preset alexnet = Presets.find("alexnet").orElseThrow();
+        robot.interact(() -> chooser.setValue(alexnet));
+        assertEquals("AlexNet", designer.viewModel().spec().name());
+        assertEquals(before + 1, designer.viewModel().documentsLoadedProperty().get());
+        assertEquals(new Shape(55, 55, 96), window.summaryTable().getReport().layer("conv1").output());
     }
 
     @Test

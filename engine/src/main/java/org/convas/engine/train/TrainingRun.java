@@ -303,6 +303,7 @@ public final class TrainingRun {
         int[] rights = new int[threads];
         for (int epoch = epochsCompleted; epoch < settings.epochs(); epoch++) {
             currentEpoch = epoch + 1;
+            currentBatch = 0; // a snapshot served before this epoch's first step says "epoch e, batch 0", not the last epoch's count
             long epochStart = System.nanoTime();
             long pausedNanos = 0;
             double lossSum = 0;

@@ -98,7 +98,11 @@ public final class TrainingCharts extends SingleChildRegion {
         LineRenderer lrRenderer = new LineRenderer();
         lrRenderer.setSeriesPaint(0, ChartSupport.GREEN);
         lrRenderer.setSeriesStroke(0, ChartSupport.stroke(1.5f));
-        JFreeChart lrChart = ChartSupport.chart("Learning rate", axis("step", true), axis("learning rate", false),
+        // From zero: a constant rate is then a flat line at its height, not an axis of 3.000001E-3 ticks, and a
+        // schedule's decay reads as a fraction of the start.
+        NumberAxis lrAxis = axis("learning rate", false);
+        lrAxis.setAutoRangeIncludesZero(true);
+        JFreeChart lrChart = ChartSupport.chart("Learning rate", axis("step", true), lrAxis,
                 collection(Series.LEARNING_RATE), lrRenderer, false);
 
         charts = List.of(lossChart, epochLoss, epochAccuracy, lrChart);

@@ -1,0 +1,668 @@
+package org.convas.app.training;
+
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.convas.app.training.TrainingViewModel.RunState;
+import org.convas.engine.data.FloatImage;
+import org.convas.engine.data.Normalisation;
+import org.convas.engine.train.OptimizerSettings;
+import org.convas.engine.train.TrainingEvents.ActivationMap;
+import org.convas.engine.train.TrainingEvents.FilterBank;
+import org.convas.engine.train.TrainingEvents.Snapshot;
+import org.convas.visualizer.charts.BatchPoint;
+import org.convas.visualizer.charts.EpochPoint;
+import org.convas.visualizer.charts.GradientNormChart;
+import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.TrainingCharts;
+import org.convas.visualizer.inspect.ActivationView;
+import org.convas.visualizer.inspect.ConfusionMatrixView;
+import org.convas.visualizer.inspect.DatasetPreview;
+import org.convas.visualizer.inspect.FilterGrid;
+import org.convas.visualizer.inspect.GalleryImage;
+import org.convas.visualizer.inspect.ImageGallery;
+import org.convas.visualizer.inspect.LayerActivation;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.DoubleFunction;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The "Train" side of the window. Left: the dataset and the settings; top: Start (F5), Pause/Resume (F6),
+ * Stop (Shift+F5), checkpoints, the progress bar with images/s and time left, and the message bar; middle: the
+ * training charts above the filters of a chosen convolution (both always in view); right: tabs with the
+ * activation maps of a chosen image, the per-layer gradient norms, the confusion matrix with the misclassified
+ * images, and the dataset preview with the mean and standard-deviation images.
+ *
+ * <p>Views that are not on show are not redrawn: a snapshot or report is drawn when it arrives into the visible
+ * tab, and when a tab is selected from the latest one. Every view is fed on the FX thread by the view-model's
+ * coalesced deliveries (see {@link TrainingViewModel}).
+ */
+public final class TrainingWorkspace extends BorderPane {
+
+    /** Charts redraw at most this often while points stream in. */
+    static final int CHART_REDRAW_MS = 500;
+    /** Height of the message bar: two lines of text. */
+    static final double MESSAGE_HEIGHT = 42;
+
+    private final TrainingViewModel vm;
+    private final TrainingCharts charts = new TrainingCharts();
+    private final GradientNormChart gradients = new GradientNormChart();
+    private final FilterGrid filters = new FilterGrid();
+    private final ActivationView activations = new ActivationView();
+    private final ConfusionMatrixView confusion = new ConfusionMatrixView();
+    private final ImageGallery mistakes = new ImageGallery();
+    private final DatasetPreview datasetPreview = new DatasetPreview();
+    private final TabPane views = new TabPane();
+    private final Tab activationsTab = new Tab("Activations");
+    private final Tab gradientsTab = new Tab("Gradients");
+    private final Tab confusionTab = new Tab("Confusion matrix");
+    private final Tab datasetTab = new Tab("Dataset");
+    private final Label filterInfo = new Label();
+    private final Label confusionInfo = new Label();
+
+    public TrainingWorkspace(TrainingViewModel vm) {
+        this.vm = Objects.requireNonNull(vm, "vm");
+        getStyleClass().add("training-workspace");
+        getStylesheets().add(Objects.requireNonNull(TrainingWorkspace.class.getResource("training-workspace.css")).toExternalForm());
+        setTop(new VBox(toolBar(), messageBar()));
+        ScrollPane form = new ScrollPane(settingsForm());
+        form.setFitToWidth(true);
+        form.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        form.setId("training-settings");
+        form.setMinWidth(300);
+        form.setPrefWidth(330);
+        setLeft(form);
+
+        views.getTabs().setAll(activationsTab, gradientsTab, confusionTab, datasetTab);
+        views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        views.setId("training-views");
+        activationsTab.setContent(activationsPane());
+        gradientsTab.setContent(gradients);
+        confusionTab.setContent(confusionPane());
+        datasetTab.setContent(datasetPreview);
+        views.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> redrawVisible());
+        charts.setId("training-charts");
+        // Two redraws a second are enough to watch a curve; each redraw of a chart costs FX and render time that
+        // the training threads would otherwise get (measured by TrainingWorkspaceDemo --benchmark).
+        charts.setMinRedrawInterval(javafx.util.Duration.millis(CHART_REDRAW_MS));
+        gradients.setMinRedrawInterval(javafx.util.Duration.millis(CHART_REDRAW_MS));
+        SplitPane chartsAndFilters = new SplitPane(charts, filtersPane());
+        chartsAndFilters.setOrientation(Orientation.VERTICAL);
+        chartsAndFilters.setDividerPositions(0.62);
+        SplitPane centre = new SplitPane(chartsAndFilters, views);
+        centre.setOrientation(Orientation.HORIZONTAL);
+        centre.setDividerPositions(0.5);
+        setCenter(centre);
+
+        vm.addFeed(new TrainingViewModel.Feed() {
+            @Override
+            public void cleared() {
+                charts.clear();
+                gradients.clear();
+            }
+
+            @Override
+            public void batches(List<BatchPoint> points) {
+                charts.addBatches(points);
+            }
+
+            @Override
+            public void epochs(List<EpochPoint> points) {
+                charts.addEpochs(points);
+            }
+
+            @Override
+            public void gradientNorms(List<LayerNorm> points) {
+                gradients.addNorms(points);
+            }
+        });
+        vm.snapshotProperty().addListener((obs, old, now) -> {
+            showFilters(now);
+            if (showing(activationsTab)) showActivations(now);
+        });
+        vm.selectedConvLayerProperty().addListener((obs, old, now) -> showFilters(vm.snapshotProperty().get()));
+        vm.validationReportProperty().addListener((obs, old, now) -> {
+            if (showing(confusionTab)) showReport(now);
+        });
+        vm.preparedDataProperty().addListener((obs, old, now) -> showDataset());
+        vm.previewImagesProperty().addListener((obs, old, now) -> showDataset());
+        mistakes.setOnImageClicked(i -> {
+            ValidationReport report = vm.validationReportProperty().get();
+            if (report == null || i >= report.misclassified().size()) return;
+            views.getSelectionModel().select(activationsTab);
+            vm.showValidationImage(report.misclassified().get(i).index());
+        });
+        sceneProperty().addListener((obs, old, now) -> installShortcuts(now));
+        vm.startDelivery();
+    }
+
+    public TrainingViewModel viewModel() {
+        return vm;
+    }
+
+    public TrainingCharts charts() {
+        return charts;
+    }
+
+    public FilterGrid filterGrid() {
+        return filters;
+    }
+
+    public ActivationView activationView() {
+        return activations;
+    }
+
+    public GradientNormChart gradientChart() {
+        return gradients;
+    }
+
+    public ConfusionMatrixView confusionMatrix() {
+        return confusion;
+    }
+
+    public ImageGallery misclassifiedGallery() {
+        return mistakes;
+    }
+
+    public DatasetPreview datasetPreview() {
+        return datasetPreview;
+    }
+
+    /** Brings a view tab to the front: "Activations", "Gradients", "Confusion matrix" or "Dataset". */
+    public void showTab(String title) {
+        views.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst()
+                .ifPresent(t -> views.getSelectionModel().select(t));
+    }
+
+    // ---------------------------------------------------------------- top: controls, progress, messages
+
+    private ToolBar toolBar() {
+        Button start = new Button("Start");
+        start.setId("train-start");
+        start.setTooltip(new Tooltip("Start training (F5); continues a loaded checkpoint"));
+        start.setOnAction(e -> vm.start());
+        Button pause = new Button("Pause");
+        pause.setId("train-pause");
+        pause.setTooltip(new Tooltip("Pause or resume (F6)"));
+        pause.setOnAction(e -> vm.togglePause());
+        Button stop = new Button("Stop");
+        stop.setId("train-stop");
+        stop.setTooltip(new Tooltip("Stop after the current batch (Shift+F5)"));
+        stop.setOnAction(e -> vm.stop());
+        Button save = new Button("Save checkpoint…");
+        save.setId("train-save");
+        save.setOnAction(e -> chooseFolder("Save the checkpoint into a folder").ifPresent(vm::saveCheckpoint));
+        Button load = new Button("Load checkpoint…");
+        load.setId("train-load");
+        load.setOnAction(e -> chooseFolder("Open a checkpoint folder").ifPresent(vm::loadCheckpoint));
+
+        ChangeListener<Object> update = (obs, old, now) -> {
+            RunState s = vm.getState();
+            boolean active = s == RunState.RUNNING || s == RunState.PAUSED;
+            start.setDisable(active || vm.busyProperty().get());
+            pause.setDisable(!active);
+            pause.setText(s == RunState.PAUSED ? "Resume" : "Pause");
+            stop.setDisable(!active);
+            save.setDisable(s != RunState.FINISHED);
+            load.setDisable(active || vm.busyProperty().get());
+        };
+        vm.stateProperty().addListener(update);
+        vm.busyProperty().addListener(update);
+        update.changed(null, null, null);
+
+        ProgressBar bar = new ProgressBar();
+        bar.setId("train-progress");
+        bar.setPrefWidth(200);
+        bar.progressProperty().bind(vm.progressProperty());
+        Label text = new Label();
+        text.setId("train-progress-text");
+        text.textProperty().bind(vm.progressTextProperty());
+        HBox.setHgrow(text, Priority.ALWAYS);
+        return new ToolBar(start, pause, stop, new Separator(Orientation.VERTICAL), save, load,
+                new Separator(Orientation.VERTICAL), bar, text);
+    }
+
+    private Node messageBar() {
+        Label message = new Label();
+        message.setId("train-message");
+        message.setWrapText(true);
+        message.setMaxWidth(Double.MAX_VALUE);
+        message.getStyleClass().add("train-message");
+        ChangeListener<TrainingViewModel.Message> show = (obs, old, now) -> {
+            message.setText(now.text());
+            message.getStyleClass().removeAll("info", "warning", "error");
+            if (!now.text().isEmpty()) message.getStyleClass().add(now.level().name().toLowerCase(Locale.ROOT));
+        };
+        // A fixed height of two lines: a message that appears, grows or goes away must not resize the charts and
+        // views below it (each resize redraws every chart at once, a pause of the FX thread while training).
+        message.setMinHeight(MESSAGE_HEIGHT);
+        message.setPrefHeight(MESSAGE_HEIGHT);
+        message.setMaxHeight(MESSAGE_HEIGHT);
+        message.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        message.setAlignment(Pos.CENTER_LEFT);
+        message.tooltipProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> message.getText().isEmpty() ? null : new Tooltip(message.getText()), message.textProperty()));
+        vm.messageProperty().addListener(show);
+        show.changed(null, null, vm.getMessage());
+        return message;
+    }
+
+    private void installShortcuts(Scene scene) {
+        if (scene == null) return;
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), vm::start);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F6), vm::togglePause);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), vm::stop);
+    }
+
+    // ---------------------------------------------------------------- left: the settings form
+
+    private Node settingsForm() {
+        // While a run goes, only the learning rate and the momentum can change (the run takes them at its next
+        // step); the rest belongs to the run as it was started, so those fields are locked instead of silently ignored.
+        Node dataset = datasetSection(), preprocessing = section("Preprocessing", preprocessingGrid()),
+                augmentation = section("Augmentation (training only)", augmentationGrid()), run = section("Run", runGrid());
+        for (Node n : List.of(dataset, preprocessing, augmentation, run)) n.disableProperty().bind(runActive());
+        VBox box = new VBox(6, dataset, preprocessing, augmentation, section("Optimizer", optimizerGrid()), run);
+        box.setPadding(new Insets(6));
+        return box;
+    }
+
+    private Node datasetSection() {
+        ComboBox<DataSource> chooser = new ComboBox<>(vm.dataSources());
+        chooser.setId("train-dataset");
+        chooser.setMaxWidth(Double.MAX_VALUE);
+        chooser.valueProperty().bindBidirectional(vm.dataSourceProperty());
+        chooser.setCellFactory(list -> new ListCell<>() {
+            @Override
+            protected void updateItem(DataSource s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(empty || s == null ? null : s.title());
+            }
+        });
+        chooser.setButtonCell(chooser.getCellFactory().call(null));
+        Button idx = new Button("IDX…");
+        idx.setTooltip(new Tooltip("An IDX images file (…-images-idx3-ubyte[.gz]) with its labels file beside it"));
+        idx.setOnAction(e -> chooseFiles("IDX images file", false, "*images-idx3*").ifPresent(f -> addSource(new DataSource.IdxFile(f.get(0)))));
+        Button cifar = new Button("CIFAR…");
+        cifar.setTooltip(new Tooltip("CIFAR-10 binary batches (data_batch_1.bin …)"));
+        cifar.setOnAction(e -> chooseFiles("CIFAR-10 batch files", true, "*.bin").ifPresent(f -> addSource(new DataSource.CifarFiles(f))));
+        Button folder = new Button("Folder…");
+        folder.setTooltip(new Tooltip("A folder with one sub-folder of images per class"));
+        folder.setOnAction(e -> chooseFolder("A folder with one sub-folder per class").ifPresent(p -> addSource(new DataSource.Folder(p))));
+        Button load = new Button("Load and preview");
+        load.setId("train-load-data");
+        load.setOnAction(e -> {
+            vm.prepareData();
+            views.getSelectionModel().select(datasetTab);
+        });
+        load.disableProperty().bind(vm.busyProperty());
+        Label conversion = wrapping(vm.conversionTextProperty());
+        conversion.setId("train-conversion");
+        VBox box = new VBox(6, chooser, new HBox(6, idx, cifar, folder), load, conversion);
+        return section("Dataset", box);
+    }
+
+    private void addSource(DataSource source) {
+        if (!vm.dataSources().contains(source)) vm.dataSources().add(source);
+        vm.dataSourceProperty().set(source);
+    }
+
+    private GridPane preprocessingGrid() {
+        GridPane g = grid();
+        ComboBox<Normalisation> norm = new ComboBox<>();
+        norm.getItems().setAll(Normalisation.values());
+        norm.valueProperty().bindBidirectional(vm.normalisationProperty());
+        norm.setTooltip(new Tooltip("NONE: [0, 1]; PER_CHANNEL: (x − mean_c)/std_c; MEAN_IMAGE: x − mean image"));
+        CheckBox enlarge = new CheckBox("Allow enlarging small images");
+        enlarge.selectedProperty().bindBidirectional(vm.allowEnlargingProperty());
+        g.addRow(0, new Label("Normalise"), norm);
+        g.add(enlarge, 0, 1, 2, 1);
+        return g;
+    }
+
+    private GridPane augmentationGrid() {
+        GridPane g = grid();
+        Spinner<Integer> shift = intSpinner(vm.shiftProperty(), 0, 16, 1);
+        CheckBox flip = new CheckBox("Mirror left-right");
+        flip.selectedProperty().bindBidirectional(vm.flipProperty());
+        TextField rotation = numberField(vm.rotationProperty(), "rotation");
+        g.addRow(0, new Label("Shift ± px"), shift);
+        g.addRow(1, new Label("Rotate ± °"), rotation);
+        g.add(flip, 0, 2, 2, 1);
+        return g;
+    }
+
+    private GridPane optimizerGrid() {
+        GridPane g = grid();
+        ComboBox<OptimizerSettings.Kind> kind = new ComboBox<>();
+        kind.getItems().setAll(OptimizerSettings.Kind.values());
+        kind.valueProperty().bindBidirectional(vm.optimizerProperty());
+        kind.setId("train-optimizer");
+        TextField lr = numberField(vm.learningRateProperty(), "learning rate");
+        lr.setId("train-learning-rate");
+        lr.setTooltip(new Tooltip("η; may be changed while training (Enter)"));
+        TextField momentum = numberField(vm.momentumProperty(), "momentum");
+        momentum.setTooltip(new Tooltip("μ for SGD, Nesterov and RMSProp; may be changed while training (Enter)"));
+        TextField decay = numberField(vm.weightDecayProperty(), "weight decay");
+        ComboBox<TrainingViewModel.ScheduleChoice> schedule = new ComboBox<>();
+        schedule.getItems().setAll(TrainingViewModel.ScheduleChoice.values());
+        schedule.valueProperty().bindBidirectional(vm.scheduleProperty());
+        Spinner<Integer> every = intSpinner(vm.scheduleEveryProperty(), 1, 1000, 1);
+        TextField gamma = numberField(vm.scheduleGammaProperty(), "γ");
+        HBox step = new HBox(4, new Label("every"), every, new Label("γ"), gamma);
+        step.setAlignment(Pos.CENTER_LEFT);
+        every.setPrefWidth(70);
+        gamma.setPrefColumnCount(4);
+        step.visibleProperty().bind(vm.scheduleProperty().isEqualTo(TrainingViewModel.ScheduleChoice.STEP));
+        step.managedProperty().bind(step.visibleProperty());
+        g.addRow(0, new Label("Optimizer"), kind);
+        g.addRow(1, new Label("Learning rate"), lr);
+        g.addRow(2, new Label("Momentum"), momentum);
+        g.addRow(3, new Label("Weight decay"), decay);
+        g.addRow(4, new Label("Schedule"), schedule);
+        g.add(step, 0, 5, 2, 1);
+        for (Node n : List.of(kind, decay, schedule, step)) n.disableProperty().bind(runActive());
+        return g;
+    }
+
+    private Node runGrid() {
+        GridPane g = grid();
+        Spinner<Integer> batch = intSpinner(vm.batchSizeProperty(), 1, 1_000_000, 16);
+        batch.setId("train-batch");
+        Spinner<Integer> epochs = intSpinner(vm.epochsProperty(), 1, 10_000, 1);
+        epochs.setId("train-epochs");
+        Spinner<Integer> threads = intSpinner(vm.threadsProperty(), 1, 256, 1);
+        TextField seed = longField(vm.seedProperty());
+        g.addRow(0, new Label("Batch size"), batch);
+        g.addRow(1, new Label("Epochs"), epochs);
+        g.addRow(2, new Label("Threads"), threads);
+        g.addRow(3, new Label("Seed"), seed);
+        Label memory = wrapping(vm.memoryTextProperty());
+        memory.setId("train-memory");
+        vm.memoryTooLargeProperty().addListener((obs, old, now) -> memory.pseudoClassStateChanged(TOO_LARGE, now));
+        memory.pseudoClassStateChanged(TOO_LARGE, vm.memoryTooLargeProperty().get());
+        return new VBox(6, g, memory);
+    }
+
+    private static final javafx.css.PseudoClass TOO_LARGE = javafx.css.PseudoClass.getPseudoClass("too-large");
+    private static final javafx.css.PseudoClass INVALID = javafx.css.PseudoClass.getPseudoClass("invalid");
+
+    /** True while a run is going (running or paused). */
+    private javafx.beans.binding.BooleanBinding runActive() {
+        return vm.stateProperty().isEqualTo(RunState.RUNNING).or(vm.stateProperty().isEqualTo(RunState.PAUSED));
+    }
+
+    private static TitledPane section(String title, Node content) {
+        TitledPane pane = new TitledPane(title, content);
+        pane.setCollapsible(true);
+        return pane;
+    }
+
+    private static GridPane grid() {
+        GridPane g = new GridPane();
+        g.setHgap(8);
+        g.setVgap(5);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(90);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        fields.setFillWidth(true);
+        g.getColumnConstraints().setAll(labels, fields);
+        return g;
+    }
+
+    private static Label wrapping(javafx.beans.value.ObservableValue<String> text) {
+        Label l = new Label();
+        l.textProperty().bind(text);
+        l.setWrapText(true);
+        l.getStyleClass().add("note");
+        l.setMaxWidth(Double.MAX_VALUE);
+        return l;
+    }
+
+    private static Spinner<Integer> intSpinner(IntegerProperty property, int min, int max, int step) {
+        Spinner<Integer> s = new Spinner<>(min, max, property.get(), step);
+        s.setEditable(true);
+        s.setMaxWidth(Double.MAX_VALUE);
+        s.getValueFactory().valueProperty().addListener((obs, old, now) -> {
+            if (now != null) property.set(now);
+        });
+        property.addListener((obs, old, now) -> s.getValueFactory().setValue(now.intValue()));
+        // An edited value counts when the field loses focus too, not only on Enter.
+        s.focusedProperty().addListener((obs, was, is) -> {
+            if (!is) commit(s);
+        });
+        return s;
+    }
+
+    private static void commit(Spinner<Integer> s) {
+        try {
+            s.getValueFactory().setValue(s.getValueFactory().getConverter().fromString(s.getEditor().getText().trim()));
+        } catch (RuntimeException e) {
+            s.getEditor().setText(String.valueOf(s.getValue()));
+        }
+    }
+
+    /**
+     * A text field for a number: Enter or leaving the field sets the property; text that is not a number is
+     * marked and the property keeps its value (the view-model checks the range and explains).
+     */
+    private static TextField numberField(DoubleProperty property, String what) {
+        return textField(property, DoubleProperty::get, (p, v) -> p.set(v), TrainingWorkspace::formatNumber, what);
+    }
+
+    private static TextField longField(LongProperty property) {
+        return textField(property, p -> p.get(), (p, v) -> p.set((long) v), v -> Long.toString((long) v), "seed");
+    }
+
+    private static <P extends javafx.beans.value.ObservableValue<? extends Number>> TextField textField(
+            P property, ToDoubleFunction<P> get, java.util.function.ObjDoubleConsumer<P> set, DoubleFunction<String> format, String what) {
+        TextField field = new TextField(format.apply(get.applyAsDouble(property)));
+        field.setPrefColumnCount(7);
+        Runnable commit = () -> {
+            try {
+                double v = Double.parseDouble(field.getText().trim().replace(',', '.'));
+                field.pseudoClassStateChanged(INVALID, false);
+                set.accept(property, v);
+            } catch (NumberFormatException e) {
+                field.pseudoClassStateChanged(INVALID, true);
+                field.setTooltip(new Tooltip("\"" + field.getText() + "\" is not a number; the " + what + " stays "
+                        + format.apply(get.applyAsDouble(property))));
+            }
+        };
+        field.setOnAction(e -> commit.run());
+        field.focusedProperty().addListener((obs, was, is) -> {
+            if (!is) commit.run();
+        });
+        property.addListener((obs, old, now) -> {
+            if (!field.isFocused()) field.setText(format.apply(now.doubleValue()));
+        });
+        return field;
+    }
+
+    static String formatNumber(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+
+    // ---------------------------------------------------------------- right: the views
+
+    private Node filtersPane() {
+        ComboBox<String> layer = new ComboBox<>(vm.convLayers());
+        layer.setId("train-filter-layer");
+        layer.valueProperty().bindBidirectional(vm.selectedConvLayerProperty());
+        filterInfo.getStyleClass().add("note");
+        filters.setTileSize(72);
+        HBox top = new HBox(8, new Label("Convolution"), layer, filterInfo);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(4));
+        BorderPane pane = new BorderPane(filters, top, null, null, null);
+        return pane;
+    }
+
+    private Node activationsPane() {
+        Spinner<Integer> index = intSpinner(vm.imageIndexProperty(), 0, Integer.MAX_VALUE, 1);
+        index.setId("train-image-index");
+        index.setPrefWidth(100);
+        Button loadImage = new Button("Load image…");
+        loadImage.setOnAction(e -> chooseFiles("An image (PNG, JPEG, BMP, GIF)", false, "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif")
+                .ifPresent(f -> vm.loadImage(f.get(0))));
+        Label which = new Label();
+        which.textProperty().bind(vm.imageTextProperty());
+        which.getStyleClass().add("note");
+        HBox top = new HBox(8, new Label("Validation image"), index, loadImage, which);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(4));
+        return new BorderPane(activations, top, null, null, null);
+    }
+
+    private Node confusionPane() {
+        confusionInfo.getStyleClass().add("note");
+        confusionInfo.setText("Computed on the validation set after every epoch.");
+        Label mistakesTitle = new Label("Misclassified validation images, most confident first (click one to see its activations)");
+        mistakesTitle.getStyleClass().add("note");
+        VBox bottom = new VBox(4, mistakesTitle, mistakes);
+        VBox.setVgrow(mistakes, Priority.ALWAYS);
+        SplitPane split = new SplitPane(new BorderPane(confusion, confusionInfo, null, null, null), bottom);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.6);
+        return split;
+    }
+
+    /** The tab on show (the selection model, which changes before the tabs' own selected flags are updated). */
+    private boolean showing(Tab tab) {
+        return views.getSelectionModel().getSelectedItem() == tab;
+    }
+
+    private void redrawVisible() {
+        if (showing(activationsTab)) showActivations(vm.snapshotProperty().get());
+        if (showing(confusionTab)) showReport(vm.validationReportProperty().get());
+        if (showing(activationsTab)) vm.requestSnapshot();
+    }
+
+    private void showFilters(Snapshot s) {
+        String layer = vm.selectedConvLayerProperty().get();
+        if (s == null || layer == null) {
+            filterInfo.setText(layer == null ? "The network has no convolution." : "Start training (F5) or load data to see the filters.");
+            return;
+        }
+        for (FilterBank bank : s.filters()) {
+            if (bank.nodeId().equals(layer)) {
+                filters.setFilters(bank.weights(), bank.filters(), bank.depth(), bank.height(), bank.width());
+                filterInfo.setText(s.epoch() == 0 ? "before training"
+                        : s.batch() == 0 ? "at the start of epoch " + s.epoch() : "epoch " + s.epoch() + ", batch " + s.batch());
+                return;
+            }
+        }
+    }
+
+    private void showActivations(Snapshot s) {
+        if (s == null) return;
+        activations.setInput(s.image(), s.imageShape().depth(), s.imageShape().height(), s.imageShape().width());
+        TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
+        List<String> names = new ArrayList<>(data != null ? data.train().classNames() : List.of());
+        while (names.size() < s.probabilities().length) names.add("class " + names.size());
+        activations.setProbabilities(s.probabilities(), names.subList(0, s.probabilities().length));
+        List<LayerActivation> layers = new ArrayList<>();
+        for (ActivationMap m : s.activations().subList(1, s.activations().size())) {
+            layers.add(new LayerActivation(m.nodeId(), m.shape(), m.values()));
+        }
+        activations.setLayers(layers);
+    }
+
+    private void showReport(ValidationReport report) {
+        if (report == null) return;
+        confusion.setMatrix(report.counts(), report.classNames());
+        confusionInfo.setText(String.format(Locale.ROOT, "After epoch %d: validation accuracy %.1f%%, %d misclassified shown.",
+                report.epoch(), 100 * report.accuracy(), report.misclassified().size()));
+        TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
+        if (data == null) return;
+        List<GalleryImage> images = new ArrayList<>();
+        var shape = data.validation().shape();
+        for (ValidationReport.Mistake m : report.misclassified()) {
+            images.add(new GalleryImage(data.validation().inputs(m.index()), shape.depth(), shape.height(), shape.width(),
+                    report.classNames().get(m.trueClass()) + " → " + name(report, m.predictedClass())
+                            + String.format(Locale.ROOT, " (%.2f)", m.probability())));
+        }
+        mistakes.setImages(images);
+    }
+
+    private static String name(ValidationReport r, int c) {
+        return c < r.classNames().size() ? r.classNames().get(c) : "class " + c;
+    }
+
+    private void showDataset() {
+        TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
+        if (data == null) return;
+        datasetPreview.setSamples(data.key().source().title() + " after preprocessing", vm.previewImagesProperty().get());
+        FloatImage mean = data.fitted().statistics().meanImage();
+        FloatImage std = data.fitted().statistics().stdImage();
+        datasetPreview.setMeanAndStd(mean.values(), std.values(), mean.shape().depth(), mean.shape().height(), mean.shape().width());
+    }
+
+    // ---------------------------------------------------------------- choosers
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private java.util.Optional<java.nio.file.Path> chooseFolder(String title) {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(title);
+        File f = chooser.showDialog(window());
+        return f == null ? java.util.Optional.empty() : java.util.Optional.of(f.toPath());
+    }
+
+    private java.util.Optional<List<java.nio.file.Path>> chooseFiles(String what, boolean many, String... patterns) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(what);
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(what, patterns),
+                new FileChooser.ExtensionFilter("All files", "*.*"));
+        List<File> files = many ? chooser.showOpenMultipleDialog(window()) : singleton(chooser.showOpenDialog(window()));
+        if (files == null || files.isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of(files.stream().map(File::toPath).toList());
+    }
+
+    private static List<File> singleton(File f) {
+        return f == null ? null : List.of(f);
+    }
+}
