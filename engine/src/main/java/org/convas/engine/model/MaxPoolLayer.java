@@ -14,6 +14,7 @@ final class MaxPoolLayer implements Layer {
     private final Shape out;
     private final Window win;
     private final int[] switches;
+    private boolean switchesValid; // the last forward pass recorded its switches (an evaluation pass skips them)
 
     MaxPoolLayer(Shape in, Shape out, Window win, int maxBatch) {
         this.in = in;
@@ -28,8 +29,11 @@ final class MaxPoolLayer implements Layer {
         int h = in.height(), w = in.width(), ho = out.height(), wo = out.width();
         int f = win.kernelH(), s = win.stride();
         int planes = n * in.depth();
-        if (f == 2 && s == 2 && win.padTop() == 0 && win.padLeft() == 0) {
-            pool2x2(x, y, planes, w, h, ho, wo);
+        boolean plain2x2 = f == 2 && s == 2 && win.padTop() == 0 && win.padLeft() == 0;
+        switchesValid = training || !plain2x2;
+        if (plain2x2) {
+            if (training) pool2x2(x, y, planes, w, h, ho, wo);
+            else pool2x2Values(x, y, planes, w, h, ho, wo);
             return;
         }
         for (int pl = 0; pl < planes; pl++) {
@@ -88,10 +92,43 @@ final class MaxPoolLayer implements Layer {
         }
     }
 
+    /**
+     * {@link #pool2x2} without the switches, for evaluation: the same comparisons as selects instead of
+     * branches (a ReLU output is 0 about half the time, so branches on it are mispredicted often).
+     */
+    private static void pool2x2Values(float[] x, float[] y, int planes, int w, int h, int ho, int wo) {
+        for (int pl = 0; pl < planes; pl++) {
+            int xo = pl * h * w;
+            int yo = pl * ho * wo;
+            for (int oy = 0; oy < ho; oy++) {
+                int r0 = xo + 2 * oy * w;
+                int r1 = r0 + w;
+                int o = yo + oy * wo;
+                for (int ox = 0; ox < wo; ox++) {
+                    int i = r0 + 2 * ox;
+                    int j = r1 + 2 * ox;
+                    float best = x[i];
+                    float v = x[i + 1];
+                    best = v <= best ? best : v;
+                    v = x[j];
+                    best = v <= best ? best : v;
+                    v = x[j + 1];
+                    best = v <= best ? best : v;
+                    y[o + ox] = best;
+                }
+            }
+        }
+    }
+
     @Override
     public void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n) {
         float[] dx = dIn[0];
         if (dx == null) return;
+        if (!switchesValid) {
+            // The last forward pass was an evaluation pass, which keeps no switches: find them again.
+            pool2x2(inputs[0], y, n * in.depth(), in.width(), in.height(), out.height(), out.width());
+            switchesValid = true;
+        }
         int total = Math.toIntExact(n * out.size());
         for (int i = 0; i < total; i++) dx[switches[i]] += dy[i];
     }

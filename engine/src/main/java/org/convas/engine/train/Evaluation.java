@@ -25,9 +25,12 @@ public final class Evaluation {
     /**
      * Images a worker runs through the network at once. A batch of 1,000 split over two workers would otherwise
      * need activation buffers for 500 images each (VGG-lite: about 0.5 GB, allocated per call and streamed
-     * through memory); slices of 128 stay cache-friendly and give the same sums.
+     * through memory). Pieces of 16 keep a layer's input, im2col columns and output near the size of the 1 MB
+     * L2 cache (LeNet's conv1: 16·25·784 floats of columns, 1.25 MB, against 10 MB for 128 images) and give the
+     * same sums: measured (128 → 16 images) LeNet on one thread 9,000 → 15,000 images/s, VGG-lite on two
+     * 520 → 640–1,080.
      */
-    static final int MAX_WORKER_IMAGES = 128;
+    static final int MAX_WORKER_IMAGES = 16;
 
     /** Evaluates with {@code threads} workers, each taking a slice of every batch. */
     public static Result evaluate(Model model, BatchSource data, int batchSize, int threads) {

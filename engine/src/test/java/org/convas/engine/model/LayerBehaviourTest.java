@@ -53,6 +53,32 @@ class LayerBehaviourTest {
     }
 
     @Test
+    void maxPoolBackwardAfterAnEvaluationPassRoutesGradientsLikeAfterATrainingPass() {
+        // An evaluation pass keeps no switches; a backward pass after it must find the same winners (ties included).
+        NetworkSpec spec = NetworkSpec.builder("p").input(4, 4, 2).add("pool", LayerSpec.MaxPool.of(2, 2))
+                .add("fc", LayerSpec.FullyConnected.of(3)).build();
+        Model model = Model.create(spec, Initializer.HE, 1);
+        float[] x = ramp(64);
+        for (int i = 0; i < 64; i += 5) x[i] = -x[i];
+        x[1] = x[5]; // a tie inside the first window: the first maximum takes the gradient
+        int[] labels = {2, 0};
+        Executor trained = model.newExecutor(2, true);
+        trained.computeInputGradient(true);
+        trained.forward(x, 0, 2, true, 0);
+        trained.loss(labels, 0, 2, 1f, true);
+        trained.backward();
+        Executor evaluated = model.newExecutor(2, true);
+        evaluated.computeInputGradient(true);
+        evaluated.forward(x, 0, 2, false, 0);
+        evaluated.loss(labels, 0, 2, 1f, true);
+        evaluated.backward();
+        assertArrayEquals(java.util.Arrays.copyOf(trained.activation("pool"), 16),
+                java.util.Arrays.copyOf(evaluated.activation("pool"), 16), 0f);
+        assertArrayEquals(java.util.Arrays.copyOf(trained.inputGradient(), 64),
+                java.util.Arrays.copyOf(evaluated.inputGradient(), 64), 0f);
+    }
+
+    @Test
     void concatStacksChannelsInInputOrder() {
         NetworkSpec spec = NetworkSpec.builder("c").input(2, 1, 1)
                 .add("a", new LayerSpec.Conv2D(1, 1, 1, 1, Padding.NONE, 1, 1, false), "input")
