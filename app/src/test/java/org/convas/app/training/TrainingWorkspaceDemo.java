@@ -9,6 +9,9 @@ import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import org.convas.app.MainViewModel;
 import org.convas.app.MainWindow;
+import org.convas.app.designer.DesignerApp;
+import org.convas.app.designer.DesignerView;
+import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
 import org.convas.engine.data.Augmentation;
 import org.convas.engine.data.DatasetBatchSource;
@@ -52,7 +55,16 @@ public final class TrainingWorkspaceDemo extends Application {
         Preset tiny = Presets.find("fmnist-tiny").orElseThrow();
         MainViewModel main = new MainViewModel(Presets.all(), new NetworkSource(tiny.spec(), tiny, null));
         window = new MainWindow(main);
-        vm = TrainingViewModel.forWindow(main.specProperty(), main::setSpec);
+        // The window as ConvasApp builds it: the designer owns the document (in a throw-away home folder).
+        DesignerView designer;
+        try {
+            designer = DesignerApp.create(new DocumentModel(java.nio.file.Files.createTempDirectory("convas-demo")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        designer.viewModel().newFrom(tiny.spec());
+        window.mountDesigner(designer);
+        vm = TrainingViewModel.forWindow(main.specProperty(), spec -> designer.viewModel().newFrom(spec));
         workspace = new TrainingWorkspace(vm);
         window.setTrainingView(workspace);
         window.showTraining();
