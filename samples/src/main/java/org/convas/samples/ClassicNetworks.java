@@ -21,9 +21,17 @@ public final class ClassicNetworks {
      * fc2 10,164, fc3 850.
      */
     public static NetworkSpec lenet5() {
-        return NetworkSpec.builder("LeNet-5")
-                .input(32, 32, 1)
-                .add("conv1", LayerSpec.Conv2D.of(6, 5, 1, 0)).add("relu1", new LayerSpec.ReLU())
+        return lenet("LeNet-5", 32, 0);
+    }
+
+    /**
+     * The LeNet-5 layers on a size×size×1 input with conv1 padded by {@code conv1Padding}: 32 and 0 is the
+     * lecture's LeNet-5, 28 and 2 is the same network on 28×28 Fashion-MNIST (the PyTorch peer's "lenet").
+     */
+    static NetworkSpec lenet(String name, int size, int conv1Padding) {
+        return NetworkSpec.builder(name)
+                .input(size, size, 1)
+                .add("conv1", LayerSpec.Conv2D.of(6, 5, 1, conv1Padding)).add("relu1", new LayerSpec.ReLU())
                 .add("pool1", LayerSpec.MaxPool.of(2, 2))
                 .add("conv2", LayerSpec.Conv2D.of(16, 5, 1, 0)).add("relu2", new LayerSpec.ReLU())
                 .add("pool2", LayerSpec.MaxPool.of(2, 2))

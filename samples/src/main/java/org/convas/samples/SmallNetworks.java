@@ -34,18 +34,7 @@ public final class SmallNetworks {
      * 10×10×16, maxpool 2/2 → 5×5×16, fc 120, fc 84, fc 10, ReLU after each hidden layer. 61,706 parameters.
      */
     public static NetworkSpec lenetFashion() {
-        return NetworkSpec.builder("LeNet (Fashion-MNIST)")
-                .input(28, 28, 1)
-                .add("conv1", LayerSpec.Conv2D.of(6, 5, 1, 2)).add("relu1", new LayerSpec.ReLU())
-                .add("pool1", LayerSpec.MaxPool.of(2, 2))
-                .add("conv2", LayerSpec.Conv2D.of(16, 5, 1, 0)).add("relu2", new LayerSpec.ReLU())
-                .add("pool2", LayerSpec.MaxPool.of(2, 2))
-                .add("flatten", new LayerSpec.Flatten())
-                .add("fc1", LayerSpec.FullyConnected.of(120)).add("relu3", new LayerSpec.ReLU())
-                .add("fc2", LayerSpec.FullyConnected.of(84)).add("relu4", new LayerSpec.ReLU())
-                .add("fc3", LayerSpec.FullyConnected.of(10))
-                .add("softmax", new LayerSpec.Softmax())
-                .build();
+        return ClassicNetworks.lenet("LeNet (Fashion-MNIST)", 28, 2);
     }
 
     /**
