@@ -1,6 +1,7 @@
 package org.convas.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -8,14 +9,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Goto/BLIS structure. This is the only class that touches {@code jdk.incubator.vector}; {@link Gemm} loads it
  * by name only when the module is in the boot layer, so the engine runs without {@code --add-modules}.
  *
- * <p>Legend: MR×NR is the register tile (MR = {@value #MR} rows, NR = two vectors, 16 floats on AVX2),
+ * <p>Legend: MR×NR is the register tile (MR = 4 or 8 rows, {@link #PREFERRED_MR}; NR = two vectors, 16 floats on
+ * AVX2, 32 on AVX-512),
  * KC the depth of a K block, MC the rows of an A block, NC the columns of a B block.
  * <pre>
  * for jc in N step NC                    B block  op(B)[pc:pc+KC, jc:jc+NC] packed → L3
  *   for pc in K step KC                  (micro-panels of KC×NR, contiguous)
  *     for ic in M step MC                A block  op(A)[ic:ic+MC, pc:pc+KC] packed → L2
  *       for jr in NC step NR             (micro-panels of KC×MR, contiguous)
- *         for ir in MC step MR           micro-kernel: 8 accumulators += a-broadcast × b-vectors, KC times
+ *         for ir in MC step MR           micro-kernel: 2·MR accumulators += a-broadcast × b-vectors, KC times
  * </pre>
  * Packing copies whatever the transposes and leading dimensions are into the same layout, so one micro-kernel
  * serves all four transpose cases. One exception: with few rows (M ≤ {@value #DIRECT_B_MAX_ROWS}, typical of a
@@ -27,17 +29,25 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why 4×16 (8 accumulators + 2 B vectors + 1 broadcast A = 11 of AVX2's 16 vector registers) and not
  * the 6×16 of OpenBLAS/BLIS (12 accumulators, 15 registers): measured here in thread CPU time on a 256³
  * product, 6×16 ran at ~35 GFLOP/s on JDK 25 against ~70 for 4×16 (presumably register spills in C2), and on
- * JDK 17 the two were within the noise of the shared machine (40–70).
+ * JDK 17 the two were within the noise of the shared machine (40–70). With AVX-512's 32 registers the 8-row
+ * tile (16 accumulators, 19 registers) fits without spills and is the default there.
  */
 final class VectorGemm implements GemmKernel {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    static final int MR = 4;
+    /**
+     * Rows of the register tile on this CPU: 8 with 32 vector registers of 16 floats (AVX-512: 16 accumulators
+     * + 2 B vectors + 1 broadcast), 4 otherwise (AVX2's 16 registers hold 8 accumulators + 3). Measured on a
+     * Xeon with AVX-512, conv-shaped products: 8 rows ran at 1.2–1.6× the GFLOP/s of 4.
+     */
+    static final int PREFERRED_MR = L >= 16 ? 8 : 4;
+    private static final int MAX_MR = 8;
     static final int NR = 2 * L;
     static final int KC = 256;
-    /** A block of MC×KC floats = 144 KiB at KC 256: fits the 512 KiB L2 next to streaming B micro-panels. */
-    static final int MC = 36 * MR;
+    /** Rows of the register tile (4 or 8) and of an A block, MC = 36·MR: 144 or 288 KiB at KC 256, within L2. */
+    private final int mr;
+    private final int mc;
     /** B block of KC×NC floats = 4 MiB at most: lives in L3; allocated only as wide as N needs. */
     static final int NC = 4096 / NR * NR;
 
@@ -45,7 +55,7 @@ final class VectorGemm implements GemmKernel {
     private static final class Workspace {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[MAX_MR * NR];
     }
 
     /**
@@ -74,15 +84,27 @@ final class VectorGemm implements GemmKernel {
     }
 
     VectorGemm() {
+        this(PREFERRED_MR);
+    }
+
+    /** A kernel with a register tile of {@code rows} (4 or 8) rows; tests run both on any CPU. */
+    VectorGemm(int rows) {
+        if (rows != 4 && rows != 8) throw new IllegalArgumentException("register tile rows must be 4 or 8, got " + rows);
+        this.mr = rows;
+        this.mc = 36 * rows;
     }
 
     @Override
     public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                          float[] a, int offA, int lda, float[] b, int offB, int ldb,
                          float beta, float[] c, int offC, int ldc) {
+        if (!transA && transB && useDotProducts(m, n, k)) {
+            dotProducts(m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            return;
+        }
         Workspace ws = WORKSPACE.get();
         int kcMax = Math.min(KC, k);
-        int needA = roundUp(Math.min(MC, m), MR) * kcMax;
+        int needA = roundUp(Math.min(mc, m), mr) * kcMax;
         int needB = roundUp(Math.min(NC, n), NR) * kcMax;
         if (ws.packedA.length < needA) ws.packedA = new float[needA];
         if (ws.packedB.length < needB) ws.packedB = new float[needB];
@@ -101,25 +123,27 @@ final class VectorGemm implements GemmKernel {
                 packB(transB, b, offB, ldb, pc, kc, jc + packFrom, nc - packFrom, packedB);
                 // beta applies once, on the first K block; later blocks accumulate onto C.
                 float betaNow = pc == 0 ? beta : 1f;
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, a, offA, lda, ic, mc, pc, kc, packedA);
+                for (int ic = 0; ic < m; ic += this.mc) {
+                    int mc = Math.min(this.mc, m - ic);
+                    packA(mr, transA, a, offA, lda, ic, mc, pc, kc, packedA);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         boolean inPlace = directB && cols == NR;
                         float[] bArray = inPlace ? b : packedB;
                         int bPanel = inPlace ? offB + pc * ldb + jc + jr : (jr - packFrom) * kc;
                         int bStride = inPlace ? ldb : NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int rows = Math.min(MR, mc - ir);
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int rows = Math.min(mr, mc - ir);
                             int cIndex = offC + (ic + ir) * ldc + jc + jr;
-                            if (inPlace) {
+                            if (mr == 8) {
+                                microKernel8(kc, packedA, ir * kc, bArray, bPanel, inPlace ? bStride : NR, tile);
+                            } else if (inPlace) {
                                 microKernel(kc, packedA, ir * kc, bArray, bPanel, bStride, tile);
                             } else {
                                 microKernelPacked(kc, packedA, ir * kc, bArray, bPanel, tile);
                             }
-                            if (rows == MR && cols == NR) {
-                                mergeTile(tile, alpha, betaNow, c, cIndex, ldc);
+                            if (rows == mr && cols == NR) {
+                                mergeTile(tile, mr, alpha, betaNow, c, cIndex, ldc);
                             } else {
                                 mergeEdge(tile, rows, cols, alpha, betaNow, c, cIndex, ldc);
                             }
@@ -131,32 +155,151 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Copies op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels: panel r holds, for each p, the MR values
-     * op(A)[ic+r·MR .. +MR][pc+p] side by side. Rows past mc are zero.
+     * Whether C = A·Bᵀ goes through {@link #dotProducts}: a long K against a small C, the shape of a
+     * convolution's weight gradient (dW = dY · colᵀ: K/G filters × C/G·Fh·Fw, summed over every output pixel of
+     * the batch). There both A and B are row-major along K, so their rows are read as they are; the packed path
+     * would first have to transpose B, a strided copy of the whole column matrix (measured: 15 % of a LeNet
+     * training step, against 8 % for the multiply-adds themselves).
      */
-    private static void packA(boolean transA, float[] a, int offA, int lda, int ic, int mc, int pc, int kc,
+    static boolean useDotProducts(int m, int n, int k) {
+        return k >= DOT_MIN_K && (long) m * n * 8 <= k * 64L;
+    }
+
+    /** Below this K, a row of A·Bᵀ is too short for vector dot products to beat packing. */
+    static final int DOT_MIN_K = 256;
+
+    /**
+     * C[i][j] = alpha·(A row i · B row j) + beta·C[i][j] for A stored M×K and B stored N×K (op(B) = Bᵀ), in
+     * blocks of 4 rows × 4 columns: 16 vector accumulators run along K, 8 loads feed 16 FMAs. Every element
+     * is computed by the same operations (lane-wise FMAs over whole vectors, the lanes summed, the K mod L tail
+     * added in order, then merged as {@link #mergeEdge} does), so the split of C between threads never changes
+     * a bit.
+     */
+    private static void dotProducts(int m, int n, int k, float alpha, float[] a, int offA, int lda,
+                                    float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
+        int kv = k / L * L;
+        float[] sums = new float[16];
+        for (int i = 0; i < m; i += 4) {
+            int rows = Math.min(4, m - i);
+            for (int j = 0; j < n; j += 4) {
+                int cols = Math.min(4, n - j);
+                if (rows == 4 && cols == 4) {
+                    dot4x4(kv, a, offA + i * lda, lda, b, offB + j * ldb, ldb, sums);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        for (int q = 0; q < cols; q++) {
+                            sums[r * 4 + q] = dot1(kv, a, offA + (i + r) * lda, b, offB + (j + q) * ldb);
+                        }
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    int ai = offA + (i + r) * lda;
+                    int row = offC + (i + r) * ldc + j;
+                    for (int q = 0; q < cols; q++) {
+                        float acc = sums[r * 4 + q];
+                        int bi = offB + (j + q) * ldb;
+                        for (int p = kv; p < k; p++) acc = Math.fma(a[ai + p], b[bi + p], acc);
+                        if (beta == 0f) {
+                            c[row + q] = acc * alpha;
+                        } else if (beta == 1f) {
+                            c[row + q] = Math.fma(acc, alpha, c[row + q]);
+                        } else {
+                            c[row + q] = Math.fma(acc, alpha, c[row + q] * beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** sums[r·4 + q] = Σ over whole vectors of A row r · B row q (the first kv values), for a 4×4 block. */
+    private static void dot4x4(int kv, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] sums) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES), c23 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES), c33 = FloatVector.zero(SPECIES);
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector y0 = FloatVector.fromArray(SPECIES, b, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(SPECIES, b, b1 + p);
+            FloatVector y2 = FloatVector.fromArray(SPECIES, b, b2 + p);
+            FloatVector y3 = FloatVector.fromArray(SPECIES, b, b3 + p);
+            FloatVector x = FloatVector.fromArray(SPECIES, a, a0 + p);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            c02 = x.fma(y2, c02);
+            c03 = x.fma(y3, c03);
+            x = FloatVector.fromArray(SPECIES, a, a1 + p);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            c12 = x.fma(y2, c12);
+            c13 = x.fma(y3, c13);
+            x = FloatVector.fromArray(SPECIES, a, a2 + p);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            c22 = x.fma(y2, c22);
+            c23 = x.fma(y3, c23);
+            x = FloatVector.fromArray(SPECIES, a, a3 + p);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+            c32 = x.fma(y2, c32);
+            c33 = x.fma(y3, c33);
+        }
+        sums[0] = c00.reduceLanes(VectorOperators.ADD);
+        sums[1] = c01.reduceLanes(VectorOperators.ADD);
+        sums[2] = c02.reduceLanes(VectorOperators.ADD);
+        sums[3] = c03.reduceLanes(VectorOperators.ADD);
+        sums[4] = c10.reduceLanes(VectorOperators.ADD);
+        sums[5] = c11.reduceLanes(VectorOperators.ADD);
+        sums[6] = c12.reduceLanes(VectorOperators.ADD);
+        sums[7] = c13.reduceLanes(VectorOperators.ADD);
+        sums[8] = c20.reduceLanes(VectorOperators.ADD);
+        sums[9] = c21.reduceLanes(VectorOperators.ADD);
+        sums[10] = c22.reduceLanes(VectorOperators.ADD);
+        sums[11] = c23.reduceLanes(VectorOperators.ADD);
+        sums[12] = c30.reduceLanes(VectorOperators.ADD);
+        sums[13] = c31.reduceLanes(VectorOperators.ADD);
+        sums[14] = c32.reduceLanes(VectorOperators.ADD);
+        sums[15] = c33.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One element of an edge block, with the lane-wise operations of {@link #dot4x4}. */
+    private static float dot1(int kv, float[] a, int a0, float[] b, int b0) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kv; p += L) {
+            acc = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Copies op(A)[ic:ic+mc, pc:pc+kc] into mr-row micro-panels: panel r holds, for each p, the mr values
+     * op(A)[ic+r·mr .. +mr][pc+p] side by side. Rows past mc are zero.
+     */
+    private static void packA(int mr, boolean transA, float[] a, int offA, int lda, int ic, int mc, int pc, int kc,
                               float[] packed) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
+        for (int ir = 0; ir < mc; ir += mr) {
+            int rows = Math.min(mr, mc - ir);
             int base = ir * kc;
             if (!transA) {
-                // A stored M×K: row i is contiguous in p; read rows, write with stride MR.
+                // A stored M×K: row i is contiguous in p; read rows, write with stride mr.
                 for (int r = 0; r < rows; r++) {
                     int src = offA + (ic + ir + r) * lda + pc;
                     int dst = base + r;
-                    for (int p = 0; p < kc; p++) packed[dst + p * MR] = a[src + p];
+                    for (int p = 0; p < kc; p++) packed[dst + p * mr] = a[src + p];
                 }
             } else {
-                // A stored K×M: the MR values for one p are contiguous.
+                // A stored K×M: the mr values for one p are contiguous.
                 for (int p = 0; p < kc; p++) {
                     int src = offA + (pc + p) * lda + ic + ir;
-                    int dst = base + p * MR;
+                    int dst = base + p * mr;
                     for (int r = 0; r < rows; r++) packed[dst + r] = a[src + r];
                 }
             }
-            if (rows < MR) {
+            if (rows < mr) {
                 for (int p = 0; p < kc; p++) {
-                    for (int r = rows; r < MR; r++) packed[base + p * MR + r] = 0f;
+                    for (int r = rows; r < mr; r++) packed[base + p * mr + r] = 0f;
                 }
             }
         }
@@ -215,7 +358,7 @@ final class VectorGemm implements GemmKernel {
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         int ai = aIndex;
         int bi = bIndex;
-        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
+        for (int p = 0; p < kc; p++, ai += 4, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + L);
             FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
@@ -241,6 +384,65 @@ final class VectorGemm implements GemmKernel {
         c31.intoArray(tile, 3 * NR + L);
     }
 
+    /** 8×2L tile, 16 accumulators: for 32-register ISAs (AVX-512), where 4 rows leave the FMA units half fed. */
+    private static void microKernel8(int kc, float[] pa, int aIndex, float[] pb, int bIndex, int bStride,
+                                     float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        int ai = aIndex;
+        int bi = bIndex;
+        for (int p = 0; p < kc; p++, ai += 8, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
     /** As {@link #microKernel} for a packed B micro-panel: row stride NR, a constant the JIT can fold. */
     private static void microKernelPacked(int kc, float[] pa, int aIndex, float[] pb, int bIndex, float[] tile) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
@@ -249,7 +451,7 @@ final class VectorGemm implements GemmKernel {
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         int ai = aIndex;
         int bi = bIndex;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += 4, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + L);
             FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
@@ -276,26 +478,26 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Full tile: C[0:MR, 0:NR] = alpha·tile + beta·C, vector by vector, with the same operations per element as
+     * Full tile: C[0:rows, 0:NR] = alpha·tile + beta·C, vector by vector, with the same operations per element as
      * {@link #mergeEdge}. beta = 0 stores without reading C.
      */
-    private static void mergeTile(float[] tile, float alpha, float beta, float[] c, int cIndex, int ldc) {
+    private static void mergeTile(float[] tile, int rows, float alpha, float beta, float[] c, int cIndex, int ldc) {
         FloatVector alphas = FloatVector.broadcast(SPECIES, alpha);
         if (beta == 0f) {
-            for (int r = 0, row = cIndex; r < MR; r++, row += ldc) {
+            for (int r = 0, row = cIndex; r < rows; r++, row += ldc) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector.fromArray(SPECIES, tile, r * NR + v).mul(alphas).intoArray(c, row + v);
                 }
             }
         } else if (beta == 1f) {
-            for (int r = 0, row = cIndex; r < MR; r++, row += ldc) {
+            for (int r = 0, row = cIndex; r < rows; r++, row += ldc) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector.fromArray(SPECIES, tile, r * NR + v)
                             .fma(alphas, FloatVector.fromArray(SPECIES, c, row + v)).intoArray(c, row + v);
                 }
             }
         } else {
-            for (int r = 0, row = cIndex; r < MR; r++, row += ldc) {
+            for (int r = 0, row = cIndex; r < rows; r++, row += ldc) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector.fromArray(SPECIES, tile, r * NR + v)
                             .fma(alphas, FloatVector.fromArray(SPECIES, c, row + v).mul(beta)).intoArray(c, row + v);
@@ -329,7 +531,7 @@ final class VectorGemm implements GemmKernel {
 
     @Override
     public int rowAlignment() {
-        return MR;
+        return mr;
     }
 
     @Override
@@ -339,6 +541,6 @@ final class VectorGemm implements GemmKernel {
 
     @Override
     public String description() {
-        return "vector " + MR + "×" + NR + " FMA (" + SPECIES + ")";
+        return "vector " + mr + "×" + NR + " FMA (" + SPECIES + ")";
     }
 }

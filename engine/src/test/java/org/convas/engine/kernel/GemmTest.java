@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -57,6 +58,16 @@ class GemmTest {
     @Test
     void vectorPathMatchesReferenceOnAllShapesTransposesOffsetsAndScalars() {
         checkAllCases(vectorKernel(), 1);
+    }
+
+    @Test
+    void fourAndEightRowRegisterTilesBothMatchReferenceWhicheverThisCpuPrefers() {
+        for (int rows : new int[]{4, 8}) {
+            GemmKernel kernel = new VectorGemm(rows);
+            checkAllCases(kernel, 1);
+            checkAllCases(kernel, 3);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new VectorGemm(6));
     }
 
     @Test
@@ -136,6 +147,36 @@ class GemmTest {
                                 kernel.description() + " " + threads + " threads " + base);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void weightGradientShapesTakeTheDotProductPathAndMatchTheReference() {
+        // dW = dY · colᵀ of LeNet's conv1/conv2 and VGG-lite's conv2 at a few images, plus ragged edges:
+        // M, N not multiples of 4 and K not a multiple of the vector length.
+        int[][] shapes = {{6, 25, 3136}, {16, 150, 400}, {32, 288, 3136}, {7, 5, 1003}, {1, 3, 259}, {5, 1, 300}};
+        Random random = new Random(21);
+        for (int[] mnk : shapes) {
+            assertTrue(VectorGemm.useDotProducts(mnk[0], mnk[1], mnk[2]), java.util.Arrays.toString(mnk));
+            for (float[] scalars : SCALARS) {
+                Case c = new Case(random, false, true, mnk[0], mnk[1], mnk[2], scalars[0], scalars[1], 3, 7);
+                c.assertClose(c.result(vectorKernel(), 1), "dot products");
+            }
+        }
+        assertFalse(VectorGemm.useDotProducts(64, 400, 100), "a short K packs as before");
+        assertFalse(VectorGemm.useDotProducts(512, 512, 512), "a large C packs as before");
+    }
+
+    @Test
+    void dotProductPathGivesBitIdenticalResultsWhateverTheThreadSplit() {
+        Random random = new Random(12);
+        for (int[] mnk : new int[][]{{16, 150, 1003}, {150, 16, 1003}}) {
+            Case base = new Case(random, false, true, mnk[0], mnk[1], mnk[2], 1f, 1f, 3, 5);
+            float[] single = base.result(vectorKernel(), 1);
+            base.assertClose(single, "1 thread");
+            for (int threads : new int[]{2, 3, 7}) {
+                assertArrayEquals(single, base.result(vectorKernel(), threads), threads + " threads " + base);
             }
         }
     }
