@@ -122,6 +122,10 @@ public final class Im2Col {
      */
     public static void im2col(Geometry g, float[] image, int imageOffset, float[] col, int colOffset, int ldCol) {
         checkArrays("im2col", g, image, imageOffset, col, colOffset, ldCol);
+        if (keepsWidth(g)) {
+            im2colSameWidth(g, image, imageOffset, col, colOffset, ldCol);
+            return;
+        }
         int height = g.height, width = g.width, stride = g.stride, dilation = g.dilation;
         int outH = g.outHeight(), outW = g.outWidth();
         int row = 0;
@@ -139,14 +143,15 @@ public final class Im2Col {
                             java.util.Arrays.fill(col, target, target + outW, 0f);
                             continue;
                         }
-                        java.util.Arrays.fill(col, target, target + owFrom, 0f);
+                        // The padded ends are a value or two: plain stores, not an Arrays.fill call each.
+                        for (int ow = 0; ow < owFrom; ow++) col[target + ow] = 0f;
                         int source = channelBase + ih * width + owFrom * stride + shiftW;
                         if (stride == 1) {
                             System.arraycopy(image, source, col, target + owFrom, owTo - owFrom);
                         } else {
                             for (int ow = owFrom; ow < owTo; ow++, source += stride) col[target + ow] = image[source];
                         }
-                        java.util.Arrays.fill(col, target + owTo, target + outW, 0f);
+                        for (int ow = owTo; ow < outW; ow++) col[target + ow] = 0f;
                     }
                 }
             }
@@ -158,7 +163,8 @@ public final class Im2Col {
      * image[c][oh·S − Pt + fh·D][ow·S − Pl + fw·D] += col[(c·Fh + fh)·Fw + fw][oh·Wo + ow]; elements that came
      * from the padding are dropped. Accumulates (+=) into {@code image}, as a backward pass needs when
      * windows overlap; clear it first for a plain rearrangement. The order of additions is fixed, so results
-     * are reproducible.
+     * are reproducible. When Wo = W at stride 1 the entries of {@code col} that belong to padding positions
+     * may be set to zero on the way (they are dropped either way): pass a scratch matrix, as a dcol is.
      *
      * @param col         col[C·Fh·Fw][ldCol]; this image's block starts at {@code colOffset}
      * @param ldCol       row stride of col, ≥ Ho·Wo
@@ -166,6 +172,10 @@ public final class Im2Col {
      */
     public static void col2im(Geometry g, float[] col, int colOffset, int ldCol, float[] image, int imageOffset) {
         checkArrays("col2im", g, image, imageOffset, col, colOffset, ldCol);
+        if (keepsWidth(g)) {
+            col2imSameWidth(g, col, colOffset, ldCol, image, imageOffset);
+            return;
+        }
         int height = g.height, width = g.width, stride = g.stride, dilation = g.dilation;
         int outH = g.outHeight(), outW = g.outWidth();
         int row = 0;
@@ -190,6 +200,94 @@ public final class Im2Col {
                             for (int ow = owFrom; ow < owTo; ow++, target += stride) image[target] += col[source + ow];
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Stride 1, no dilation and Wo = W (a "same" convolution across: 3×3 with P = 1, 5×5 with P = 2). Then
+     * col row r = (c, fh, fw) is the channel's plane shifted by (fh − Pt)·W + (fw − Pl): column oh·W + ow holds
+     * plane[oh·W + ow + shift]. One copy per row replaces one per (row, oh) (Wo floats each, too short for a
+     * copy call to pay), after which the few positions that fall in the padding are zeroed: whole output rows
+     * above and below the image, and at each valid output row the |fw − Pl| columns that wrapped around to the
+     * neighbouring image row.
+     */
+    private static boolean keepsWidth(Geometry g) {
+        return g.stride == 1 && g.dilation == 1 && g.outWidth() == g.width;
+    }
+
+    private static void im2colSameWidth(Geometry g, float[] image, int imageOffset, float[] col, int colOffset, int ldCol) {
+        int height = g.height, width = g.width, plane = height * width;
+        int outH = g.outHeight(), columns = outH * width;
+        int row = 0;
+        for (int c = 0; c < g.channels; c++) {
+            int channelBase = imageOffset + c * plane;
+            for (int fh = 0; fh < g.kernelH; fh++) {
+                int dh = fh - g.padTop;
+                int ohFrom = Math.max(0, -dh), ohTo = Math.min(outH, height - dh);  // rows with 0 ≤ oh + dh < H
+                for (int fw = 0; fw < g.kernelW; fw++, row++) {
+                    int dw = fw - g.padLeft;
+                    int target = colOffset + row * ldCol;
+                    if (ohFrom >= ohTo) {
+                        java.util.Arrays.fill(col, target, target + columns, 0f);
+                        continue;
+                    }
+                    java.util.Arrays.fill(col, target, target + ohFrom * width, 0f);
+                    java.util.Arrays.fill(col, target + ohTo * width, target + columns, 0f);
+                    // plane[j + shift] for j in [ohFrom·W, ohTo·W), clipped to the plane; the clipped ends and the
+                    // wrapped columns are zeroed below.
+                    int from = ohFrom * width, to = ohTo * width;
+                    int shift = dh * width + dw;
+                    int lo = Math.max(from, -shift), hi = Math.min(to, plane - shift);
+                    System.arraycopy(image, channelBase + lo + shift, col, target + lo, hi - lo);
+                    for (int j = from; j < lo; j++) col[target + j] = 0f;
+                    for (int j = hi; j < to; j++) col[target + j] = 0f;
+                    if (dw < 0) {
+                        for (int oh = ohFrom; oh < ohTo; oh++) {
+                            for (int ow = 0; ow < -dw; ow++) col[target + oh * width + ow] = 0f;
+                        }
+                    } else if (dw > 0) {
+                        for (int oh = ohFrom; oh < ohTo; oh++) {
+                            for (int ow = width - dw; ow < width; ow++) col[target + oh * width + ow] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2colSameWidth}: image plane[j + shift] += col[r][j] over the valid output rows.
+     * The wrapped columns of {@code col} (gradients of padding positions) are set to zero first, so one long
+     * add per row drops them; {@code col} is the caller's scratch, as a backward pass's dcol is.
+     */
+    private static void col2imSameWidth(Geometry g, float[] col, int colOffset, int ldCol, float[] image, int imageOffset) {
+        int height = g.height, width = g.width, plane = height * width;
+        int outH = g.outHeight();
+        int row = 0;
+        for (int c = 0; c < g.channels; c++) {
+            int channelBase = imageOffset + c * plane;
+            for (int fh = 0; fh < g.kernelH; fh++) {
+                int dh = fh - g.padTop;
+                int ohFrom = Math.max(0, -dh), ohTo = Math.min(outH, height - dh);
+                for (int fw = 0; fw < g.kernelW; fw++, row++) {
+                    if (ohFrom >= ohTo) continue;
+                    int dw = fw - g.padLeft;
+                    int source = colOffset + row * ldCol;
+                    if (dw < 0) {
+                        for (int oh = ohFrom; oh < ohTo; oh++) {
+                            for (int ow = 0; ow < -dw; ow++) col[source + oh * width + ow] = 0f;
+                        }
+                    } else if (dw > 0) {
+                        for (int oh = ohFrom; oh < ohTo; oh++) {
+                            for (int ow = width - dw; ow < width; ow++) col[source + oh * width + ow] = 0f;
+                        }
+                    }
+                    int shift = dh * width + dw;
+                    int lo = Math.max(ohFrom * width, -shift), hi = Math.min(ohTo * width, plane - shift);
+                    int t = channelBase + shift;
+                    for (int j = lo; j < hi; j++) image[t + j] += col[source + j];
                 }
             }
         }

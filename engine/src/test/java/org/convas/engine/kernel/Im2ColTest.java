@@ -29,6 +29,11 @@ class Im2ColTest {
             new Im2Col.Geometry(2, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0),     // 1×1 convolution
             new Im2Col.Geometry(1, 4, 4, 3, 3, 4, 1, 4, 4, 4, 4),     // padding wider than the image
             new Im2Col.Geometry(2, 3, 12, 3, 5, 1, 1, 0, 2, 0, 2),    // wide, non-square kernel
+            // Wo = W at stride 1 (the one-copy-per-row path): LeNet's conv1 shape, uneven padding, a kernel
+            // taller than the image
+            Im2Col.Geometry.square(1, 9, 9, 5, 1, 2),
+            new Im2Col.Geometry(2, 6, 7, 4, 3, 1, 1, 3, 1, 0, 1),
+            new Im2Col.Geometry(1, 2, 5, 5, 3, 1, 1, 2, 1, 2, 1),
     };
 
     @Test
