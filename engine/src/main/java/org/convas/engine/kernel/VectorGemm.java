@@ -181,17 +181,19 @@ final class VectorGemm implements GemmKernel {
         float[] sums = new float[16];
         for (int i = 0; i < m; i += 4) {
             int rows = Math.min(4, m - i);
+            // Edge blocks repeat their last row or column (results discarded): the same kernel, so every
+            // element is computed the same way wherever it lies.
+            int a0 = offA + i * lda;
+            int a1 = offA + (i + Math.min(1, rows - 1)) * lda;
+            int a2 = offA + (i + Math.min(2, rows - 1)) * lda;
+            int a3 = offA + (i + Math.min(3, rows - 1)) * lda;
             for (int j = 0; j < n; j += 4) {
                 int cols = Math.min(4, n - j);
-                if (rows == 4 && cols == 4) {
-                    dot4x4(kv, a, offA + i * lda, lda, b, offB + j * ldb, ldb, sums);
-                } else {
-                    for (int r = 0; r < rows; r++) {
-                        for (int q = 0; q < cols; q++) {
-                            sums[r * 4 + q] = dot1(kv, a, offA + (i + r) * lda, b, offB + (j + q) * ldb);
-                        }
-                    }
-                }
+                int b0 = offB + j * ldb;
+                int b1 = offB + (j + Math.min(1, cols - 1)) * ldb;
+                int b2 = offB + (j + Math.min(2, cols - 1)) * ldb;
+                int b3 = offB + (j + Math.min(3, cols - 1)) * ldb;
+                dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
                 for (int r = 0; r < rows; r++) {
                     int ai = offA + (i + r) * lda;
                     int row = offC + (i + r) * ldc + j;
@@ -212,14 +214,13 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** sums[r·4 + q] = Σ over whole vectors of A row r · B row q (the first kv values), for a 4×4 block. */
-    private static void dot4x4(int kv, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] sums) {
+    /** sums[r·4 + q] = Σ over whole vectors of A row a_r · B row b_q (their first kv values), for a 4×4 block. */
+    private static void dot4x4(int kv, float[] a, int a0, int a1, int a2, int a3,
+                               float[] b, int b0, int b1, int b2, int b3, float[] sums) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES), c23 = FloatVector.zero(SPECIES);
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES), c33 = FloatVector.zero(SPECIES);
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         for (int p = 0; p < kv; p += L) {
             FloatVector y0 = FloatVector.fromArray(SPECIES, b, b0 + p);
             FloatVector y1 = FloatVector.fromArray(SPECIES, b, b1 + p);
@@ -262,15 +263,6 @@ final class VectorGemm implements GemmKernel {
         sums[13] = c31.reduceLanes(VectorOperators.ADD);
         sums[14] = c32.reduceLanes(VectorOperators.ADD);
         sums[15] = c33.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** One element of an edge block, with the lane-wise operations of {@link #dot4x4}. */
-    private static float dot1(int kv, float[] a, int a0, float[] b, int b0) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        for (int p = 0; p < kv; p += L) {
-            acc = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), acc);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -18,6 +18,11 @@ final class ActivationLayers {
             this.slope = slope;
         }
 
+        /** ReLU proper (slope 0), which a convolution can compute itself: {@link Executor#fuseActivations}. */
+        boolean isPlain() {
+            return slope == 0f;
+        }
+
         @Override
         public void forward(float[][] in, float[] y, int n, boolean training) {
             float[] x = in[0];

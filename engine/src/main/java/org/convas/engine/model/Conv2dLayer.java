@@ -102,6 +102,15 @@ final class Conv2dLayer implements Layer {
 
     @Override
     public void forward(float[][] inputs, float[] y, int n, boolean training) {
+        forward(inputs, y, null, n, training);
+    }
+
+    /**
+     * Forward pass; with {@code relu} non-null also writes ReLU(y) there in the same sweep over the output
+     * (a ReLU that only this layer feeds, fused by the {@link Executor}: one pass over the activations instead of
+     * two, and none over the ReLU's gradient, see {@link #backward(float[][], float[], float[], float[][], int, float[])}).
+     */
+    void forward(float[][] inputs, float[] y, float[] relu, int n, boolean training) {
         float[] x = inputs[0];
         float[] w = weight.value();
         int outSize = (int) out.size();
@@ -129,7 +138,15 @@ final class Conv2dLayer implements Layer {
                     for (int i = 0; i < count; i++) {
                         int src = k * ld + i * hw;
                         int dst = (first + i) * outSize + (g * kg + k) * hw;
-                        for (int p = 0; p < hw; p++) y[dst + p] = ybuf[src + p] + b;
+                        if (relu == null) {
+                            for (int p = 0; p < hw; p++) y[dst + p] = ybuf[src + p] + b;
+                        } else {
+                            for (int p = 0; p < hw; p++) {
+                                float v = ybuf[src + p] + b;
+                                y[dst + p] = v;
+                                relu[dst + p] = Math.max(v, 0f);   // as ActivationLayers.Relu: NaN stays NaN
+                            }
+                        }
                     }
                 }
             }
@@ -138,6 +155,16 @@ final class Conv2dLayer implements Layer {
 
     @Override
     public void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n) {
+        backward(inputs, y, dy, dIn, n, null);
+    }
+
+    /**
+     * Backward pass. With {@code relu} non-null, {@code dy} is the gradient of the fused ReLU's output
+     * {@code relu} (see {@link #forward(float[][], float[], float[], int, boolean)}), and dY = dy where y &gt; 0,
+     * 0 elsewhere, is formed while gathering dY for the GEMMs, with the arithmetic the separate ReLU and a cleared
+     * gradient buffer would give (0 + dy, or 0 + 0·dy), so fused and separate passes agree to the bit.
+     */
+    void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n, float[] relu) {
         float[] x = inputs[0];
         float[] dx = dIn[0];
         float[] w = weight.value();
@@ -145,26 +172,30 @@ final class Conv2dLayer implements Layer {
         int inSize = (int) in.size();
         int outSize = (int) out.size();
         int planeIn = in.width() * in.height();
-        if (bias != null) {
-            float[] db = bias.grad();
-            for (int s = 0; s < n; s++) {
-                for (int k = 0; k < out.depth(); k++) {
-                    int o = s * outSize + k * hw;
-                    float sum = 0f;
-                    for (int p = 0; p < hw; p++) sum += dy[o + p];
-                    db[k] += sum;
-                }
-            }
-        }
+        float[] db = bias == null ? null : bias.grad();
         for (int first = 0; first < n; first += chunk) {
             int count = Math.min(chunk, n - first);
             int ld = count * hw;
             int ldCol = columnStride(count);
             for (int g = 0; g < groups; g++) {
-                // Gather dY_g of the chunk into kg × count·hw.
+                // Gather dY_g of the chunk into kg × count·hw; the bias gradient sums it, image by image.
                 for (int k = 0; k < kg; k++) {
                     for (int i = 0; i < count; i++) {
-                        System.arraycopy(dy, (first + i) * outSize + (g * kg + k) * hw, ybuf, k * ld + i * hw, hw);
+                        int src = (first + i) * outSize + (g * kg + k) * hw;
+                        int dst = k * ld + i * hw;
+                        if (relu == null) {
+                            System.arraycopy(dy, src, ybuf, dst, hw);
+                        } else {
+                            for (int p = 0; p < hw; p++) {
+                                float d = dy[src + p];
+                                ybuf[dst + p] = 0f + (y[src + p] > 0f ? d : 0f * d);
+                            }
+                        }
+                        if (db != null) {
+                            float sum = 0f;
+                            for (int p = 0; p < hw; p++) sum += ybuf[dst + p];
+                            db[g * kg + k] += sum;
+                        }
                     }
                 }
                 float[] cols = columnsCached ? columnCache : col;

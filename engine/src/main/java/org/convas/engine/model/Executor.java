@@ -44,6 +44,10 @@ public final class Executor {
     private int lastN;
     private boolean inputGradient;
     private final KernelThreads kernelThreads;
+    /** fusedRelu[j] = the ReLU node fed only by conv node j, or −1; set by {@link #fuseActivations}. */
+    private final int[] fusedRelu;
+    /** Whether node i is a ReLU computed by the conv before it ({@link #fuseActivations}). */
+    private final boolean[] fusedAway;
 
     Executor(Model model, int maxBatch, boolean ownGradients) {
         this(model, maxBatch, ownGradients, null);
@@ -64,6 +68,9 @@ public final class Executor {
         grad = new float[count][];
         inScratch = new float[count][][];
         dInScratch = new float[count][][];
+        fusedRelu = new int[count];
+        Arrays.fill(fusedRelu, -1);
+        fusedAway = new boolean[count];
         Map<String, Integer> index = new HashMap<>();
         Map<String, Parameter> params = new HashMap<>();
         List<Parameter> ordered = new ArrayList<>();
@@ -150,6 +157,32 @@ public final class Executor {
         throw new ModelException("no engine layer for " + spec.type() + " at " + id);
     }
 
+    /**
+     * Lets a convolution compute the ReLU that follows it, when that ReLU (slope 0) is the conv's only consumer
+     * and the conv is not the output: the conv writes both outputs in one sweep, and its backward pass masks the
+     * ReLU's gradient while gathering its own, so the ReLU's passes, and the clearing and accumulation of the
+     * conv's gradient buffer, are skipped. Outputs and parameter gradients are bit-identical to the separate
+     * layers; only {@link #activationGradient} of such a conv is not kept. Training workers switch it on;
+     * snapshots and gradient checks, which read every buffer, leave it off.
+     *
+     * @return the number of conv + ReLU pairs fused
+     */
+    public int fuseActivations() {
+        int[] consumers = new int[nodes.length];
+        for (int[] ins : inputsOf) for (int from : ins) consumers[from]++;
+        int fused = 0;
+        for (int i = 0; i < nodes.length; i++) {
+            if (!(layers[i] instanceof ActivationLayers.Relu relu) || !relu.isPlain() || inputsOf[i].length != 1) continue;
+            int j = inputsOf[i][0];
+            if (!(layers[j] instanceof Conv2dLayer) || consumers[j] != 1 || j == logitsIndex) continue;
+            if (nodes[j].id().equals(model.outputId())) continue;
+            fusedRelu[j] = i;
+            fusedAway[i] = true;
+            fused++;
+        }
+        return fused;
+    }
+
     public int maxBatch() { return maxBatch; }
 
     public Model model() { return model; }
@@ -172,8 +205,13 @@ public final class Executor {
             if (layer == null) continue;
             float[][] ins = inScratch[i];
             for (int k = 0; k < ins.length; k++) ins[k] = act[inputsOf[i][k]];
+            if (fusedAway[i]) continue;
             if (training) layer.reseed(noiseSeed * 1_000_003L + i);
-            layer.forward(ins, act[i], n, training);
+            if (fusedRelu[i] >= 0) {
+                ((Conv2dLayer) layer).forward(ins, act[i], act[fusedRelu[i]], n, training);
+            } else {
+                layer.forward(ins, act[i], n, training);
+            }
         }
         if (!fusedSoftmax) SoftmaxLayer.softmax(act[logitsIndex], probabilities, n, classes);
     }
@@ -202,7 +240,7 @@ public final class Executor {
         }
         if (withGradient) {
             for (int i = 0; i < layers.length; i++) {
-                if (layers[i] != null || inputGradient) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+                if ((layers[i] != null || inputGradient) && fusedRelu[i] < 0) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
             }
             float[] g = grad[logitsIndex];
             for (int s = 0; s < n; s++) {
@@ -235,6 +273,7 @@ public final class Executor {
         for (int i = layers.length - 1; i >= 0; i--) {
             Layer layer = layers[i];
             if (layer == null || (fusedSoftmax && i == layers.length - 1 && layer instanceof SoftmaxLayer)) continue;
+            if (fusedAway[i]) continue;
             float[][] ins = inScratch[i];
             float[][] dIns = dInScratch[i];
             for (int k = 0; k < ins.length; k++) {
@@ -242,7 +281,12 @@ public final class Executor {
                 ins[k] = act[from];
                 dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
             }
-            layer.backward(ins, act[i], grad[i], dIns, n);
+            if (fusedRelu[i] >= 0) {
+                int r = fusedRelu[i];
+                ((Conv2dLayer) layer).backward(ins, act[i], grad[r], dIns, n, act[r]);
+            } else {
+                layer.backward(ins, act[i], grad[i], dIns, n);
+            }
         }
     }
 

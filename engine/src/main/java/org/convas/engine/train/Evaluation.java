@@ -38,7 +38,11 @@ public final class Evaluation {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1 (it is " + threads + ")");
         int per = Math.min(MAX_WORKER_IMAGES, (batchSize + threads - 1) / threads);
         List<Executor> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) workers.add(model.newExecutor(per, true));
+        for (int t = 0; t < threads; t++) {
+            Executor worker = model.newExecutor(per, true);
+            worker.fuseActivations();
+            workers.add(worker);
+        }
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, TrainingRun.daemonThreads("convas-eval")) : null;
         try {
             return run(workers, pool, data, batchSize);

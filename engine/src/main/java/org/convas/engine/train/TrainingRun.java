@@ -114,7 +114,11 @@ public final class TrainingRun {
         }
         int per = (settings.batchSize() + settings.threads() - 1) / settings.threads();
         this.microBatch = microBatch(model, per);
-        for (int t = 0; t < settings.threads(); t++) workers.add(model.newExecutor(microBatch, t > 0));
+        for (int t = 0; t < settings.threads(); t++) {
+            Executor worker = model.newExecutor(microBatch, t > 0);
+            worker.fuseActivations();
+            workers.add(worker);
+        }
     }
 
     /** A fresh run of {@code model} (its weights as they are). {@code validation} may be null. */

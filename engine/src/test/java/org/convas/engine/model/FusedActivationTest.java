@@ -1,0 +1,62 @@
+package org.convas.engine.model;
+
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Node;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A conv computing the ReLU after it gives exactly what the two separate layers give. */
+class FusedActivationTest {
+
+    /**
+     * conv1 → relu1 (fused) → pool → conv2, 2 groups → relu2 (fused) → conv3 → leaky ReLU (not fused: slope
+     * 0.1) → conv4, which feeds both relu4 and the Add after it (not fused: two consumers) → FC → softmax.
+     */
+    private static NetworkSpec net() {
+        return NetworkSpec.builder("fusion").input(10, 10, 2)
+                .add("conv1", LayerSpec.Conv2D.of(4, 3, 1, 1)).add("relu1", new LayerSpec.ReLU())
+                .add("pool", LayerSpec.MaxPool.of(2, 2))
+                .add("conv2", new LayerSpec.Conv2D(4, 3, 3, 1, org.convas.engine.spec.Padding.of(1), 1, 2, true))
+                .add("relu2", new LayerSpec.ReLU())
+                .add("conv3", LayerSpec.Conv2D.of(4, 3, 1, 1)).add("leaky", new LayerSpec.LeakyReLU(0.1))
+                .add("conv4", LayerSpec.Conv2D.of(4, 1, 1, 0)).add("relu4", new LayerSpec.ReLU())
+                .add("add", new LayerSpec.Add(), "relu4", "conv4")
+                .add("fc", LayerSpec.FullyConnected.of(3)).add("softmax", new LayerSpec.Softmax()).build();
+    }
+
+    @Test
+    void fusedConvReluGivesBitIdenticalActivationsLossAndGradients() {
+        Model model = Model.create(net(), Initializer.HE, 7);
+        int n = 5, size = 10 * 10 * 2;
+        Random random = new Random(3);
+        float[] x = new float[n * size];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        int[] y = {0, 1, 2, 1, 0};
+
+        Executor plain = model.newExecutor(n, true);
+        Executor fused = model.newExecutor(n, true);
+        assertEquals(2, fused.fuseActivations(), "conv1+relu1 and conv2+relu2; not the leaky ReLU, not conv4 (two consumers)");
+        double[] losses = new double[2];
+        int e = 0;
+        for (Executor ex : List.of(plain, fused)) {
+            ex.zeroParameterGradients();
+            ex.forward(x, 0, n, true, 1);
+            losses[e++] = ex.loss(y, 0, n, 1f / n, true);
+            ex.backward();
+        }
+        assertEquals(losses[0], losses[1]);
+        for (Node node : model.spec().nodes()) {
+            assertArrayEquals(plain.activation(node.id()), fused.activation(node.id()), node.id());
+        }
+        for (int p = 0; p < plain.parameters().size(); p++) {
+            assertArrayEquals(plain.parameters().get(p).grad(), fused.parameters().get(p).grad(),
+                    plain.parameters().get(p).name());
+        }
+    }
+}
