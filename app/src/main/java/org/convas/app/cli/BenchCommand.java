@@ -39,7 +39,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String arguments() {
-        return "[--net lenet|vgglite|all] [--threads T] [--limit N] [--epochs N] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
+        return "[--net lenet|vgglite|all] [--threads T] [--limit N] [--epochs N] [--rounds R] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
     }
 
     @Override
@@ -51,9 +51,9 @@ public final class BenchCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         Options o;
         List<String> nets;
-        int threads, limit, epochs;
+        int threads, limit, epochs, rounds;
         try {
-            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--peer"), Set.of("--no-peer", "--no-gemm"));
+            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--rounds", "--peer"), Set.of("--no-peer", "--no-gemm"));
             if (!o.positionals().isEmpty()) throw new UsageException("bench: takes options only (given: " + String.join(" ", o.positionals()) + ")");
             String net = Options.lower(o.string("--net", "all"));
             nets = switch (net) {
@@ -64,6 +64,7 @@ public final class BenchCommand implements Command {
             threads = o.integer("--threads", Runtime.getRuntime().availableProcessors(), 1, 64, "between 1 and 64");
             limit = o.integer("--limit", 60000, 64, Integer.MAX_VALUE, "at least one batch of 64 training images");
             epochs = o.integer("--epochs", 1, 1, 1000, "at least 1");
+            rounds = o.integer("--rounds", 1, 1, 100, "between 1 and 100");
         } catch (UsageException e) {
             err.println(e.getMessage());
             return Cli.USAGE;
@@ -105,13 +106,24 @@ public final class BenchCommand implements Command {
 
         List<String[]> rows = new ArrayList<>();
         for (String net : nets) {
-            out.println();
-            out.println("Training " + net + " with Convas...");
-            TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), data.train(), data.test(), threads, epochs, 64);
-            out.println("  " + m.json());
-            String peerLine = null;
-            if (peer) {
+            // Rounds alternate Convas and PyTorch, so that a slow spell of a shared machine hits both; the table
+            // shows the medians, and the ratio column the median of the rounds' own ratios.
+            List<Double> train = new ArrayList<>(), infer = new ArrayList<>(), acc = new ArrayList<>();
+            List<Double> peerTrain = new ArrayList<>(), peerInfer = new ArrayList<>(), peerAcc = new ArrayList<>();
+            List<Double> trainRatios = new ArrayList<>(), inferRatios = new ArrayList<>();
+            int images = 0;
+            for (int round = 1; round <= rounds; round++) {
+                out.println();
+                out.println("Training " + net + " with Convas" + (rounds > 1 ? " (round " + round + " of " + rounds + ")" : "") + "...");
+                TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), data.train(), data.test(), threads, epochs, 64);
+                out.println("  " + m.json());
+                images = m.trainImages();
+                train.add(m.trainImagesPerSecond());
+                infer.add(m.inferImagesPerSecond());
+                acc.add(m.testAccuracy());
+                if (!peer) continue;
                 out.println("Training " + net + " with PyTorch (" + script + ")...");
+                String peerLine = null;
                 try {
                     peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, ProcessBuilder.Redirect.INHERIT);
                 } catch (IOException e) {
@@ -120,15 +132,23 @@ public final class BenchCommand implements Command {
                     Thread.currentThread().interrupt();
                     return Cli.CANCELLED;
                 }
-                if (peerLine != null) out.println("  " + peerLine);
+                if (peerLine == null) continue;
+                out.println("  " + peerLine);
+                double pt = TrainBench.field(peerLine, "train_images_per_s");
+                double pi = TrainBench.field(peerLine, "infer_images_per_s");
+                peerTrain.add(pt);
+                peerInfer.add(pi);
+                peerAcc.add(TrainBench.field(peerLine, "test_acc"));
+                trainRatios.add(m.trainImagesPerSecond() / pt);
+                inferRatios.add(m.inferImagesPerSecond() / pi);
             }
-            double pt = peerLine == null ? Double.NaN : TrainBench.field(peerLine, "train_images_per_s");
-            double pi = peerLine == null ? Double.NaN : TrainBench.field(peerLine, "infer_images_per_s");
-            double pa = peerLine == null ? Double.NaN : TrainBench.field(peerLine, "test_acc");
-            rows.add(new String[]{net, Integer.toString(threads), String.format(Locale.ROOT, "%,d", m.trainImages()),
-                    fixed(m.trainImagesPerSecond(), 0), fixed(pt, 0), ratio(m.trainImagesPerSecond(), pt),
-                    fixed(m.inferImagesPerSecond(), 0), fixed(pi, 0), ratio(m.inferImagesPerSecond(), pi),
-                    fixed(m.testAccuracy(), 3), fixed(pa, 3)});
+            if (rounds > 1 && !trainRatios.isEmpty()) {
+                out.println("  " + net + " training ratios by round: " + join(trainRatios) + "; inference: " + join(inferRatios));
+            }
+            rows.add(new String[]{net, Integer.toString(threads), String.format(Locale.ROOT, "%,d", images),
+                    fixed(median(train), 0), fixed(median(peerTrain), 0), fixed2(median(trainRatios)),
+                    fixed(median(infer), 0), fixed(median(peerInfer), 0), fixed2(median(inferRatios)),
+                    fixed(median(acc), 3), fixed(median(peerAcc), 3)});
         }
         out.println();
         TextTable t = new TextTable().column("Net", LEFT).column("Threads", RIGHT).column("Train images", RIGHT)
@@ -137,7 +157,8 @@ public final class BenchCommand implements Command {
                 .column("Convas test acc", RIGHT).column("PyTorch test acc", RIGHT);
         for (String[] r : rows) t.row(r);
         t.print(out);
-        out.println("(Ratio = Convas / PyTorch, measured one after the other in this run; '-' = not measured)");
+        out.println(rounds == 1 ? "(Ratio = Convas / PyTorch, measured one after the other in this run; '-' = not measured)"
+                : "(Medians of " + rounds + " rounds, each Convas then PyTorch; Ratio = the median of the rounds' Convas / PyTorch; '-' = not measured)");
 
         if (!o.flag("--no-gemm")) {
             out.println();
@@ -153,6 +174,25 @@ public final class BenchCommand implements Command {
 
     private static String fixed(double v, int decimals) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    /** The median of the values (the mean of the middle two for an even count), NaN when there are none. */
+    static double median(List<Double> values) {
+        if (values.isEmpty()) return Double.NaN;
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String join(List<Double> ratios) {
+        List<String> parts = new ArrayList<>();
+        for (double r : ratios) parts.add(String.format(Locale.ROOT, "%.2f", r));
+        return String.join(", ", parts);
+    }
+
+    private static String fixed2(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String ratio(double ours, double peer) {

@@ -20,6 +20,25 @@ class BenchCommandTest {
     }
 
     @Test
+    void roundsRepeatTheMeasurementAndReportMedians() {
+        CliTest.Run r = CliTest.run("bench", "--net", "lenet", "--limit", "128", "--threads", "1", "--rounds", "3", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("(round 3 of 3)"), r.out());
+        assertEquals(3, r.out().lines().filter(l -> l.contains("\"engine\": \"convas\"")).count(), r.out());
+        assertTrue(r.out().contains("Medians of 3 rounds"), r.out());
+        CliTest.Run zero = CliTest.run("bench", "--rounds", "0");
+        assertEquals(Cli.USAGE, zero.code());
+        assertTrue(zero.err().contains("--rounds"), zero.err());
+    }
+
+    @Test
+    void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+        assertEquals(2.5, BenchCommand.median(java.util.List.of(4.0, 1.0, 3.0, 2.0)));
+        assertEquals(3.0, BenchCommand.median(java.util.List.of(5.0, 3.0, 1.0)));
+        assertTrue(Double.isNaN(BenchCommand.median(java.util.List.of())));
+    }
+
+    @Test
     void unknownNetIsRefused() {
         CliTest.Run r = CliTest.run("bench", "--net", "resnet");
         assertEquals(Cli.USAGE, r.code());
