@@ -39,7 +39,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String arguments() {
-        return "[--net lenet|vgglite|all] [--threads T] [--limit N] [--epochs N] [--rounds R] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
+        return "[--net lenet|vgglite|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
     }
 
     @Override
@@ -51,7 +51,8 @@ public final class BenchCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         Options o;
         List<String> nets;
-        int threads, limit, epochs, rounds;
+        int limit, epochs, rounds;
+        List<Integer> threadCounts;
         try {
             o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--rounds", "--peer"), Set.of("--no-peer", "--no-gemm"));
             if (!o.positionals().isEmpty()) throw new UsageException("bench: takes options only (given: " + String.join(" ", o.positionals()) + ")");
@@ -61,7 +62,12 @@ public final class BenchCommand implements Command {
                 case "lenet", "vgglite" -> List.of(net);
                 default -> throw new UsageException("bench: --net must be lenet, vgglite or all (it is \"" + net + "\")");
             };
-            threads = o.integer("--threads", Runtime.getRuntime().availableProcessors(), 1, 64, "between 1 and 64");
+            if (Options.lower(o.string("--threads", "")).equals("best")) {
+                threadCounts = new ArrayList<>();
+                for (int t = 1; t <= Runtime.getRuntime().availableProcessors(); t++) threadCounts.add(t);
+            } else {
+                threadCounts = List.of(o.integer("--threads", Runtime.getRuntime().availableProcessors(), 1, 64, "between 1 and 64 (or best)"));
+            }
             limit = o.integer("--limit", 60000, 64, Integer.MAX_VALUE, "at least one batch of 64 training images");
             epochs = o.integer("--epochs", 1, 1, 1000, "at least 1");
             rounds = o.integer("--rounds", 1, 1, 100, "between 1 and 100");
@@ -101,54 +107,67 @@ public final class BenchCommand implements Command {
         out.println(String.format(Locale.ROOT, "Java %s (%s), %d processors, GEMM: %s", System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), Gemm.implementation()));
         out.println("Settings (the peer's): batch 64, SGD lr 0.01 momentum 0.9 weight decay 5e-4, last partial batch dropped, "
-                + epochs + (epochs == 1 ? " epoch, " : " epochs, ") + threads + (threads == 1 ? " thread" : " threads"));
+                + epochs + (epochs == 1 ? " epoch, " : " epochs, ") + threadCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and "))
+                + (threadCounts.equals(List.of(1)) ? " thread" : " threads"));
         out.println("Load average at the start: " + loadAverage());
 
         List<String[]> rows = new ArrayList<>();
+        List<String> bests = new ArrayList<>();
         for (String net : nets) {
-            // Rounds alternate Convas and PyTorch, so that a slow spell of a shared machine hits both; the table
-            // shows the medians, and the ratio column the median of the rounds' own ratios.
-            List<Double> train = new ArrayList<>(), infer = new ArrayList<>(), acc = new ArrayList<>();
-            List<Double> peerTrain = new ArrayList<>(), peerInfer = new ArrayList<>(), peerAcc = new ArrayList<>();
-            List<Double> trainRatios = new ArrayList<>(), inferRatios = new ArrayList<>();
-            int images = 0;
-            for (int round = 1; round <= rounds; round++) {
-                out.println();
-                out.println("Training " + net + " with Convas" + (rounds > 1 ? " (round " + round + " of " + rounds + ")" : "") + "...");
-                TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), data.train(), data.test(), threads, epochs, 64);
-                out.println("  " + m.json());
-                images = m.trainImages();
-                train.add(m.trainImagesPerSecond());
-                infer.add(m.inferImagesPerSecond());
-                acc.add(m.testAccuracy());
-                if (!peer) continue;
-                out.println("Training " + net + " with PyTorch (" + script + ")...");
-                String peerLine = null;
-                try {
-                    peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, ProcessBuilder.Redirect.INHERIT);
-                } catch (IOException e) {
-                    out.println("  the peer could not start: " + e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return Cli.CANCELLED;
+            double bestOurs = Double.NaN, bestPeer = Double.NaN;
+            int bestOursThreads = 0, bestPeerThreads = 0;
+            for (int threads : threadCounts) {
+                // Rounds alternate Convas and PyTorch, so that a slow spell of a shared machine hits both; the table
+                // shows the medians, and the ratio column the median of the rounds' own ratios.
+                List<Double> train = new ArrayList<>(), infer = new ArrayList<>(), acc = new ArrayList<>();
+                List<Double> peerTrain = new ArrayList<>(), peerInfer = new ArrayList<>(), peerAcc = new ArrayList<>();
+                List<Double> trainRatios = new ArrayList<>(), inferRatios = new ArrayList<>();
+                int images = 0;
+                for (int round = 1; round <= rounds; round++) {
+                    out.println();
+                    out.println("Training " + net + " with Convas" + (rounds > 1 ? " (round " + round + " of " + rounds + ")" : "") + "...");
+                    TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), data.train(), data.test(), threads, epochs, 64);
+                    out.println("  " + m.json());
+                    images = m.trainImages();
+                    train.add(m.trainImagesPerSecond());
+                    infer.add(m.inferImagesPerSecond());
+                    acc.add(m.testAccuracy());
+                    if (!peer) continue;
+                    out.println("Training " + net + " with PyTorch (" + script + ")...");
+                    String peerLine = null;
+                    try {
+                        peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, ProcessBuilder.Redirect.INHERIT);
+                    } catch (IOException e) {
+                        out.println("  the peer could not start: " + e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return Cli.CANCELLED;
+                    }
+                    if (peerLine == null) continue;
+                    out.println("  " + peerLine);
+                    double pt = TrainBench.field(peerLine, "train_images_per_s");
+                    double pi = TrainBench.field(peerLine, "infer_images_per_s");
+                    peerTrain.add(pt);
+                    peerInfer.add(pi);
+                    peerAcc.add(TrainBench.field(peerLine, "test_acc"));
+                    trainRatios.add(m.trainImagesPerSecond() / pt);
+                    inferRatios.add(m.inferImagesPerSecond() / pi);
                 }
-                if (peerLine == null) continue;
-                out.println("  " + peerLine);
-                double pt = TrainBench.field(peerLine, "train_images_per_s");
-                double pi = TrainBench.field(peerLine, "infer_images_per_s");
-                peerTrain.add(pt);
-                peerInfer.add(pi);
-                peerAcc.add(TrainBench.field(peerLine, "test_acc"));
-                trainRatios.add(m.trainImagesPerSecond() / pt);
-                inferRatios.add(m.inferImagesPerSecond() / pi);
+                if (rounds > 1 && !trainRatios.isEmpty()) {
+                    out.println("  " + net + " training ratios by round: " + join(trainRatios) + "; inference: " + join(inferRatios));
+                }
+                rows.add(new String[]{net, Integer.toString(threads), String.format(Locale.ROOT, "%,d", images),
+                        fixed(median(train), 0), fixed(median(peerTrain), 0), fixed2(median(trainRatios)),
+                        fixed(median(infer), 0), fixed(median(peerInfer), 0), fixed2(median(inferRatios)),
+                        fixed(median(acc), 3), fixed(median(peerAcc), 3)});
+                if (!(median(train) <= bestOurs)) { bestOurs = median(train); bestOursThreads = threads; }
+                if (!peerTrain.isEmpty() && !(median(peerTrain) <= bestPeer)) { bestPeer = median(peerTrain); bestPeerThreads = threads; }
             }
-            if (rounds > 1 && !trainRatios.isEmpty()) {
-                out.println("  " + net + " training ratios by round: " + join(trainRatios) + "; inference: " + join(inferRatios));
+            if (threadCounts.size() > 1 && !Double.isNaN(bestPeer)) {
+                bests.add(String.format(Locale.ROOT, "%s, each at its best thread count: Convas %s images/s (%d %s), PyTorch %s (%d %s), ratio %.2f",
+                        net, fixed(bestOurs, 0), bestOursThreads, bestOursThreads == 1 ? "thread" : "threads",
+                        fixed(bestPeer, 0), bestPeerThreads, bestPeerThreads == 1 ? "thread" : "threads", bestOurs / bestPeer));
             }
-            rows.add(new String[]{net, Integer.toString(threads), String.format(Locale.ROOT, "%,d", images),
-                    fixed(median(train), 0), fixed(median(peerTrain), 0), fixed2(median(trainRatios)),
-                    fixed(median(infer), 0), fixed(median(peerInfer), 0), fixed2(median(inferRatios)),
-                    fixed(median(acc), 3), fixed(median(peerAcc), 3)});
         }
         out.println();
         TextTable t = new TextTable().column("Net", LEFT).column("Threads", RIGHT).column("Train images", RIGHT)
@@ -159,6 +178,7 @@ public final class BenchCommand implements Command {
         t.print(out);
         out.println(rounds == 1 ? "(Ratio = Convas / PyTorch, measured one after the other in this run; '-' = not measured)"
                 : "(Medians of " + rounds + " rounds, each Convas then PyTorch; Ratio = the median of the rounds' Convas / PyTorch; '-' = not measured)");
+        for (String b : bests) out.println("Training " + b);
 
         if (!o.flag("--no-gemm")) {
             out.println();

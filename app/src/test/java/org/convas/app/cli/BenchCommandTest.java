@@ -32,6 +32,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void bestThreadsMeasuresEveryThreadCountUpToTheCores() {
+        CliTest.Run r = CliTest.run("bench", "--net", "lenet", "--limit", "128", "--threads", "best", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, r.code(), r.out() + r.err());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(cores, r.out().lines().filter(l -> l.startsWith("lenet ")).count(), r.out());
+        CliTest.Run bad = CliTest.run("bench", "--threads", "most");
+        assertEquals(Cli.USAGE, bad.code());
+        assertTrue(bad.err().contains("(or best)"), bad.err());
+    }
+
+    @Test
     void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.5, BenchCommand.median(java.util.List.of(4.0, 1.0, 3.0, 2.0)));
         assertEquals(3.0, BenchCommand.median(java.util.List.of(5.0, 3.0, 1.0)));

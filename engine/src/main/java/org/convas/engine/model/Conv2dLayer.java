@@ -183,19 +183,19 @@ final class Conv2dLayer implements Layer {
                     for (int i = 0; i < count; i++) {
                         int src = (first + i) * outSize + (g * kg + k) * hw;
                         int dst = k * ld + i * hw;
+                        float sum = 0f;
                         if (relu == null) {
                             System.arraycopy(dy, src, ybuf, dst, hw);
+                            if (db != null) for (int p = 0; p < hw; p++) sum += ybuf[dst + p];
                         } else {
                             for (int p = 0; p < hw; p++) {
                                 float d = dy[src + p];
-                                ybuf[dst + p] = 0f + (y[src + p] > 0f ? d : 0f * d);
+                                float v = 0f + (y[src + p] > 0f ? d : 0f * d);
+                                ybuf[dst + p] = v;
+                                sum += v;
                             }
                         }
-                        if (db != null) {
-                            float sum = 0f;
-                            for (int p = 0; p < hw; p++) sum += ybuf[dst + p];
-                            db[g * kg + k] += sum;
-                        }
+                        if (db != null) db[g * kg + k] += sum;
                     }
                 }
                 float[] cols = columnsCached ? columnCache : col;

@@ -75,16 +75,23 @@ final class MaxPoolLayer implements Layer {
                 int r1 = r0 + w;
                 int o = yo + oy * wo;
                 for (int ox = 0; ox < wo; ox++) {
+                    // Selects, not branches: after a ReLU, ties at 0 are common and branches mispredict.
                     int i = r0 + 2 * ox;
                     float best = x[i];
                     int arg = i;
                     float v = x[i + 1];
-                    if (!(v <= best)) { best = v; arg = i + 1; }
+                    boolean up = !(v <= best);
+                    best = up ? v : best;
+                    arg = up ? i + 1 : arg;
                     int j = r1 + 2 * ox;
                     v = x[j];
-                    if (!(v <= best)) { best = v; arg = j; }
+                    up = !(v <= best);
+                    best = up ? v : best;
+                    arg = up ? j : arg;
                     v = x[j + 1];
-                    if (!(v <= best)) { best = v; arg = j + 1; }
+                    up = !(v <= best);
+                    best = up ? v : best;
+                    arg = up ? j + 1 : arg;
                     y[o + ox] = best;
                     switches[o + ox] = arg;
                 }
