@@ -103,7 +103,10 @@ final class VectorGemm implements GemmKernel {
             return;
         }
         Workspace ws = WORKSPACE.get();
-        int kcMax = Math.min(KC, k);
+        // K in equal blocks of at most KC: 288 = 144 + 144 rather than 256 + 32, whose short block would pay a
+        // whole tile merge for 32 steps (VGG-lite's convs have K = 288 and 576).
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
         int needA = roundUp(Math.min(mc, m), mr) * kcMax;
         int needB = roundUp(Math.min(NC, n), NR) * kcMax;
         if (ws.packedA.length < needA) ws.packedA = new float[needA];
@@ -114,8 +117,8 @@ final class VectorGemm implements GemmKernel {
 
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 // Few rows of A: each B panel is used only a few times, so reading B in place beats copying it.
                 // Only the ragged last panel (fewer than NR columns) is still packed, zero-padded.
                 boolean directB = !transB && m <= DIRECT_B_MAX_ROWS && rowsSpreadOverCache(ldb);
