@@ -1,5 +1,6 @@
 package org.convas.engine.train;
 
+import org.convas.engine.model.BatchStatistics;
 import org.convas.engine.model.Executor;
 import org.convas.engine.model.Model;
 
@@ -113,7 +114,9 @@ public final class Evaluation {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    if (first == null) first = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+                    Exception cause = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+                    // A worker released because another failed is not the news: report the failure itself.
+                    if (first == null || first instanceof BatchStatistics.Released) first = cause;
                 }
             }
             if (first != null) throw first;

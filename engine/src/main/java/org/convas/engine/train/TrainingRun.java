@@ -3,6 +3,7 @@ package org.convas.engine.train;
 import org.convas.engine.calc.LayerReport;
 import org.convas.engine.calc.MemoryEstimate;
 import org.convas.engine.calc.Numbers;
+import org.convas.engine.model.BatchStatistics;
 import org.convas.engine.model.Executor;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
@@ -59,6 +60,8 @@ public final class TrainingRun {
     private final List<Executor> workers = new ArrayList<>();
     /** Images a worker takes through forward and backward at once: {@link #microBatch(Model, int)}. */
     private final int microBatch;
+    /** Whole-batch BatchNorm statistics across the workers (empty without BatchNorm). */
+    private final BatchStatistics batchStatistics;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -119,6 +122,7 @@ public final class TrainingRun {
             worker.fuseActivations();
             workers.add(worker);
         }
+        batchStatistics = BatchStatistics.share(workers);
     }
 
     /** A fresh run of {@code model} (its weights as they are). {@code validation} may be null. */
@@ -510,22 +514,31 @@ public final class TrainingRun {
         java.util.Arrays.fill(losses, 0);
         java.util.Arrays.fill(rights, 0);
         List<Callable<Void>> tasks = new ArrayList<>(active);
+        boolean shared = !batchStatistics.isEmpty() && active > 1;
+        batchStatistics.beginStep(active);
         for (int t = 0; t < active; t++) {
             int worker = t, lo = t * per, cnt = Math.min(per, n - lo);
             long noise = ((seed * 1_000_003L + epoch) * 1_000_033L + batchIndex) * 131L + worker;
             tasks.add(() -> {
                 Executor w = workers.get(worker);
-                w.zeroParameterGradients();
-                // The slice in micro-batches: each one's backward pass adds onto the same gradients.
-                for (int from = lo, end = lo + cnt; from < end; from += microBatch) {
-                    int count = Math.min(microBatch, end - from);
-                    w.forward(batch.x(), from, count, true, noise * 1_000_003L + from);
-                    double loss = w.loss(batch.y(), from, count, scale, true);
-                    losses[worker] += loss;
-                    rights[worker] += w.correct(batch.y(), from, count);
-                    if (Double.isFinite(loss)) w.backward();
+                try {
+                    w.zeroParameterGradients();
+                    // The slice in micro-batches: each one's backward pass adds onto the same gradients.
+                    for (int from = lo, end = lo + cnt; from < end; from += microBatch) {
+                        int count = Math.min(microBatch, end - from);
+                        w.forward(batch.x(), from, count, true, noise * 1_000_003L + from);
+                        double loss = w.loss(batch.y(), from, count, scale, true);
+                        losses[worker] += loss;
+                        rights[worker] += w.correct(batch.y(), from, count);
+                        // Workers sharing BatchNorm statistics meet in the backward pass too: all of them run it
+                        // (a non-finite step is thrown away below anyway).
+                        if (Double.isFinite(loss) || shared) w.backward();
+                    }
+                    return null;
+                } catch (RuntimeException | Error e) {
+                    batchStatistics.abort();
+                    throw e;
                 }
-                return null;
             });
         }
         Evaluation.invokeAll(pool, tasks);
