@@ -1,6 +1,7 @@
 package org.convas.engine.model;
 
 import org.convas.engine.calc.Window;
+import org.convas.engine.kernel.Elementwise;
 import org.convas.engine.kernel.Gemm;
 import org.convas.engine.kernel.Im2Col;
 import org.convas.engine.spec.Shape;
@@ -183,18 +184,8 @@ final class Conv2dLayer implements Layer {
                     for (int i = 0; i < count; i++) {
                         int src = (first + i) * outSize + (g * kg + k) * hw;
                         int dst = k * ld + i * hw;
-                        float sum = 0f;
-                        if (relu == null) {
-                            System.arraycopy(dy, src, ybuf, dst, hw);
-                            if (db != null) for (int p = 0; p < hw; p++) sum += ybuf[dst + p];
-                        } else {
-                            for (int p = 0; p < hw; p++) {
-                                float d = dy[src + p];
-                                float v = 0f + (y[src + p] > 0f ? d : 0f * d);
-                                ybuf[dst + p] = v;
-                                sum += v;
-                            }
-                        }
+                        float sum = relu == null ? Elementwise.copySum(dy, src, ybuf, dst, hw)
+                                : Elementwise.reluGradientSum(dy, src, y, src, ybuf, dst, hw);
                         if (db != null) db[g * kg + k] += sum;
                     }
                 }

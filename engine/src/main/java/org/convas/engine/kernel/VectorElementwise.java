@@ -1,0 +1,51 @@
+package org.convas.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link Elementwise} with {@code FloatVector}: the preferred width, lane sums reduced once, a scalar tail. */
+final class VectorElementwise implements Elementwise.Ops {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+
+    @Override
+    public float copySum(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + i);
+            v.intoArray(dst, dstOff + i);
+            acc = acc.add(v);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float v = src[srcOff + i];
+            dst[dstOff + i] = v;
+            s += v;
+        }
+        return s;
+    }
+
+    @Override
+    public float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector d = FloatVector.fromArray(SPECIES, dy, dyOff + i);
+            FloatVector x = FloatVector.fromArray(SPECIES, y, yOff + i);
+            FloatVector v = d.mul(0f).blend(d, x.compare(VectorOperators.GT, 0f)).add(0f);
+            v.intoArray(dst, dstOff + i);
+            acc = acc.add(v);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = dy[dyOff + i];
+            float v = 0f + (y[yOff + i] > 0f ? d : 0f * d);
+            dst[dstOff + i] = v;
+            s += v;
+        }
+        return s;
+    }
+}

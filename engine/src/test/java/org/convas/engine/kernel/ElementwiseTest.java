@@ -1,0 +1,66 @@
+package org.convas.engine.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ElementwiseTest {
+
+    private static List<Elementwise.Ops> both() {
+        Elementwise.Ops vector = Elementwise.vector().orElseThrow(() -> new AssertionError("jdk.incubator.vector is not in the test JVM"));
+        return List.of(Elementwise.scalar(), vector);
+    }
+
+    @Test
+    void copySumCopiesExactlyAndSumsWithinRounding() {
+        Random random = new Random(1);
+        for (int n : new int[]{0, 1, 7, 16, 33, 784, 1001}) {
+            float[] src = new float[n + 5];
+            for (int i = 0; i < src.length; i++) src[i] = (float) random.nextGaussian();
+            for (Elementwise.Ops ops : both()) {
+                float[] dst = new float[n + 3];
+                float s = ops.copySum(src, 5, dst, 3, n);
+                double oracle = 0, magnitude = 0;
+                for (int i = 0; i < n; i++) {
+                    assertEquals(src[5 + i], dst[3 + i]);
+                    oracle += src[5 + i];
+                    magnitude += Math.abs(src[5 + i]);
+                }
+                assertEquals(oracle, s, 1e-6 * magnitude + 1e-7, ops + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void reluGradientPassesWherePositiveAndSumsLikeCopySum() {
+        Random random = new Random(2);
+        int n = 203;
+        float[] dy = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++) {
+            dy[i] = (float) random.nextGaussian();
+            y[i] = i % 5 == 0 ? 0f : (float) random.nextGaussian();
+        }
+        y[7] = Float.NaN;           // NaN > 0 is false: blocked, as in the ReLU layer
+        y[11] = -1f;               // with dy[11] = NaN: 0·NaN = NaN, a NaN gradient is not silently hidden
+        for (Elementwise.Ops ops : both()) {
+            dy[11] = Float.NaN;
+            float[] dst = new float[n];
+            float s = ops.reluGradientSum(dy, 0, y, 0, dst, 0, n);
+            for (int i = 0; i < n; i++) {
+                float expected = 0f + (y[i] > 0f ? dy[i] : 0f * dy[i]);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(dst[i]), ops + " at " + i);
+            }
+            assertTrue(Float.isNaN(s));
+            dst[11] = 0f;
+            float[] copy = new float[n];
+            dy[11] = 0f;
+            float masked = ops.reluGradientSum(dy, 0, y, 0, dst, 0, n);
+            assertEquals(Float.floatToIntBits(ops.copySum(dst, 0, copy, 0, n)), Float.floatToIntBits(masked),
+                    "the same sum as copySum over the masked values");
+        }
+    }
+}
