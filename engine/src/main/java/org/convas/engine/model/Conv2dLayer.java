@@ -47,6 +47,10 @@ final class Conv2dLayer implements Layer {
     private final KernelThreads kernelThreads;
     private final Im2Col.Geometry geometry;  // one group: C/G channels
     private final int maxBatch;
+    /** Stride 1, no padding or dilation, Wo &lt; W: the input gradient goes through {@link #inputGradientOnGrid}. */
+    private final boolean validGrid;
+    private float[] yGrid;    // kg × chunk·Ho·W, allocated on first use
+    private float[] colGrid;  // rows × chunk·Ho·W
     private float[] columnCache;   // per chunk: G blocks of rows × count·hw; allocated on the first training pass
     private boolean columnsCached; // the last forward pass was a training pass that filled columnCache
 
@@ -68,6 +72,9 @@ final class Conv2dLayer implements Layer {
         this.kernelThreads = kernelThreads;
         this.geometry = Im2Col.Geometry.of(cg, in.height(), in.width(), win);
         this.maxBatch = maxBatch;
+        this.validGrid = win.stride() == 1 && win.dilation() == 1 && win.padTop() == 0 && win.padLeft() == 0
+                && win.padBottom() == 0 && win.padRight() == 0 && out.width() < in.width()
+                && (long) rows * chunk * out.height() * in.width() <= WORKSPACE;
     }
 
     /**
@@ -194,11 +201,54 @@ final class Conv2dLayer implements Layer {
                 if (!columnsCached) unfold(x, first, count, g, col, 0);
                 Gemm.sgemm(false, true, kg, rows, ld, 1f, ybuf, 0, ld, cols, colOff, ldCol, 1f, dw, g * kg * rows, rows);
                 if (dx == null) continue;
+                if (validGrid) {
+                    inputGradientOnGrid(w, g, first, count, ld, dx, inSize, planeIn);
+                    continue;
+                }
                 // col is free now (or was never used): dcol_g = W_gᵀ · dY_g goes there.
                 Gemm.sgemm(true, false, rows, ld, kg, 1f, w, g * kg * rows, rows, ybuf, 0, ld, 0f, col, 0, ldCol);
                 for (int i = 0; i < count; i++) {
                     Im2Col.col2im(geometry, col, i * hw, ldCol, dx, (first + i) * inSize + g * cg * planeIn);
                 }
+            }
+        }
+    }
+
+    /**
+     * dX for a "valid" convolution at stride 1 (no padding, no dilation, Wo &lt; W: LeNet's conv2, 5×5 on 14×14)
+     * without col2im's short runs. dY is laid on the input's row width, Ho × W per image with zeros in the
+     * W − Wo extra columns; then dcol_g = W_gᵀ · dY_g has row r = (c, fh, fw) aligned with the input plane
+     * shifted by fh·W + fw, and is added onto it in one run of Ho·W values per row (the extra columns add
+     * zeros, some onto the next row's first pixels). Each pixel receives the same terms in the same order as
+     * through col2im, so the result is the same.
+     */
+    private void inputGradientOnGrid(float[] w, int g, int first, int count, int ld, float[] dx, int inSize, int planeIn) {
+        int width = in.width(), outW = out.width(), outH = out.height();
+        int gridHw = outH * width, ldGrid = count * gridHw;
+        if (yGrid == null) {
+            yGrid = new float[kg * chunk * gridHw];
+            colGrid = new float[rows * chunk * gridHw];
+        }
+        for (int k = 0; k < kg; k++) {
+            for (int i = 0; i < count; i++) {
+                int src = k * ld + i * hw, dst = k * ldGrid + i * gridHw;
+                for (int oh = 0; oh < outH; oh++, src += outW, dst += width) {
+                    System.arraycopy(ybuf, src, yGrid, dst, outW);
+                    for (int ow = outW; ow < width; ow++) yGrid[dst + ow] = 0f;
+                }
+            }
+        }
+        Gemm.sgemm(true, false, rows, ldGrid, kg, 1f, w, g * kg * rows, rows, yGrid, 0, ldGrid, 0f, colGrid, 0, ldGrid);
+        int kh = win.kernelH(), kw = win.kernelW();
+        for (int i = 0; i < count; i++) {
+            int image = (first + i) * inSize + g * cg * planeIn;
+            for (int r = 0; r < rows; r++) {
+                int c = r / (kh * kw), fh = r / kw % kh, fw = r % kw;
+                int shift = fh * width + fw;
+                int target = image + c * planeIn + shift;
+                int source = r * ldGrid + i * gridHw;
+                int length = Math.min(gridHw, planeIn - shift);
+                for (int j = 0; j < length; j++) dx[target + j] += colGrid[source + j];
             }
         }
     }

@@ -129,6 +129,17 @@ class GradientCheckTest {
     }
 
     @Test
+    void validConvolutionAtStrideOneWithRectangularKernel() {
+        // Wo = 6 < W = 7 at stride 1 without padding: the input gradient is laid on the input's row width.
+        check(chain(7, 6, 2, new LayerSpec.Conv2D(3, 3, 2, 1, Padding.NONE, 1, 1, true)));
+    }
+
+    @Test
+    void groupedValidConvolution() {
+        check(chain(6, 6, 4, new LayerSpec.Conv2D(4, 3, 3, 1, Padding.NONE, 1, 2, true)));
+    }
+
+    @Test
     void pointwiseConvolution() {
         check(chain(4, 4, 2, new LayerSpec.Conv2D(3, 1, 1, 1, Padding.NONE, 1, 1, true)));
     }
