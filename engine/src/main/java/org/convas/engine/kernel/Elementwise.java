@@ -16,6 +16,8 @@ public final class Elementwise {
         float copySum(float[] src, int srcOff, float[] dst, int dstOff, int n);
 
         float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n);
+
+        void add(float[] src, int srcOff, float[] dst, int dstOff, int n);
     }
 
     private static final Ops OPS = select();
@@ -38,6 +40,11 @@ public final class Elementwise {
      */
     public static float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n) {
         return OPS.reluGradientSum(dy, dyOff, y, yOff, dst, dstOff, n);
+    }
+
+    /** dst[i] += src[i] for i &lt; n (col2im-style accumulation onto an input gradient). */
+    public static void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        OPS.add(src, srcOff, dst, dstOff, n);
     }
 
     /** "vector" or "scalar". */
@@ -94,6 +101,11 @@ public final class Elementwise {
                 dst[dstOff + i] = 0f + (y[yOff + i] > 0f ? d : 0f * d);
             }
             return sum(dst, dstOff, n);
+        }
+
+        @Override
+        public void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+            for (int i = 0; i < n; i++) dst[dstOff + i] += src[srcOff + i];
         }
 
         private static float sum(float[] a, int off, int n) {

@@ -286,8 +286,7 @@ public final class Im2Col {
                     }
                     int shift = dh * width + dw;
                     int lo = Math.max(ohFrom * width, -shift), hi = Math.min(ohTo * width, plane - shift);
-                    int t = channelBase + shift;
-                    for (int j = lo; j < hi; j++) image[t + j] += col[source + j];
+                    Elementwise.add(col, source + lo, image, channelBase + shift + lo, hi - lo);
                 }
             }
         }

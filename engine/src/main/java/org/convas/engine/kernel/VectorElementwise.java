@@ -48,4 +48,14 @@ final class VectorElementwise implements Elementwise.Ops {
         }
         return s;
     }
+
+    @Override
+    public void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(SPECIES, dst, dstOff + i).add(FloatVector.fromArray(SPECIES, src, srcOff + i))
+                    .intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) dst[dstOff + i] += src[srcOff + i];
+    }
 }

@@ -248,7 +248,7 @@ final class Conv2dLayer implements Layer {
                 int target = image + c * planeIn + shift;
                 int source = r * ldGrid + i * gridHw;
                 int length = Math.min(gridHw, planeIn - shift);
-                for (int j = 0; j < length; j++) dx[target + j] += colGrid[source + j];
+                Elementwise.add(colGrid, source, dx, target, length);
             }
         }
     }

@@ -63,4 +63,19 @@ class ElementwiseTest {
                     "the same sum as copySum over the masked values");
         }
     }
+
+    @Test
+    void addAccumulatesOntoTheTarget() {
+        for (Elementwise.Ops ops : both()) {
+            for (int n : new int[]{0, 5, 16, 37}) {
+                float[] src = new float[n + 2], dst = new float[n + 4];
+                for (int i = 0; i < src.length; i++) src[i] = i * 0.5f;
+                for (int i = 0; i < dst.length; i++) dst[i] = -i;
+                ops.add(src, 2, dst, 1, n);
+                assertEquals(0f, dst[0]);
+                for (int i = 0; i < n; i++) assertEquals(-(i + 1) + (i + 2) * 0.5f, dst[1 + i], ops + " n=" + n);
+                for (int i = n + 1; i < dst.length; i++) assertEquals(-i, dst[i], "untouched past n");
+            }
+        }
+    }
 }
