@@ -18,6 +18,8 @@ public final class Elementwise {
         float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n);
 
         void add(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
+        void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n);
     }
 
     private static final Ops OPS = select();
@@ -45,6 +47,14 @@ public final class Elementwise {
     /** dst[i] += src[i] for i &lt; n (col2im-style accumulation onto an input gradient). */
     public static void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
         OPS.add(src, srcOff, dst, dstOff, n);
+    }
+
+    /**
+     * y[i] = src[i] + bias, and when {@code relu} is not null also relu[i] = max(y[i], 0) (NaN stays NaN, as in
+     * the ReLU layer): a conv's output written with its bias and, fused, the ReLU after it.
+     */
+    public static void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n) {
+        OPS.biasRelu(src, srcOff, bias, y, yOff, relu, reluOff, n);
     }
 
     /** "vector" or "scalar". */
@@ -106,6 +116,19 @@ public final class Elementwise {
         @Override
         public void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
             for (int i = 0; i < n; i++) dst[dstOff + i] += src[srcOff + i];
+        }
+
+        @Override
+        public void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n) {
+            if (relu == null) {
+                for (int i = 0; i < n; i++) y[yOff + i] = src[srcOff + i] + bias;
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                float v = src[srcOff + i] + bias;
+                y[yOff + i] = v;
+                relu[reluOff + i] = Math.max(v, 0f);
+            }
         }
 
         private static float sum(float[] a, int off, int n) {

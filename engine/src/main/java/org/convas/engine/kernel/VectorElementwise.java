@@ -58,4 +58,26 @@ final class VectorElementwise implements Elementwise.Ops {
         }
         for (; i < n; i++) dst[dstOff + i] += src[srcOff + i];
     }
+
+    @Override
+    public void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n) {
+        int i = 0;
+        if (relu == null) {
+            for (; i <= n - L; i += L) FloatVector.fromArray(SPECIES, src, srcOff + i).add(bias).intoArray(y, yOff + i);
+            for (; i < n; i++) y[yOff + i] = src[srcOff + i] + bias;
+            return;
+        }
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + i).add(bias);
+            v.intoArray(y, yOff + i);
+            // max(NaN, 0) must stay NaN (Math.max does); the vector max would also give NaN, but a select on v > 0
+            // spells the rule out: 0 where v <= 0, v otherwise (NaN fails v <= 0 and passes through).
+            v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(relu, reluOff + i);
+        }
+        for (; i < n; i++) {
+            float v = src[srcOff + i] + bias;
+            y[yOff + i] = v;
+            relu[reluOff + i] = Math.max(v, 0f);
+        }
+    }
 }

@@ -146,15 +146,7 @@ final class Conv2dLayer implements Layer {
                     for (int i = 0; i < count; i++) {
                         int src = k * ld + i * hw;
                         int dst = (first + i) * outSize + (g * kg + k) * hw;
-                        if (relu == null) {
-                            for (int p = 0; p < hw; p++) y[dst + p] = ybuf[src + p] + b;
-                        } else {
-                            for (int p = 0; p < hw; p++) {
-                                float v = ybuf[src + p] + b;
-                                y[dst + p] = v;
-                                relu[dst + p] = Math.max(v, 0f);   // as ActivationLayers.Relu: NaN stays NaN
-                            }
-                        }
+                        Elementwise.biasRelu(ybuf, src, b, y, dst, relu, dst, hw);
                     }
                 }
             }

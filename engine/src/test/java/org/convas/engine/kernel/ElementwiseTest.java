@@ -78,4 +78,26 @@ class ElementwiseTest {
             }
         }
     }
+
+    @Test
+    void biasReluWritesTheSumAndItsReluAsMathMaxWould() {
+        float[] special = {-0f, 0f, -1e-30f, 1e-30f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -3f, 2f};
+        int n = 45;
+        float[] src = new float[n + 1];
+        Random random = new Random(4);
+        for (int i = 0; i < src.length; i++) src[i] = i < special.length ? special[i] : (float) random.nextGaussian();
+        for (Elementwise.Ops ops : both()) {
+            for (float bias : new float[]{0f, 0.25f}) {
+                float[] y = new float[n + 2], relu = new float[n + 3], plain = new float[n + 2];
+                ops.biasRelu(src, 1, bias, y, 2, relu, 3, n - 1);
+                ops.biasRelu(src, 1, bias, plain, 2, null, 0, n - 1);
+                for (int i = 0; i < n - 1; i++) {
+                    float v = src[1 + i] + bias;
+                    assertEquals(Float.floatToIntBits(v), Float.floatToIntBits(y[2 + i]), ops + " y at " + i);
+                    assertEquals(Float.floatToIntBits(v), Float.floatToIntBits(plain[2 + i]), ops + " y without relu at " + i);
+                    assertEquals(Float.floatToIntBits(Math.max(v, 0f)), Float.floatToIntBits(relu[3 + i]), ops + " relu at " + i);
+                }
+            }
+        }
+    }
 }
