@@ -185,8 +185,8 @@ public final class BenchCommand implements Command {
             double[] ours = GemmBench.singleThreadGflops(GEMM_SIZE);
             double blas = GemmBench.openBlasGflops(GEMM_SIZE, 1, true);
             out.println(String.format(Locale.ROOT, "GEMM %d² float, 1 thread, thread CPU time: Convas %s GFLOP/s (wall clock %s),"
-                    + " OpenBLAS via numpy %s GFLOP/s, ratio %s", GEMM_SIZE, fixed(ours[1], 1), fixed(ours[0], 1), fixed(blas, 1),
-                    ratio(ours[1], blas)));
+                    + " OpenBLAS via numpy %s GFLOP/s (%s kernels), ratio %s", GEMM_SIZE, fixed(ours[1], 1), fixed(ours[0], 1), fixed(blas, 1),
+                    GemmBench.openBlasCore() == null ? "OpenBLAS's own choice of" : GemmBench.openBlasCore(), ratio(ours[1], blas)));
         }
         out.println("Load average at the end: " + loadAverage());
         return Cli.OK;
