@@ -243,15 +243,7 @@ public final class Im2Col {
                     System.arraycopy(image, channelBase + lo + shift, col, target + lo, hi - lo);
                     for (int j = from; j < lo; j++) col[target + j] = 0f;
                     for (int j = hi; j < to; j++) col[target + j] = 0f;
-                    if (dw < 0) {
-                        for (int oh = ohFrom; oh < ohTo; oh++) {
-                            for (int ow = 0; ow < -dw; ow++) col[target + oh * width + ow] = 0f;
-                        }
-                    } else if (dw > 0) {
-                        for (int oh = ohFrom; oh < ohTo; oh++) {
-                            for (int ow = width - dw; ow < width; ow++) col[target + oh * width + ow] = 0f;
-                        }
-                    }
+                    zeroWrappedColumns(col, target, ohFrom, ohTo, width, dw);
                 }
             }
         }
@@ -275,20 +267,23 @@ public final class Im2Col {
                     if (ohFrom >= ohTo) continue;
                     int dw = fw - g.padLeft;
                     int source = colOffset + row * ldCol;
-                    if (dw < 0) {
-                        for (int oh = ohFrom; oh < ohTo; oh++) {
-                            for (int ow = 0; ow < -dw; ow++) col[source + oh * width + ow] = 0f;
-                        }
-                    } else if (dw > 0) {
-                        for (int oh = ohFrom; oh < ohTo; oh++) {
-                            for (int ow = width - dw; ow < width; ow++) col[source + oh * width + ow] = 0f;
-                        }
-                    }
+                    zeroWrappedColumns(col, source, ohFrom, ohTo, width, dw);
                     int shift = dh * width + dw;
                     int lo = Math.max(ohFrom * width, -shift), hi = Math.min(ohTo * width, plane - shift);
                     Elementwise.add(col, source + lo, image, channelBase + shift + lo, hi - lo);
                 }
             }
+        }
+    }
+
+    /**
+     * In a col row laid as the plane shifted by dw columns, zeroes the |dw| columns of output rows ohFrom … ohTo−1
+     * that wrapped around to the neighbouring image row: the first −dw when dw &lt; 0, the last dw when dw &gt; 0.
+     */
+    private static void zeroWrappedColumns(float[] col, int row, int ohFrom, int ohTo, int width, int dw) {
+        int from = dw < 0 ? 0 : width - dw, to = dw < 0 ? -dw : width;
+        for (int oh = ohFrom; oh < ohTo; oh++) {
+            for (int ow = from; ow < to; ow++) col[row + oh * width + ow] = 0f;
         }
     }
 

@@ -61,40 +61,49 @@ final class BatchNormLayer implements Layer {
 
     @Override
     public void forward(float[][] in, float[] y, int n, boolean training) {
-        if (training && shared != null) {
-            forwardShared(in[0], y, n);
-            return;
-        }
         float[] x = in[0];
-        float[] g = gamma.value();
-        float[] b = beta.value();
         int stride = channels * plane;
-        for (int c = 0; c < channels; c++) {
-            float mean;
-            float var;
-            if (training) {
+        if (training) {
+            // μ = Σx / M, then σ² = Σ(x − μ)² / M, each summed in double over this pass's images, and over the
+            // whole batch when the workers share their sums (BatchStatistics).
+            double[] sums = new double[channels];
+            double count = (double) n * plane;
+            for (int c = 0; c < channels; c++) {
                 double sum = 0;
                 for (int s = 0; s < n; s++) {
                     int o = s * stride + c * plane;
                     for (int p = 0; p < plane; p++) sum += x[o + p];
                 }
-                double m = sum / ((double) n * plane);
+                sums[c] = sum;
+            }
+            double m = exchange(sums, count);
+            double[] means = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                double mc = sums[c] / m;
+                means[c] = mc;
                 double sq = 0;
                 for (int s = 0; s < n; s++) {
                     int o = s * stride + c * plane;
                     for (int p = 0; p < plane; p++) {
-                        double d = x[o + p] - m;
+                        double d = x[o + p] - mc;
                         sq += d * d;
                     }
                 }
-                mean = (float) m;
-                var = (float) (sq / ((double) n * plane));
-                batchMean[c] = mean;
-                batchVar[c] = var;
-            } else {
-                mean = runningMean[c];
-                var = runningVar[c];
+                sums[c] = sq;
             }
+            exchange(sums, count);
+            for (int c = 0; c < channels; c++) {
+                batchMean[c] = (float) means[c];
+                batchVar[c] = (float) (sums[c] / m);
+            }
+            batchCount = n * plane;
+            batchTotal = (float) m;
+        }
+        float[] g = gamma.value();
+        float[] b = beta.value();
+        for (int c = 0; c < channels; c++) {
+            float mean = training ? batchMean[c] : runningMean[c];
+            float var = training ? batchVar[c] : runningVar[c];
             float inv = (float) (1.0 / Math.sqrt(var + epsilon));
             invStd[c] = inv;
             float gc = g[c], bc = b[c];
@@ -107,74 +116,32 @@ final class BatchNormLayer implements Layer {
                 }
             }
         }
-        if (training) batchCount = n * plane;
     }
 
     /**
-     * Training forward pass with the statistics of the whole batch: Σx over this worker's slice, exchanged for
-     * the batch's total (→ μ), then Σ(x − μ)², exchanged likewise (→ σ²), each summed in double.
+     * With shared statistics, replaces {@code sums} by the whole batch's (all workers', added in worker order)
+     * and returns the batch's M; otherwise leaves them and returns {@code count}, this pass's M.
      */
-    private void forwardShared(float[] x, float[] y, int n) {
-        int stride = channels * plane;
-        double[] local = new double[channels], total = new double[channels], count = new double[1];
-        for (int c = 0; c < channels; c++) {
-            double sum = 0;
-            for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) sum += x[o + p];
-            }
-            local[c] = sum;
-        }
-        shared.exchange(worker, local, (double) n * plane, total, count);
-        double m = count[0];
-        float[] mean = batchMean;
-        for (int c = 0; c < channels; c++) {
-            double mc = total[c] / m;
-            mean[c] = (float) mc;
-            double sq = 0;
-            for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    double d = x[o + p] - mc;
-                    sq += d * d;
-                }
-            }
-            local[c] = sq;
-        }
-        shared.exchange(worker, local, (double) n * plane, total, count);
-        float[] g = gamma.value();
-        float[] b = beta.value();
-        for (int c = 0; c < channels; c++) {
-            float var = (float) (total[c] / m);
-            batchVar[c] = var;
-            float inv = (float) (1.0 / Math.sqrt(var + epsilon));
-            invStd[c] = inv;
-            float mu = mean[c], gc = g[c], bc = b[c];
-            for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    float h = (x[o + p] - mu) * inv;
-                    xhat[o + p] = h;
-                    y[o + p] = gc * h + bc;
-                }
-            }
-        }
-        batchCount = n * plane;
-        batchTotal = (float) m;
+    private double exchange(double[] sums, double count) {
+        if (shared == null) return count;
+        double[] total = new double[sums.length], totalCount = new double[1];
+        shared.exchange(worker, sums, count, total, totalCount);
+        System.arraycopy(total, 0, sums, 0, sums.length);
+        return totalCount[0];
     }
 
+    /**
+     * dγ and dβ get this pass's Σdy·x̂ and Σdy (the trainer adds the workers' gradients up); dx uses the sums
+     * and M of the whole batch, exchanged with the other workers when they share statistics.
+     */
     @Override
     public void backward(float[][] in, float[] y, float[] dy, float[][] dIn, int n) {
-        if (shared != null) {
-            backwardShared(dy, dIn[0], n);
-            return;
-        }
         float[] dx = dIn[0];
         float[] g = gamma.value();
         float[] dg = gamma.grad();
         float[] db = beta.grad();
         int stride = channels * plane;
-        float m = (float) n * plane;
+        double[] sums = new double[2 * channels];   // Σdy per channel, then Σdy·x̂ per channel
         for (int c = 0; c < channels; c++) {
             double sumDy = 0, sumDyXhat = 0;
             for (int s = 0; s < n; s++) {
@@ -186,46 +153,14 @@ final class BatchNormLayer implements Layer {
             }
             dg[c] += (float) sumDyXhat;
             db[c] += (float) sumDy;
-            if (dx == null) continue;
-            float k = g[c] * invStd[c] / m;
-            float sd = (float) sumDy, sdx = (float) sumDyXhat;
-            for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) dx[o + p] += k * (m * dy[o + p] - sd - xhat[o + p] * sdx);
-            }
+            sums[c] = sumDy;
+            sums[channels + c] = sumDyXhat;
         }
-    }
-
-    /**
-     * Backward pass with whole-batch sums: dγ and dβ get this slice's Σdy·x̂ and Σdy (the trainer adds the
-     * workers' gradients up), dx uses the batch's, exchanged with the other workers, and the batch's M.
-     */
-    private void backwardShared(float[] dy, float[] dx, int n) {
-        float[] g = gamma.value();
-        float[] dg = gamma.grad();
-        float[] db = beta.grad();
-        int stride = channels * plane;
-        double[] local = new double[2 * channels], total = new double[2 * channels], count = new double[1];
-        for (int c = 0; c < channels; c++) {
-            double sumDy = 0, sumDyXhat = 0;
-            for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    sumDy += dy[o + p];
-                    sumDyXhat += dy[o + p] * xhat[o + p];
-                }
-            }
-            dg[c] += (float) sumDyXhat;
-            db[c] += (float) sumDy;
-            local[c] = sumDy;
-            local[channels + c] = sumDyXhat;
-        }
-        shared.exchange(worker, local, (double) n * plane, total, count);
+        float m = (float) exchange(sums, (double) n * plane);
         if (dx == null) return;
-        float m = (float) count[0];
         for (int c = 0; c < channels; c++) {
             float k = g[c] * invStd[c] / m;
-            float sd = (float) total[c], sdx = (float) total[channels + c];
+            float sd = (float) sums[c], sdx = (float) sums[channels + c];
             for (int s = 0; s < n; s++) {
                 int o = s * stride + c * plane;
                 for (int p = 0; p < plane; p++) dx[o + p] += k * (m * dy[o + p] - sd - xhat[o + p] * sdx);
