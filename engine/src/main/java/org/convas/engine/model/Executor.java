@@ -183,6 +183,20 @@ public final class Executor {
         return fused;
     }
 
+    /**
+     * Lets FC layers hold their weight gradients back over several backward passes of up to {@code rows} samples
+     * in all, computing them once in {@link #flushGradients} (a worker taking its slice in micro-batches calls it
+     * at the end of the slice); without this, every backward pass adds them at once.
+     */
+    public void deferWeightGradients(int rows) {
+        for (Layer layer : layers) if (layer instanceof FullyConnectedLayer fc) fc.deferWeightGradient(rows);
+    }
+
+    /** Adds the parameter gradients held back since the last call ({@link #deferWeightGradients}). */
+    public void flushGradients() {
+        for (Layer layer : layers) if (layer != null) layer.flush();
+    }
+
     public int maxBatch() { return maxBatch; }
 
     public Model model() { return model; }

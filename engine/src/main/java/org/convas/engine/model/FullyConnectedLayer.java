@@ -18,6 +18,9 @@ final class FullyConnectedLayer implements Layer {
     private final int units;
     private final Parameter weight;
     private final Parameter bias;
+    private float[] deferredX;   // rows × inputs, when the weight gradient is deferred
+    private float[] deferredDy;  // rows × units
+    private int deferredRows;
 
     FullyConnectedLayer(int inputs, int units, Parameter weight, Parameter bias) {
         this.inputs = inputs;
@@ -38,9 +41,36 @@ final class FullyConnectedLayer implements Layer {
         }
     }
 
+    /**
+     * Keeps the rows of up to {@code rows} samples and computes dW once for all of them in {@link #flush}, instead
+     * of once per backward pass: with micro-batches of 4 images, dW += dyᵀ·x would read and write all of W's
+     * gradient (VGG-lite's FC 128 over 3,136 inputs: 1.6 MB) for 4 multiply-adds per element.
+     */
+    void deferWeightGradient(int rows) {
+        deferredX = new float[rows * inputs];
+        deferredDy = new float[rows * units];
+        deferredRows = 0;
+    }
+
+    /** Adds the weight gradient of the rows kept since the last flush. */
+    @Override
+    public void flush() {
+        if (deferredX == null || deferredRows == 0) return;
+        Gemm.sgemm(true, false, units, inputs, deferredRows, 1f, deferredDy, 0, units, deferredX, 0, inputs, 1f,
+                weight.grad(), 0, inputs);
+        deferredRows = 0;
+    }
+
     @Override
     public void backward(float[][] in, float[] y, float[] dy, float[][] dIn, int n) {
-        Gemm.sgemm(true, false, units, inputs, n, 1f, dy, 0, units, in[0], 0, inputs, 1f, weight.grad(), 0, inputs);
+        if (deferredX != null && deferredRows + n <= deferredX.length / inputs) {
+            System.arraycopy(in[0], 0, deferredX, deferredRows * inputs, n * inputs);
+            System.arraycopy(dy, 0, deferredDy, deferredRows * units, n * units);
+            deferredRows += n;
+        } else {
+            flush();
+            Gemm.sgemm(true, false, units, inputs, n, 1f, dy, 0, units, in[0], 0, inputs, 1f, weight.grad(), 0, inputs);
+        }
         if (bias != null) {
             float[] db = bias.grad();
             for (int s = 0; s < n; s++) {

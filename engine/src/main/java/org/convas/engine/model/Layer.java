@@ -35,6 +35,10 @@ public interface Layer {
         return List.of();
     }
 
+    /** Adds any parameter gradient the layer held back from its backward passes ({@link Executor#flushGradients}). */
+    default void flush() {
+    }
+
     /** Seeds the layer's randomness (dropout) for the next training forward pass. */
     default void reseed(long seed) {
     }

@@ -120,6 +120,7 @@ public final class TrainingRun {
         for (int t = 0; t < settings.threads(); t++) {
             Executor worker = model.newExecutor(microBatch, t > 0);
             worker.fuseActivations();
+            if (microBatch < per) worker.deferWeightGradients(per);
             workers.add(worker);
         }
         batchStatistics = BatchStatistics.share(workers);
@@ -534,6 +535,7 @@ public final class TrainingRun {
                         // (a non-finite step is thrown away below anyway).
                         if (Double.isFinite(loss) || shared) w.backward();
                     }
+                    w.flushGradients();
                     return null;
                 } catch (RuntimeException | Error e) {
                     batchStatistics.abort();

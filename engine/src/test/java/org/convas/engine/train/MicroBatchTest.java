@@ -61,22 +61,28 @@ class MicroBatchTest {
         double wholeLoss = whole.loss(y, 0, n, 1f / n, true);
         whole.backward();
 
-        Executor parts = model.newExecutor(4, true);
-        parts.zeroParameterGradients();
-        double partLoss = 0;
-        for (int from = 0; from < n; from += 4) {
-            parts.forward(x, from, 4, true, 0);
-            partLoss += parts.loss(y, from, 4, 1f / n, true);
-            parts.backward();
-        }
-        assertEquals(wholeLoss, partLoss, 1e-9 * Math.abs(wholeLoss));
-        List<Parameter> a = whole.parameters(), b = parts.parameters();
-        for (int p = 0; p < a.size(); p++) {
-            float[] ga = a.get(p).grad(), gb = b.get(p).grad();
-            double scale = 0;
-            for (float v : ga) scale = Math.max(scale, Math.abs(v));
-            for (int i = 0; i < ga.length; i++) {
-                assertEquals(ga[i], gb[i], 1e-5 * scale + 1e-9, a.get(p).name() + "[" + i + "]");
+        // As the trainer runs it (FC weight gradients held back until the slice is done), and without holding back.
+        for (boolean deferred : new boolean[]{true, false}) {
+            Executor parts = model.newExecutor(4, true);
+            parts.fuseActivations();
+            if (deferred) parts.deferWeightGradients(n);
+            parts.zeroParameterGradients();
+            double partLoss = 0;
+            for (int from = 0; from < n; from += 4) {
+                parts.forward(x, from, 4, true, 0);
+                partLoss += parts.loss(y, from, 4, 1f / n, true);
+                parts.backward();
+            }
+            parts.flushGradients();
+            assertEquals(wholeLoss, partLoss, 1e-9 * Math.abs(wholeLoss));
+            List<Parameter> a = whole.parameters(), b = parts.parameters();
+            for (int p = 0; p < a.size(); p++) {
+                float[] ga = a.get(p).grad(), gb = b.get(p).grad();
+                double scale = 0;
+                for (float v : ga) scale = Math.max(scale, Math.abs(v));
+                for (int i = 0; i < ga.length; i++) {
+                    assertEquals(ga[i], gb[i], 1e-5 * scale + 1e-9, (deferred ? "deferred " : "") + a.get(p).name() + "[" + i + "]");
+                }
             }
         }
     }
