@@ -116,7 +116,7 @@ final class Conv2dLayer implements Layer {
     /**
      * Forward pass; with {@code relu} non-null also writes ReLU(y) there in the same sweep over the output
      * (a ReLU that only this layer feeds, fused by the {@link Executor}: one pass over the activations instead of
-     * two, and none over the ReLU's gradient, see {@link #backward(float[][], float[], float[], float[][], int, float[])}).
+     * two, and none over the ReLU's gradient, see {@link #backward(float[][], float[], float[], float[][], int, boolean)}).
      */
     void forward(float[][] inputs, float[] y, float[] relu, int n, boolean training) {
         float[] x = inputs[0];
@@ -155,16 +155,16 @@ final class Conv2dLayer implements Layer {
 
     @Override
     public void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n) {
-        backward(inputs, y, dy, dIn, n, null);
+        backward(inputs, y, dy, dIn, n, false);
     }
 
     /**
-     * Backward pass. With {@code relu} non-null, {@code dy} is the gradient of the fused ReLU's output
-     * {@code relu} (see {@link #forward(float[][], float[], float[], int, boolean)}), and dY = dy where y &gt; 0,
+     * Backward pass. With {@code throughRelu}, {@code dy} is the gradient of the fused ReLU's output (see
+     * {@link #forward(float[][], float[], float[], int, boolean)}), and dY = dy where y &gt; 0,
      * 0 elsewhere, is formed while gathering dY for the GEMMs, with the arithmetic the separate ReLU and a cleared
      * gradient buffer would give (0 + dy, or 0 + 0·dy), so fused and separate passes agree to the bit.
      */
-    void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n, float[] relu) {
+    void backward(float[][] inputs, float[] y, float[] dy, float[][] dIn, int n, boolean throughRelu) {
         float[] x = inputs[0];
         float[] dx = dIn[0];
         float[] w = weight.value();
@@ -183,7 +183,7 @@ final class Conv2dLayer implements Layer {
                     for (int i = 0; i < count; i++) {
                         int src = (first + i) * outSize + (g * kg + k) * hw;
                         int dst = k * ld + i * hw;
-                        float sum = relu == null ? Elementwise.copySum(dy, src, ybuf, dst, hw)
+                        float sum = !throughRelu ? Elementwise.copySum(dy, src, ybuf, dst, hw)
                                 : Elementwise.reluGradientSum(dy, src, y, src, ybuf, dst, hw);
                         if (db != null) db[g * kg + k] += sum;
                     }

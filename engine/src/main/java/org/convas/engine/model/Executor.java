@@ -296,8 +296,7 @@ public final class Executor {
                 dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
             }
             if (fusedRelu[i] >= 0) {
-                int r = fusedRelu[i];
-                ((Conv2dLayer) layer).backward(ins, act[i], grad[r], dIns, n, act[r]);
+                ((Conv2dLayer) layer).backward(ins, act[i], grad[fusedRelu[i]], dIns, n, true);
             } else {
                 layer.backward(ins, act[i], grad[i], dIns, n);
             }
