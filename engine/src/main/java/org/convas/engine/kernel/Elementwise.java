@@ -11,15 +11,21 @@ package org.convas.engine.kernel;
  */
 public final class Elementwise {
 
-    /** The operations; implemented by {@code ScalarOps} and {@code VectorElementwise}. */
+    /**
+     * The operations, over {@code rows} runs of {@code width} values, run r starting {@code r·stride} after the
+     * offset (source and destination strides may differ: a conv's output grid has extra columns its dense output
+     * does not); implemented by {@code ScalarOps} and {@code VectorElementwise}.
+     */
     interface Ops {
-        float copySum(float[] src, int srcOff, float[] dst, int dstOff, int n);
+        float copySum(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int width, int rows);
 
-        float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n);
+        float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, int srcStride, float[] dst, int dstOff,
+                              int dstStride, int width, int rows);
 
-        void add(float[] src, int srcOff, float[] dst, int dstOff, int n);
+        void add(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int width, int rows);
 
-        void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n);
+        void biasRelu(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff, float[] relu, int reluOff,
+                      int dstStride, int width, int rows);
     }
 
     private static final Ops OPS = select();
@@ -32,7 +38,13 @@ public final class Elementwise {
      * the bias gradient).
      */
     public static float copySum(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        return OPS.copySum(src, srcOff, dst, dstOff, n);
+        return OPS.copySum(src, srcOff, n, dst, dstOff, n, n, 1);
+    }
+
+    /** {@link #copySum} over {@code rows} runs of {@code width} values, with their strides; returns the total sum. */
+    public static float copySumRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
+                                    int width, int rows) {
+        return OPS.copySum(src, srcOff, srcStride, dst, dstOff, dstStride, width, rows);
     }
 
     /**
@@ -41,12 +53,24 @@ public final class Elementwise {
      * {@link #copySum} would give on dst, so fused and separate layers agree to the bit.
      */
     public static float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n) {
-        return OPS.reluGradientSum(dy, dyOff, y, yOff, dst, dstOff, n);
+        return OPS.reluGradientSum(dy, dyOff, y, yOff, n, dst, dstOff, n, n, 1);
+    }
+
+    /** {@link #reluGradientSum} over {@code rows} runs (dy and y share a stride); the same sums as {@link #copySumRows}. */
+    public static float reluGradientSumRows(float[] dy, int dyOff, float[] y, int yOff, int srcStride, float[] dst,
+                                            int dstOff, int dstStride, int width, int rows) {
+        return OPS.reluGradientSum(dy, dyOff, y, yOff, srcStride, dst, dstOff, dstStride, width, rows);
     }
 
     /** dst[i] += src[i] for i &lt; n (col2im-style accumulation onto an input gradient). */
     public static void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        OPS.add(src, srcOff, dst, dstOff, n);
+        OPS.add(src, srcOff, n, dst, dstOff, n, n, 1);
+    }
+
+    /** {@link #add} over {@code rows} runs of {@code width} values, with their strides. */
+    public static void addRows(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
+                               int width, int rows) {
+        OPS.add(src, srcOff, srcStride, dst, dstOff, dstStride, width, rows);
     }
 
     /**
@@ -54,7 +78,13 @@ public final class Elementwise {
      * the ReLU layer): a conv's output written with its bias and, fused, the ReLU after it.
      */
     public static void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n) {
-        OPS.biasRelu(src, srcOff, bias, y, yOff, relu, reluOff, n);
+        OPS.biasRelu(src, srcOff, n, bias, y, yOff, relu, reluOff, n, n, 1);
+    }
+
+    /** {@link #biasRelu} over {@code rows} runs of {@code width} values; y and relu share {@code dstStride}. */
+    public static void biasReluRows(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff,
+                                    float[] relu, int reluOff, int dstStride, int width, int rows) {
+        OPS.biasRelu(src, srcOff, srcStride, bias, y, yOff, relu, reluOff, dstStride, width, rows);
     }
 
     /** "vector" or "scalar". */
@@ -99,35 +129,50 @@ public final class Elementwise {
         static final ScalarOps INSTANCE = new ScalarOps();
 
         @Override
-        public float copySum(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-            System.arraycopy(src, srcOff, dst, dstOff, n);
-            return sum(dst, dstOff, n);
-        }
-
-        @Override
-        public float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n) {
-            for (int i = 0; i < n; i++) {
-                float d = dy[dyOff + i];
-                dst[dstOff + i] = 0f + (y[yOff + i] > 0f ? d : 0f * d);
+        public float copySum(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
+                             int width, int rows) {
+            float s = 0f;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, srcOff + r * srcStride, dst, dstOff + r * dstStride, width);
+                s += sum(dst, dstOff + r * dstStride, width);
             }
-            return sum(dst, dstOff, n);
+            return s;
         }
 
         @Override
-        public void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-            for (int i = 0; i < n; i++) dst[dstOff + i] += src[srcOff + i];
-        }
-
-        @Override
-        public void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n) {
-            if (relu == null) {
-                for (int i = 0; i < n; i++) y[yOff + i] = src[srcOff + i] + bias;
-                return;
+        public float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, int srcStride, float[] dst,
+                                     int dstOff, int dstStride, int width, int rows) {
+            float s = 0f;
+            for (int r = 0; r < rows; r++) {
+                int d = dstOff + r * dstStride;
+                for (int i = 0; i < width; i++) {
+                    float g = dy[dyOff + r * srcStride + i];
+                    dst[d + i] = 0f + (y[yOff + r * srcStride + i] > 0f ? g : 0f * g);
+                }
+                s += sum(dst, d, width);
             }
-            for (int i = 0; i < n; i++) {
-                float v = src[srcOff + i] + bias;
-                y[yOff + i] = v;
-                relu[reluOff + i] = Math.max(v, 0f);
+            return s;
+        }
+
+        @Override
+        public void add(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int width,
+                        int rows) {
+            for (int r = 0; r < rows; r++) {
+                int s = srcOff + r * srcStride, d = dstOff + r * dstStride;
+                for (int i = 0; i < width; i++) dst[d + i] += src[s + i];
+            }
+        }
+
+        @Override
+        public void biasRelu(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff, float[] relu,
+                             int reluOff, int dstStride, int width, int rows) {
+            for (int r = 0; r < rows; r++) {
+                int s = srcOff + r * srcStride, d = yOff + r * dstStride, q = reluOff + r * dstStride;
+                for (int i = 0; i < width; i++) {
+                    float v = src[s + i] + bias;
+                    y[d + i] = v;
+                    if (relu != null) relu[q + i] = Math.max(v, 0f);
+                }
             }
         }
 

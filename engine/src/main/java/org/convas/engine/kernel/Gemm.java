@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * Single-precision matrix multiply on flat row-major arrays, BLAS-style:
@@ -104,6 +105,110 @@ public final class Gemm {
         }
         multiply(kernelFor(m, n, k), executor, parallelism, transA, transB, m, n, k, alpha, a, offA, lda,
                 b, offB, ldb, beta, c, offC, ldc);
+    }
+
+    /**
+     * C = A·B for a B that is a <em>shifted view</em> of one array: row p of B (K×N) is the N values starting at
+     * {@code b[offB + rows[p]]}; rows may overlap. A is M×K row-major (lda), C is M×N (ldc), overwritten.
+     *
+     * <p>This is a stride-1 convolution without im2col: over a zero-padded input plane of width Wp, the window
+     * row (c, fy, fx) of every output pixel on an Ho × Wp grid is one run starting at c·Hp·Wp + fy·Wp + fx
+     * (the grid's Wp − Wo extra columns per row are computed and thrown away). Example: a 3×3 conv of 32
+     * channels on 28×28 padded to 30×30 is M = filters, K = 288, N = 28·30 = 840, and row p = (c·3 + fy)·3 + fx
+     * starts at c·900 + fy·30 + fx.
+     *
+     * <p>Each C element depends only on its row of A and its column of B, so a caller that splits the rows of C
+     * between threads (best on {@link #shiftedRowAlignment()} boundaries) changes no bit.
+     *
+     * @throws IllegalArgumentException if a size is negative, {@code rows} has fewer than K entries, or a matrix
+     *                                  reaches past its array
+     */
+    public static void sgemmShifted(int m, int n, int k, float[] a, int offA, int lda, float[] b, int offB,
+                                    int[] rows, float[] c, int offC, int ldc) {
+        sgemmShifted(m, n, k, a, offA, lda, b, offB, rows, 1, 0, c, offC, ldc, null);
+    }
+
+    /**
+     * {@link #sgemmShifted(int, int, int, float[], int, int, float[], int, int[], float[], int, int)} for
+     * {@code images} B's, image i's rows {@code i·bImage} further on, with A packed once: C is overwritten with
+     * A·B_i, then {@code eachImage.accept(i)} runs (to take C away) before the next image.
+     */
+    public static void sgemmShifted(int m, int n, int k, float[] a, int offA, int lda, float[] b, int offB,
+                                    int[] rows, int images, int bImage, float[] c, int offC, int ldc,
+                                    IntConsumer eachImage) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("Gemm.sgemmShifted: sizes must be ≥ 0, got M=" + m + ", N=" + n + ", K=" + k);
+        }
+        checkMatrix("C", false, m, n, c, offC, ldc, "ldc");
+        if (images < 0) throw new IllegalArgumentException("Gemm.sgemmShifted: images must be ≥ 0, got " + images);
+        if (m == 0 || n == 0 || images == 0) return;
+        if (k == 0) {
+            for (int image = 0; image < images; image++) {
+                for (int i = 0; i < m; i++) scaleRow(c, offC + i * ldc, n, 0f);
+                if (eachImage != null) eachImage.accept(image);
+            }
+            return;
+        }
+        checkMatrix("A", false, m, k, a, offA, lda, "lda");
+        checkWindows("Gemm.sgemmShifted", "B", k, n, b, offB, rows, images, bImage);
+        kernelFor(m, n, k).multiplyShifted(m, n, k, a, offA, lda, b, offB, rows, images, bImage, c, offC, ldc,
+                eachImage);
+    }
+
+    /** Row splits of {@link #sgemmShifted} between threads fall on multiples of this. */
+    public static int shiftedRowAlignment() {
+        return FAST.rowAlignment();
+    }
+
+    /**
+     * C += Σ over {@code images} of A_i·B_iᵀ, B_i a shifted view: C is M×N, row r of A_i is the K values from
+     * {@code a[offA + i·aImage + r·lda]} on, and row j of B_i the K values from {@code b[offB + i·bImage + rows[j]]}
+     * on. This is a stride-1 convolution's weight gradient without im2col: dW (filters × C·Fh·Fw) summed over the
+     * images, with A_i = dY laid on the Ho × Wp grid (zeros in the extra columns, so whatever B holds there adds
+     * nothing) and B_i the padded input read as {@link #sgemmShifted} reads it.
+     */
+    public static void sdotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
+                                   float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0 || images < 0) {
+            throw new IllegalArgumentException("Gemm.sdotShifted: sizes must be ≥ 0, got M=" + m + ", N=" + n
+                    + ", K=" + k + ", images=" + images);
+        }
+        checkMatrix("C", false, m, n, c, offC, ldc, "ldc");
+        if (m == 0 || n == 0 || k == 0 || images == 0) return;
+        if (a == null) throw new IllegalArgumentException("Gemm.sdotShifted: matrix A is null");
+        if (lda < k) throw new IllegalArgumentException("Gemm.sdotShifted: lda = " + lda + " but A's rows hold K = " + k);
+        long lastA = offA + (long) (images - 1) * aImage + (long) (m - 1) * lda + k - 1;
+        if (offA < 0 || aImage < 0 || lastA >= a.length) {
+            throw new IllegalArgumentException("Gemm.sdotShifted: A (" + images + " images of " + m + "×" + k
+                    + ", offset " + offA + ", lda " + lda + ", image stride " + aImage + ") reaches index " + lastA
+                    + ", but the array has only " + a.length + " elements");
+        }
+        checkWindows("Gemm.sdotShifted", "B", n, k, b, offB, rows, images, bImage);
+        kernelFor(m, n, k * images).dotShifted(m, n, k, images, a, offA, lda, aImage, b, offB, rows, bImage,
+                c, offC, ldc);
+    }
+
+    /** Checks {@code count} windows of {@code length} values at offB + image·stride + rows[p], for every image. */
+    private static void checkWindows(String where, String name, int count, int length, float[] b, int offB,
+                                     int[] rows, int images, int imageStride) {
+        if (b == null) throw new IllegalArgumentException(where + ": matrix " + name + " is null");
+        if (rows == null || rows.length < count) {
+            throw new IllegalArgumentException(where + ": " + name + " needs " + count + " row offsets, got "
+                    + (rows == null ? "none" : rows.length));
+        }
+        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
+        for (int p = 0; p < count; p++) {
+            min = Math.min(min, rows[p]);
+            max = Math.max(max, rows[p]);
+        }
+        long first = (long) offB + min;
+        long last = (long) offB + (long) (images - 1) * imageStride + max + length - 1;
+        if (first < 0 || imageStride < 0 || last >= b.length) {
+            throw new IllegalArgumentException(where + ": the rows of " + name + " (offset " + offB + ", row offsets "
+                    + min + "…" + max + ", " + length + " values each" + (images > 1 ? ", " + images
+                    + " images " + imageStride + " apart" : "") + ") reach index " + (first < 0 ? first : last)
+                    + ", outside the array of " + b.length + " elements");
+        }
     }
 
     /** The two implementations, for benchmarks and for comparing paths; {@link #sgemm} picks one itself. */
@@ -245,22 +350,32 @@ public final class Gemm {
         int tilesPerBlock = (tiles + blocks - 1) / blocks;
         int blockLength = tilesPerBlock * align;
         blocks = (length + blockLength - 1) / blockLength;
-        final int count = blocks;
+        runBlocks(executor, blocks, block -> {
+            int from = block * blockLength;
+            int size = Math.min(blockLength, length - from);
+            if (byColumns) {
+                kernel.multiply(transA, transB, m, size, k, alpha, a, offA, lda,
+                        b, offB + (transB ? from * ldb : from), ldb, beta, c, offC + from, ldc);
+            } else {
+                kernel.multiply(transA, transB, size, n, k, alpha, a, offA + (transA ? from : from * lda),
+                        lda, b, offB, ldb, beta, c, offC + from * ldc, ldc);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code body} for blocks 0 … count−1: helpers from {@code executor} and the calling thread take the
+     * next unclaimed block until none is left; returns when all are done, rethrowing the first failure. The
+     * caller takes part and picks up any block no helper has started, so a busy executor cannot stall the call.
+     */
+    private static void runBlocks(Executor executor, int count, IntConsumer body) {
         AtomicInteger nextBlock = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(count);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
             for (int block; (block = nextBlock.getAndIncrement()) < count; ) {
                 try {
-                    int from = block * blockLength;
-                    int size = Math.min(blockLength, length - from);
-                    if (byColumns) {
-                        kernel.multiply(transA, transB, m, size, k, alpha, a, offA, lda,
-                                b, offB + (transB ? from * ldb : from), ldb, beta, c, offC + from, ldc);
-                    } else {
-                        kernel.multiply(transA, transB, size, n, k, alpha, a, offA + (transA ? from : from * lda),
-                                lda, b, offB, ldb, beta, c, offC + from * ldc, ldc);
-                    }
+                    body.accept(block);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {

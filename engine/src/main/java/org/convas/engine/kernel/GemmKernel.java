@@ -16,6 +16,21 @@ interface GemmKernel {
                   float[] a, int offA, int lda, float[] b, int offB, int ldb,
                   float beta, float[] c, int offC, int ldc);
 
+    /**
+     * For each image i: C = A·B_i (beta 0, alpha 1) where B_i is a <em>shifted view</em> of one array: row p of B_i is
+     * the n values from {@code b[offB + i·bImage + rows[p]]} on; then {@code eachImage.accept(i)} (if not null)
+     * before the next image overwrites C. See {@link Gemm#sgemmShifted}; arguments are already checked.
+     */
+    void multiplyShifted(int m, int n, int k, float[] a, int offA, int lda, float[] b, int offB, int[] rows,
+                         int images, int bImage, float[] c, int offC, int ldc, java.util.function.IntConsumer eachImage);
+
+    /**
+     * C += Σ over images of A_i·B_iᵀ where B_i row j is the k values from {@code b[offB + i·bImage + rows[j]]} on
+     * and A_i row r those from {@code a[offA + i·aImage + r·lda]}. See {@link Gemm#sdotShifted}.
+     */
+    void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
+                    float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc);
+
     /** Row splits between threads fall on multiples of this (the register tile height). */
     int rowAlignment();
 

@@ -71,6 +71,49 @@ final class ScalarGemm implements GemmKernel {
         }
     }
 
+    @Override
+    public void multiplyShifted(int m, int n, int k, float[] a, int offA, int lda, float[] b, int offB, int[] rows,
+                                int images, int bImage, float[] c, int offC, int ldc,
+                                java.util.function.IntConsumer eachImage) {
+        Workspace ws = WORKSPACE.get();
+        int needA = roundUp(m, MR) * k;
+        if (ws.packedA.length < needA) ws.packedA = new float[needA];
+        if (ws.packedB.length < NR * k) ws.packedB = new float[NR * k];
+        float[] packedA = ws.packedA;
+        float[] packedB = ws.packedB;
+        packA(false, a, offA, lda, 0, m, 0, k, packedA);
+        for (int image = 0; image < images; image++) {
+            for (int jr = 0; jr < n; jr += NR) {
+                int cols = Math.min(NR, n - jr);
+                for (int p = 0; p < k; p++) {
+                    int src = offB + image * bImage + rows[p] + jr;
+                    for (int j = 0; j < NR; j++) packedB[p * NR + j] = j < cols ? b[src + j] : 0f;
+                }
+                for (int ir = 0; ir < m; ir += MR) {
+                    microKernel(k, packedA, ir * k, packedB, 0, ws.tile);
+                    merge(ws.tile, Math.min(MR, m - ir), cols, 1f, 0f, c, offC + ir * ldc + jr, ldc);
+                }
+            }
+            if (eachImage != null) eachImage.accept(image);
+        }
+    }
+
+    @Override
+    public void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
+                           float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float acc = 0f;
+                for (int image = 0; image < images; image++) {
+                    int ai = offA + image * aImage + i * lda;
+                    int bi = offB + image * bImage + rows[j];
+                    for (int p = 0; p < k; p++) acc += a[ai + p] * b[bi + p];
+                }
+                c[offC + i * ldc + j] += acc;
+            }
+        }
+    }
+
     /** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels, [p][r] within a panel; missing rows are 0. */
     private static void packA(boolean transA, float[] a, int offA, int lda, int ic, int mc, int pc, int kc,
                               float[] packed) {

@@ -1,83 +1,108 @@
 package org.convas.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link Elementwise} with {@code FloatVector}: the preferred width, lane sums reduced once, a scalar tail. */
+/**
+ * {@link Elementwise} with {@code FloatVector}: the preferred width, each row's last partial vector masked (a
+ * row of 14 or 28 values, VGG-lite's conv outputs, would otherwise run mostly in a scalar tail), lane sums
+ * reduced once per call.
+ */
 final class VectorElementwise implements Elementwise.Ops {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
 
     @Override
-    public float copySum(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+    public float copySum(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
+                         int width, int rows) {
         FloatVector acc = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + i);
-            v.intoArray(dst, dstOff + i);
-            acc = acc.add(v);
+        int full = width / L * L;
+        VectorMask<Float> tail = SPECIES.indexInRange(full, width);
+        for (int r = 0, s = srcOff, d = dstOff; r < rows; r++, s += srcStride, d += dstStride) {
+            for (int i = 0; i < full; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, src, s + i);
+                v.intoArray(dst, d + i);
+                acc = acc.add(v);
+            }
+            if (full < width) {
+                FloatVector v = FloatVector.fromArray(SPECIES, src, s + full, tail);
+                v.intoArray(dst, d + full, tail);
+                acc = acc.add(v);
+            }
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float v = src[srcOff + i];
-            dst[dstOff + i] = v;
-            s += v;
-        }
-        return s;
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
-    public float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, float[] dst, int dstOff, int n) {
+    public float reluGradientSum(float[] dy, int dyOff, float[] y, int yOff, int srcStride, float[] dst, int dstOff,
+                                 int dstStride, int width, int rows) {
         FloatVector acc = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector d = FloatVector.fromArray(SPECIES, dy, dyOff + i);
-            FloatVector x = FloatVector.fromArray(SPECIES, y, yOff + i);
-            FloatVector v = d.mul(0f).blend(d, x.compare(VectorOperators.GT, 0f)).add(0f);
-            v.intoArray(dst, dstOff + i);
-            acc = acc.add(v);
+        int full = width / L * L;
+        VectorMask<Float> tail = SPECIES.indexInRange(full, width);
+        for (int r = 0, s = dyOff, t = yOff, d = dstOff; r < rows; r++, s += srcStride, t += srcStride, d += dstStride) {
+            for (int i = 0; i < full; i += L) {
+                FloatVector v = reluGradient(FloatVector.fromArray(SPECIES, dy, s + i), FloatVector.fromArray(SPECIES, y, t + i));
+                v.intoArray(dst, d + i);
+                acc = acc.add(v);
+            }
+            if (full < width) {
+                // Masked-off lanes load 0 and give 0·0 + 0 = 0: they add nothing to the sum.
+                FloatVector v = reluGradient(FloatVector.fromArray(SPECIES, dy, s + full, tail),
+                        FloatVector.fromArray(SPECIES, y, t + full, tail));
+                v.intoArray(dst, d + full, tail);
+                acc = acc.add(v);
+            }
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float d = dy[dyOff + i];
-            float v = 0f + (y[yOff + i] > 0f ? d : 0f * d);
-            dst[dstOff + i] = v;
-            s += v;
-        }
-        return s;
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector reluGradient(FloatVector d, FloatVector x) {
+        return d.mul(0f).blend(d, x.compare(VectorOperators.GT, 0f)).add(0f);
     }
 
     @Override
-    public void add(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector.fromArray(SPECIES, dst, dstOff + i).add(FloatVector.fromArray(SPECIES, src, srcOff + i))
-                    .intoArray(dst, dstOff + i);
+    public void add(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int width, int rows) {
+        int full = width / L * L;
+        VectorMask<Float> tail = SPECIES.indexInRange(full, width);
+        for (int r = 0, s = srcOff, d = dstOff; r < rows; r++, s += srcStride, d += dstStride) {
+            for (int i = 0; i < full; i += L) {
+                FloatVector.fromArray(SPECIES, dst, d + i).add(FloatVector.fromArray(SPECIES, src, s + i))
+                        .intoArray(dst, d + i);
+            }
+            if (full < width) {
+                FloatVector.fromArray(SPECIES, dst, d + full, tail).add(FloatVector.fromArray(SPECIES, src, s + full, tail))
+                        .intoArray(dst, d + full, tail);
+            }
         }
-        for (; i < n; i++) dst[dstOff + i] += src[srcOff + i];
     }
 
     @Override
-    public void biasRelu(float[] src, int srcOff, float bias, float[] y, int yOff, float[] relu, int reluOff, int n) {
-        int i = 0;
-        if (relu == null) {
-            for (; i <= n - L; i += L) FloatVector.fromArray(SPECIES, src, srcOff + i).add(bias).intoArray(y, yOff + i);
-            for (; i < n; i++) y[yOff + i] = src[srcOff + i] + bias;
-            return;
+    public void biasRelu(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff, float[] relu,
+                         int reluOff, int dstStride, int width, int rows) {
+        int full = width / L * L;
+        VectorMask<Float> tail = SPECIES.indexInRange(full, width);
+        for (int r = 0, s = srcOff, d = yOff, q = reluOff; r < rows; r++, s += srcStride, d += dstStride, q += dstStride) {
+            for (int i = 0; i < full; i += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, src, s + i).add(bias);
+                v.intoArray(y, d + i);
+                if (relu != null) relu(v).intoArray(relu, q + i);
+            }
+            if (full < width) {
+                FloatVector v = FloatVector.fromArray(SPECIES, src, s + full, tail).add(bias);
+                v.intoArray(y, d + full, tail);
+                if (relu != null) relu(v).intoArray(relu, q + full, tail);
+            }
         }
-        for (; i <= n - L; i += L) {
-            FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + i).add(bias);
-            v.intoArray(y, yOff + i);
-            // max(NaN, 0) must stay NaN (Math.max does); the vector max would also give NaN, but a select on v > 0
-            // spells the rule out: 0 where v <= 0, v otherwise (NaN fails v <= 0 and passes through).
-            v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(relu, reluOff + i);
-        }
-        for (; i < n; i++) {
-            float v = src[srcOff + i] + bias;
-            y[yOff + i] = v;
-            relu[reluOff + i] = Math.max(v, 0f);
-        }
+    }
+
+    /**
+     * max(NaN, 0) must stay NaN (Math.max does); the vector max would also give NaN, but a select on v &gt; 0
+     * spells the rule out: 0 where v &lt;= 0, v otherwise (NaN fails v &lt;= 0 and passes through).
+     */
+    private static FloatVector relu(FloatVector v) {
+        return v.blend(0f, v.compare(VectorOperators.LE, 0f));
     }
 }

@@ -196,7 +196,7 @@ final class VectorGemm implements GemmKernel {
                 int b1 = offB + (j + Math.min(1, cols - 1)) * ldb;
                 int b2 = offB + (j + Math.min(2, cols - 1)) * ldb;
                 int b3 = offB + (j + Math.min(3, cols - 1)) * ldb;
-                dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
+                dot4x4(kv, 1, a, a0, a1, a2, a3, 0, b, b0, b1, b2, b3, 0, sums);
                 for (int r = 0; r < rows; r++) {
                     int ai = offA + (i + r) * lda;
                     int row = offC + (i + r) * ldc + j;
@@ -217,13 +217,18 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** sums[r·4 + q] = Σ over whole vectors of A row a_r · B row b_q (their first kv values), for a 4×4 block. */
-    private static void dot4x4(int kv, float[] a, int a0, int a1, int a2, int a3,
-                               float[] b, int b0, int b1, int b2, int b3, float[] sums) {
+    /**
+     * sums[r·4 + q] = Σ over whole vectors of A row a_r · B row b_q (their first kv values), for a 4×4 block,
+     * summed over {@code images} pairs of rows (image i's rows i·aImage and i·bImage further on).
+     */
+    private static void dot4x4(int kv, int images, float[] a, int a0, int a1, int a2, int a3, int aImage,
+                               float[] b, int b0, int b1, int b2, int b3, int bImage, float[] sums) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES), c23 = FloatVector.zero(SPECIES);
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES), c33 = FloatVector.zero(SPECIES);
+        for (int image = 0; image < images; image++, a0 += aImage, a1 += aImage, a2 += aImage, a3 += aImage,
+                b0 += bImage, b1 += bImage, b2 += bImage, b3 += bImage) {
         for (int p = 0; p < kv; p += L) {
             FloatVector y0 = FloatVector.fromArray(SPECIES, b, b0 + p);
             FloatVector y1 = FloatVector.fromArray(SPECIES, b, b1 + p);
@@ -250,6 +255,7 @@ final class VectorGemm implements GemmKernel {
             c32 = x.fma(y2, c32);
             c33 = x.fma(y3, c33);
         }
+        }
         sums[0] = c00.reduceLanes(VectorOperators.ADD);
         sums[1] = c01.reduceLanes(VectorOperators.ADD);
         sums[2] = c02.reduceLanes(VectorOperators.ADD);
@@ -266,6 +272,104 @@ final class VectorGemm implements GemmKernel {
         sums[13] = c31.reduceLanes(VectorOperators.ADD);
         sums[14] = c32.reduceLanes(VectorOperators.ADD);
         sums[15] = c33.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Shifted B (see {@link Gemm#sgemmShifted}): each NR-column panel of B is gathered from its k row windows into
+     * a contiguous k×NR micro-panel, which then stays in L1 while every mr-row tile of C runs over it. The
+     * gather is an im2col of just NR columns: K·NR copies per panel against M·K·NR multiply-adds, where a whole
+     * column matrix would stream K·N floats through memory twice.
+     */
+    @Override
+    public void multiplyShifted(int m, int n, int k, float[] a, int offA, int lda, float[] b, int offB, int[] rows,
+                                int images, int bImage, float[] c, int offC, int ldc,
+                                java.util.function.IntConsumer eachImage) {
+        Workspace ws = WORKSPACE.get();
+        int needA = roundUp(m, mr) * k;
+        if (ws.packedA.length < needA) ws.packedA = new float[needA];
+        if (ws.packedB.length < NR * k) ws.packedB = new float[NR * k];
+        float[] packedA = ws.packedA;
+        float[] packedB = ws.packedB;
+        float[] tile = ws.tile;
+        packA(mr, false, a, offA, lda, 0, m, 0, k, packedA);   // once for all the images
+        for (int image = 0; image < images; image++) {
+            for (int jr = 0; jr < n; jr += NR) {
+                int cols = Math.min(NR, n - jr);
+                packShiftedB(b, offB + image * bImage + jr, rows, k, cols, packedB);
+                for (int ir = 0; ir < m; ir += mr) {
+                    int tileRows = Math.min(mr, m - ir);
+                    if (mr == 8) {
+                        microKernel8(k, packedA, ir * k, packedB, 0, NR, tile);
+                    } else {
+                        microKernelPacked(k, packedA, ir * k, packedB, 0, tile);
+                    }
+                    int cIndex = offC + ir * ldc + jr;
+                    if (tileRows == mr && cols == NR) {
+                        mergeTile(tile, mr, 1f, 0f, c, cIndex, ldc);
+                    } else {
+                        mergeEdge(tile, tileRows, cols, 1f, 0f, c, cIndex, ldc);
+                    }
+                }
+            }
+            if (eachImage != null) eachImage.accept(image);
+        }
+    }
+
+    /** The k×NR micro-panel of B's columns from..from+cols−1 (row p starting at from + rows[p]), zero-padded. */
+    private static void packShiftedB(float[] b, int from, int[] rows, int k, int cols, float[] packed) {
+        if (cols == NR) {
+            for (int p = 0, dst = 0; p < k; p++, dst += NR) {
+                int src = from + rows[p];
+                FloatVector.fromArray(SPECIES, b, src).intoArray(packed, dst);
+                FloatVector.fromArray(SPECIES, b, src + L).intoArray(packed, dst + L);
+            }
+        } else {
+            for (int p = 0, dst = 0; p < k; p++, dst += NR) {
+                int src = from + rows[p];
+                for (int j = 0; j < cols; j++) packed[dst + j] = b[src + j];
+                for (int j = cols; j < NR; j++) packed[dst + j] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Shifted dot products (see {@link Gemm#sdotShifted}) in 4×4 blocks, as {@link #dotProducts}, with the images'
+     * partial sums kept in the vector accumulators and reduced once.
+     */
+    @Override
+    public void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
+                           float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
+        int kv = k / L * L;
+        float[] sums = new float[16];
+        for (int i = 0; i < m; i += 4) {
+            int rowsHere = Math.min(4, m - i);
+            int a0 = offA + i * lda;
+            int a1 = offA + (i + Math.min(1, rowsHere - 1)) * lda;
+            int a2 = offA + (i + Math.min(2, rowsHere - 1)) * lda;
+            int a3 = offA + (i + Math.min(3, rowsHere - 1)) * lda;
+            for (int j = 0; j < n; j += 4) {
+                int cols = Math.min(4, n - j);
+                int b0 = offB + rows[j];
+                int b1 = offB + rows[j + Math.min(1, cols - 1)];
+                int b2 = offB + rows[j + Math.min(2, cols - 1)];
+                int b3 = offB + rows[j + Math.min(3, cols - 1)];
+                dot4x4(kv, images, a, a0, a1, a2, a3, aImage, b, b0, b1, b2, b3, bImage, sums);
+                for (int r = 0; r < rowsHere; r++) {
+                    int row = offC + (i + r) * ldc + j;
+                    for (int q = 0; q < cols; q++) {
+                        float acc = sums[r * 4 + q];
+                        if (kv < k) {
+                            for (int image = 0; image < images; image++) {
+                                int ai = offA + image * aImage + (i + r) * lda;
+                                int bi = offB + image * bImage + rows[j + q];
+                                for (int p = kv; p < k; p++) acc = Math.fma(a[ai + p], b[bi + p], acc);
+                            }
+                        }
+                        c[row + q] += acc;
+                    }
+                }
+            }
+        }
     }
 
     /**

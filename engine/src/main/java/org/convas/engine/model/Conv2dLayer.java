@@ -49,6 +49,8 @@ final class Conv2dLayer implements Layer {
     private final int maxBatch;
     /** Stride 1, no padding or dilation, Wo &lt; W: the input gradient goes through {@link #inputGradientOnGrid}. */
     private final boolean validGrid;
+    /** Stride-1 convolutions that go without im2col columns; null where {@link ShiftedConvolution#applies} is false. */
+    private final ShiftedConvolution shifted;
     private float[] yGrid;    // kg × chunk·Ho·W, allocated on first use
     private float[] colGrid;  // rows × chunk·Ho·W
     private float[] columnCache;   // per chunk: G blocks of rows × count·hw; allocated on the first training pass
@@ -67,8 +69,10 @@ final class Conv2dLayer implements Layer {
         this.chunk = Math.max(1, Math.min(maxBatch, WORKSPACE / Math.max(1, Math.max(rows, kg) * hw)));
         this.weight = weight;
         this.bias = bias;
-        this.col = new float[rows * columnStride(chunk)];
-        this.ybuf = new float[kg * chunk * hw];
+        this.shifted = ShiftedConvolution.applies(in, out, win, groups)
+                ? new ShiftedConvolution(in, out, win, groups, maxBatch) : null;
+        this.col = shifted != null ? new float[0] : new float[rows * columnStride(chunk)];
+        this.ybuf = shifted != null ? new float[0] : new float[kg * chunk * hw];
         this.kernelThreads = kernelThreads;
         this.geometry = Im2Col.Geometry.of(cg, in.height(), in.width(), win);
         this.maxBatch = maxBatch;
@@ -121,6 +125,10 @@ final class Conv2dLayer implements Layer {
     void forward(float[][] inputs, float[] y, float[] relu, int n, boolean training) {
         float[] x = inputs[0];
         float[] w = weight.value();
+        if (shifted != null) {
+            shifted.forward(x, w, bias == null ? null : bias.value(), y, relu, n, training, kernelThreads);
+            return;
+        }
         int outSize = (int) out.size();
         boolean splitFilters = kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads();
         columnsCached = training && cacheColumns();
@@ -173,6 +181,10 @@ final class Conv2dLayer implements Layer {
         int outSize = (int) out.size();
         int planeIn = in.width() * in.height();
         float[] db = bias == null ? null : bias.grad();
+        if (shifted != null) {
+            shifted.backward(x, y, dy, w, dw, db, dx, n, throughRelu);
+            return;
+        }
         for (int first = 0; first < n; first += chunk) {
             int count = Math.min(chunk, n - first);
             int ld = count * hw;

@@ -182,6 +182,27 @@ public final class Model {
 
     public String outputId() { return output.id(); }
 
+    /**
+     * Bytes the convolutions keep per image of a training pass beyond the activations the calculator counts: the
+     * im2col columns (C/G·Fh·Fw·Ho·Wo floats) where the columns are cached for the backward pass, or the padded
+     * input and the padded output gradient of a stride-1 convolution that goes without columns
+     * ({@link ShiftedConvolution}).
+     */
+    public long convolutionBytesPerImage() {
+        long bytes = 0;
+        for (Node node : order) {
+            if (!(node.layer() instanceof LayerSpec.Conv2D conv)) continue;
+            LayerReport r = report.layer(node.id());
+            Shape in = r.inputShapes().get(0), out = r.output();
+            if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
+                bytes += ShiftedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;
+            } else {
+                bytes += (long) in.depth() * r.window().kernelH() * r.window().kernelW() * out.width() * out.height() * 4L;
+            }
+        }
+        return bytes;
+    }
+
     /** Total learned values. */
     public long parameterCount() {
         long n = 0;

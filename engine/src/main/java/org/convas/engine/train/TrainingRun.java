@@ -167,21 +167,9 @@ public final class TrainingRun {
     static int microBatch(Model model, int slice) {
         boolean batchStatistics = model.spec().nodes().stream().anyMatch(n -> n.layer() instanceof LayerSpec.BatchNorm);
         if (batchStatistics) return slice;
-        long perImage = Math.max(1, model.report().trainingBytesPerImage() + columnBytesPerImage(model));
+        long perImage = Math.max(1, model.report().trainingBytesPerImage() + model.convolutionBytesPerImage());
         long fit = MICRO_BATCH_BYTES / perImage;
         return (int) Math.min(slice, Math.max(MIN_MICRO_BATCH, fit));
-    }
-
-    /** The im2col columns a training pass keeps per image: C/G·Fh·Fw·Ho·Wo·G floats per conv layer. */
-    private static long columnBytesPerImage(Model model) {
-        long bytes = 0;
-        for (LayerReport r : model.report().layers()) {
-            if (r.window() != null && model.spec().node(r.id()).layer() instanceof LayerSpec.Conv2D) {
-                long rows = (long) r.inputShapes().get(0).depth() * r.window().kernelH() * r.window().kernelW();
-                bytes += rows * r.output().width() * r.output().height() * 4L;
-            }
-        }
-        return bytes;
     }
 
     static final long MICRO_BATCH_BYTES = 1L << 20;
@@ -190,8 +178,8 @@ public final class TrainingRun {
     /**
      * Refuses a batch that will not fit the heap: the calculator's estimate (activations and their gradients,
      * parameters, gradients, optimizer state) for the images the workers hold at once (a micro-batch each), plus
-     * what the engine keeps beyond it (layers the calculator counts as in-place, the im2col columns kept for the
-     * backward pass, one gradient copy per extra thread).
+     * what the engine keeps beyond it (layers the calculator counts as in-place, the im2col columns or padded
+     * inputs kept for the backward pass, one gradient copy per extra thread).
      */
     static void checkMemory(Model model, TrainingSettings settings) {
         int batch = settings.batchSize();
@@ -203,7 +191,7 @@ public final class TrainingRun {
         MemoryEstimate estimate = model.report().memoryForBatch(held, settings.optimizer().stateCopies());
         long inPlacePerImage = 0;
         for (LayerReport r : model.report().layers()) if (r.inPlace()) inPlacePerImage += r.activations() * 8L;
-        long perImage = model.report().trainingBytesPerImage() + inPlacePerImage + columnBytesPerImage(model);
+        long perImage = model.report().trainingBytesPerImage() + inPlacePerImage + model.convolutionBytesPerImage();
         long inputBytes = 2 * model.inputShape().size() * 4L;
         long fixed = estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes()
                 + (settings.threads() - 1L) * model.parameterCount() * 4L;

@@ -23,7 +23,7 @@ class ElementwiseTest {
             for (int i = 0; i < src.length; i++) src[i] = (float) random.nextGaussian();
             for (Elementwise.Ops ops : both()) {
                 float[] dst = new float[n + 3];
-                float s = ops.copySum(src, 5, dst, 3, n);
+                float s = ops.copySum(src, 5, n, dst, 3, n, n, 1);
                 double oracle = 0, magnitude = 0;
                 for (int i = 0; i < n; i++) {
                     assertEquals(src[5 + i], dst[3 + i]);
@@ -49,7 +49,7 @@ class ElementwiseTest {
         for (Elementwise.Ops ops : both()) {
             dy[11] = Float.NaN;
             float[] dst = new float[n];
-            float s = ops.reluGradientSum(dy, 0, y, 0, dst, 0, n);
+            float s = ops.reluGradientSum(dy, 0, y, 0, n, dst, 0, n, n, 1);
             for (int i = 0; i < n; i++) {
                 float expected = 0f + (y[i] > 0f ? dy[i] : 0f * dy[i]);
                 assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(dst[i]), ops + " at " + i);
@@ -58,8 +58,8 @@ class ElementwiseTest {
             dst[11] = 0f;
             float[] copy = new float[n];
             dy[11] = 0f;
-            float masked = ops.reluGradientSum(dy, 0, y, 0, dst, 0, n);
-            assertEquals(Float.floatToIntBits(ops.copySum(dst, 0, copy, 0, n)), Float.floatToIntBits(masked),
+            float masked = ops.reluGradientSum(dy, 0, y, 0, n, dst, 0, n, n, 1);
+            assertEquals(Float.floatToIntBits(ops.copySum(dst, 0, n, copy, 0, n, n, 1)), Float.floatToIntBits(masked),
                     "the same sum as copySum over the masked values");
         }
     }
@@ -71,7 +71,7 @@ class ElementwiseTest {
                 float[] src = new float[n + 2], dst = new float[n + 4];
                 for (int i = 0; i < src.length; i++) src[i] = i * 0.5f;
                 for (int i = 0; i < dst.length; i++) dst[i] = -i;
-                ops.add(src, 2, dst, 1, n);
+                ops.add(src, 2, n, dst, 1, n, n, 1);
                 assertEquals(0f, dst[0]);
                 for (int i = 0; i < n; i++) assertEquals(-(i + 1) + (i + 2) * 0.5f, dst[1 + i], ops + " n=" + n);
                 for (int i = n + 1; i < dst.length; i++) assertEquals(-i, dst[i], "untouched past n");
@@ -89,8 +89,8 @@ class ElementwiseTest {
         for (Elementwise.Ops ops : both()) {
             for (float bias : new float[]{0f, 0.25f}) {
                 float[] y = new float[n + 2], relu = new float[n + 3], plain = new float[n + 2];
-                ops.biasRelu(src, 1, bias, y, 2, relu, 3, n - 1);
-                ops.biasRelu(src, 1, bias, plain, 2, null, 0, n - 1);
+                ops.biasRelu(src, 1, n - 1, bias, y, 2, relu, 3, n - 1, n - 1, 1);
+                ops.biasRelu(src, 1, n - 1, bias, plain, 2, null, 0, n - 1, n - 1, 1);
                 for (int i = 0; i < n - 1; i++) {
                     float v = src[1 + i] + bias;
                     assertEquals(Float.floatToIntBits(v), Float.floatToIntBits(y[2 + i]), ops + " y at " + i);
