@@ -339,6 +339,10 @@ final class VectorGemm implements GemmKernel {
     @Override
     public void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
                            float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
+        if (mr == 8 && m >= 24 && 4 * m >= 3 * roundUp(m, NR)) {
+            broadcastDots(m, n, k, images, a, offA, lda, aImage, b, offB, rows, bImage, c, offC, ldc);
+            return;
+        }
         int kv = k / L * L;
         float[] sums = new float[16];
         for (int i = 0; i < m; i += 4) {
@@ -370,6 +374,118 @@ final class VectorGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #dotShifted} for a C of many rows (the filters of a convolution, 32 or more): Cᵀ is computed in
+     * 8×NR tiles, 8 B rows by NR rows of A, with the {@link #microKernel8} step — 8 broadcasts from the 8 B rows,
+     * 2 vector loads from a packed panel of A transposed (K×NR, NR rows of A side by side), 16 FMAs — so no lane
+     * sums are needed and the shifted B rows are read one float at a time, never as split vectors. K is cut into
+     * blocks so that the packed A panel stays in L1 while all of B's rows pass; partial tiles are added into a
+     * Cᵀ buffer, which is added onto C at the end. Each C element gets the same operations wherever it lies.
+     */
+    private void broadcastDots(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
+                               float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        int nPad = roundUp(n, 8);
+        if (ws.packedA.length < NR * kcMax) ws.packedA = new float[NR * kcMax];
+        if (ws.packedB.length < nPad * NR) ws.packedB = new float[nPad * NR];
+        float[] panel = ws.packedA;
+        float[] ct = ws.packedB;
+        float[] tile = ws.tile;
+        for (int i0 = 0; i0 < m; i0 += NR) {
+            int cols = Math.min(NR, m - i0);
+            java.util.Arrays.fill(ct, 0, nPad * NR, 0f);
+            for (int image = 0; image < images; image++) {
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    // panel[p·NR + q] = A[i0 + q][pc + p]; rows past m are 0.
+                    for (int q = 0; q < NR; q++) {
+                        if (q < cols) {
+                            int src = offA + image * aImage + (i0 + q) * lda + pc;
+                            for (int p = 0; p < kc; p++) panel[p * NR + q] = a[src + p];
+                        } else {
+                            for (int p = 0; p < kc; p++) panel[p * NR + q] = 0f;
+                        }
+                    }
+                    int base = offB + image * bImage + pc;
+                    for (int j0 = 0; j0 < n; j0 += 8) {
+                        int last = Math.min(8, n - j0) - 1;  // an edge block repeats its last row; results discarded
+                        microKernel8Rows(kc, b, base + rows[j0], base + rows[j0 + Math.min(1, last)],
+                                base + rows[j0 + Math.min(2, last)], base + rows[j0 + Math.min(3, last)],
+                                base + rows[j0 + Math.min(4, last)], base + rows[j0 + Math.min(5, last)],
+                                base + rows[j0 + Math.min(6, last)], base + rows[j0 + Math.min(7, last)], panel, tile);
+                        for (int v = 0; v < 8 * NR; v += L) {
+                            FloatVector.fromArray(SPECIES, ct, j0 * NR + v).add(FloatVector.fromArray(SPECIES, tile, v))
+                                    .intoArray(ct, j0 * NR + v);
+                        }
+                    }
+                }
+            }
+            for (int q = 0; q < cols; q++) {
+                int row = offC + (i0 + q) * ldc;
+                for (int j = 0; j < n; j++) c[row + j] += ct[j * NR + q];
+            }
+        }
+    }
+
+    /** tile[r·NR + q] = Σp b[b_r + p]·panel[p·NR + q]: {@link #microKernel8} with its 8 scalars read from 8 rows. */
+    private static void microKernel8Rows(int kc, float[] b, int b0, int b1, int b2, int b3, int b4, int b5, int b6,
+                                         int b7, float[] panel, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        for (int p = 0, pi = 0; p < kc; p++, pi += NR) {
+            FloatVector v0 = FloatVector.fromArray(SPECIES, panel, pi);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, panel, pi + L);
+            FloatVector s = FloatVector.broadcast(SPECIES, b[b0 + p]);
+            c00 = s.fma(v0, c00);
+            c01 = s.fma(v1, c01);
+            s = FloatVector.broadcast(SPECIES, b[b1 + p]);
+            c10 = s.fma(v0, c10);
+            c11 = s.fma(v1, c11);
+            s = FloatVector.broadcast(SPECIES, b[b2 + p]);
+            c20 = s.fma(v0, c20);
+            c21 = s.fma(v1, c21);
+            s = FloatVector.broadcast(SPECIES, b[b3 + p]);
+            c30 = s.fma(v0, c30);
+            c31 = s.fma(v1, c31);
+            s = FloatVector.broadcast(SPECIES, b[b4 + p]);
+            c40 = s.fma(v0, c40);
+            c41 = s.fma(v1, c41);
+            s = FloatVector.broadcast(SPECIES, b[b5 + p]);
+            c50 = s.fma(v0, c50);
+            c51 = s.fma(v1, c51);
+            s = FloatVector.broadcast(SPECIES, b[b6 + p]);
+            c60 = s.fma(v0, c60);
+            c61 = s.fma(v1, c61);
+            s = FloatVector.broadcast(SPECIES, b[b7 + p]);
+            c70 = s.fma(v0, c70);
+            c71 = s.fma(v1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
     }
 
     /**
