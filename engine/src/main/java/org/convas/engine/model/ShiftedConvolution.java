@@ -12,21 +12,23 @@ import org.convas.engine.spec.Shape;
  * kernel: 0.9 MB per image for VGG-lite's conv2) and went through memory twice per pass; the padded copy is
  * about the input's size.
  *
- * <p>Legend: C×H×W input, padded by pt/pb/pl/pr to Hp×Wp (plane = Hp·Wp); K filters Fh×Fw in G groups (C/G
- * channels, K/G filters each); Ho×Wo output, Ho = Hp − Fh + 1, Wo = Wp − Fw + 1.
+ * <p>Legend: C×H×W input; K filters Fh×Fw in G groups (C/G channels, K/G filters each); padding pt/pb/pl/pr;
+ * Ho×Wo output. The padded copy has rows of Wp = W + max(pl, pr): one run of zeros between a row's data and the
+ * next row's serves as the right padding of the one and the left padding of the other (plane = (pt + H + pb)·Wp).
  * <ul>
  *   <li>Forward: output pixel (oy, ox) is computed at grid position oy·Wp + ox, so the window row (c, fy, fx) of
  *       all Ho·Wp grid positions is the run of the padded plane starting at c·plane + fy·Wp + fx. The grid's
- *       Fw − 1 extra columns per row are computed and dropped (VGG-lite's 28×28: 30/28, 7 % more multiply-adds).
- *       Example: 3×3 over 32 channels of 28×28, padding 1: Y_g (32 × 28·30) = W_g (32 × 288) · B, B row
- *       (c·3 + fy)·3 + fx starting at c·900 + fy·30 + fx.</li>
+ *       Wp − Wo extra columns per row are computed and dropped (VGG-lite: 29/28 and 15/14 more multiply-adds).
+ *       Example: 3×3 over 32 channels of 28×28, padding 1: Y_g (32 × 28·29) = W_g (32 × 288) · B, B row
+ *       (c·3 + fy)·3 + fx starting at c·870 + fy·29 + fx.</li>
  *   <li>dW: dY is laid on the same grid (zeros in the extra columns), and dW_g += dY_g · Bᵀ through
  *       {@link Gemm#sdotShifted}; the zeros cancel whatever B holds in the extra columns.</li>
- *   <li>dX: a "full" convolution of dY with the filters flipped and transposed (C/G × K/G·Fh·Fw). dY's grid,
- *       with Fh − 1 zero rows before and after it and its Fw − 1 zero columns per row, is itself a zero-padded
- *       plane of width Wp (a row's zero columns are the next row's left padding), so dX is one more shifted GEMM
- *       onto the padded input's grid, of which rows pt … pt + H − 1 and columns pl … pl + W − 1 are added to dX.</li>
+ *   <li>dX: the convolution of dY, padded by Fh − 1 − pt, Fw − 1 − pl, Fh − 1 − pb, Fw − 1 − pr, with the filters
+ *       flipped and transposed (C/G × K/G·Fh·Fw). dY's grid has exactly the row width and zero columns that
+ *       padding needs (Wo + max(Fw − 1 − pl, Fw − 1 − pr) = Wp), so with (Fh − 1 − pt)·Wp + Fw − 1 − pl zeros before it
+ *       it is that padded plane, and dX is one more shifted GEMM, onto an H × Wp grid.</li>
  * </ul>
+ * Needs each padding smaller than the kernel (true of "same" and "valid").
  * Not used where the grid wastes more than a quarter of the work (Wp &gt; 1.25·Wo: LeNet's conv2, 5×5 valid
  * on 14×14, would compute 14 columns for 10), nor for depthwise-like groups of fewer than 4 filters.
  * {@code -Dconvas.shiftedConv=false} sends every convolution through im2col instead (for comparisons).
@@ -45,7 +47,7 @@ final class ShiftedConvolution {
     private final int xImage;     // floats per padded image: C·plane + Fw + TAIL
     private final int grid;       // Ho·Wp
     private final int gridDot;    // grid rounded up to 16
-    private final int lead;       // zeros before dY's grid: (Fh − 1)·Wp + Fw − 1
+    private final int lead;       // zeros before dY's grid: (Fh − 1 − pt)·Wp + Fw − 1 − pl
     private final int dyPlane;    // one filter's dY plane, lead and trailing zeros included
     private final int rows;       // C/G·Fh·Fw
     private final int backK;      // K/G·Fh·Fw
@@ -62,8 +64,10 @@ final class ShiftedConvolution {
     /** Whether this path serves the convolution: stride 1, no dilation, at most 25 % grid waste, 4+ filters a group. */
     static boolean applies(Shape in, Shape out, Window win, int groups) {
         if ("false".equalsIgnoreCase(System.getProperty("convas.shiftedConv", "true").trim())) return false;
-        int padW = in.width() + win.padLeft() + win.padRight();
-        return win.stride() == 1 && win.dilation() == 1 && out.depth() / groups >= 4
+        int padW = in.width() + Math.max(win.padLeft(), win.padRight());
+        boolean padsWithinKernel = win.padTop() < win.kernelH() && win.padBottom() < win.kernelH()
+                && win.padLeft() < win.kernelW() && win.padRight() < win.kernelW();
+        return padsWithinKernel && win.stride() == 1 && win.dilation() == 1 && out.depth() / groups >= 4
                 && 4L * padW <= 5L * out.width();
     }
 
@@ -80,14 +84,14 @@ final class ShiftedConvolution {
         this.pl = win.padLeft();
         this.outH = out.height();
         this.outW = out.width();
-        this.padW = width + win.padLeft() + win.padRight();
+        this.padW = width + Math.max(win.padLeft(), win.padRight());
         int padH = height + win.padTop() + win.padBottom();
         this.plane = padH * padW;
         this.xImage = channels * plane + kw + TAIL;
         this.grid = outH * padW;
         this.gridDot = (grid + 15) / 16 * 16;
-        this.lead = (kh - 1) * padW + kw - 1;
-        this.dyPlane = lead + (outH + kh - 1) * padW + TAIL;
+        this.lead = (kh - 1 - pt) * padW + kw - 1 - pl;
+        this.dyPlane = lead + (outH + kh - 1) * padW + kw + TAIL;
         this.rows = cg * kh * kw;
         this.backK = kg * kh * kw;
         this.maxBatch = maxBatch;
@@ -100,14 +104,14 @@ final class ShiftedConvolution {
         this.backwardRows = new int[backK];
         for (int k = 0, r = 0; k < kg; k++) {
             for (int gy = 0; gy < kh; gy++) {
-                for (int gx = 0; gx < kw; gx++) backwardRows[r++] = k * dyPlane + (pt + gy) * padW + gx;
+                for (int gx = 0; gx < kw; gx++) backwardRows[r++] = k * dyPlane + gy * padW + gx;
             }
         }
     }
 
     /** Floats this path holds per image of a training micro-batch: the padded input and dY on its padded grid. */
     static long heldFloatsPerImage(Shape in, Shape out, Window win, int groups) {
-        int padW = in.width() + win.padLeft() + win.padRight();
+        int padW = in.width() + Math.max(win.padLeft(), win.padRight());
         int padH = in.height() + win.padTop() + win.padBottom();
         long x = (long) in.depth() * padH * padW;
         long dy = (long) out.depth() * (out.height() + 2L * (win.kernelH() - 1) + 1) * padW;
@@ -227,7 +231,7 @@ final class ShiftedConvolution {
         Gemm.sgemmShifted(cg, dxN, backK, flipped, 0, backK, dyPadded, 0, backwardRows, n, kg * dyPlane,
                 dxGrid, 0, dxN, i -> {
                     for (int c = 0; c < cg; c++) {
-                        Elementwise.addRows(dxGrid, c * dxN + pl, padW, dx, i * inSize + (g * cg + c) * height * width,
+                        Elementwise.addRows(dxGrid, c * dxN, padW, dx, i * inSize + (g * cg + c) * height * width,
                                 width, width, height);
                     }
                 });
