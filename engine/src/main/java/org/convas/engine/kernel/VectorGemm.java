@@ -103,6 +103,9 @@ final class VectorGemm implements GemmKernel {
             return;
         }
         Workspace ws = WORKSPACE.get();
+        // Four rows or fewer (an FC layer on a micro-batch of 4) would leave half of an 8-row tile empty: the 4-row
+        // tile does the same multiply-adds per element in the same order, so C is bit-identical either way.
+        int mr = m <= 4 ? 4 : this.mr;
         // K in equal blocks of at most KC: 288 = 144 + 144 rather than 256 + 32, whose short block would pay a
         // whole tile merge for 32 steps (VGG-lite's convs have K = 288 and 576).
         int kBlocks = (k + KC - 1) / KC;
