@@ -57,7 +57,12 @@ public final class TrainingRun {
     private final BatchSource validation;
     private final TrainingSettings settings;
     private final Optimizer optimizer;
+    /**
+     * One executor per work unit (a fixed share of every batch, see {@link #units}); unit 0 writes the model's
+     * own gradients. The first {@code threads} of them also serve validation.
+     */
     private final List<Executor> workers = new ArrayList<>();
+    private final int threads;
     /** Images a worker takes through forward and backward at once: {@link #microBatch(Model, int)}. */
     private final int microBatch;
     /** Whole-batch BatchNorm statistics across the workers (empty without BatchNorm). */
@@ -115,12 +120,14 @@ public final class TrainingRun {
         } else {
             this.seed = settings.seed();
         }
-        int per = (settings.batchSize() + settings.threads() - 1) / settings.threads();
-        this.microBatch = microBatch(model, per);
-        for (int t = 0; t < settings.threads(); t++) {
+        this.threads = settings.threads();
+        int units = units(model, settings);
+        int unitImages = (settings.batchSize() + units - 1) / units;
+        this.microBatch = microBatch(model, unitImages);
+        for (int t = 0; t < units; t++) {
             Executor worker = model.newExecutor(microBatch, t > 0);
             worker.fuseActivations();
-            if (microBatch < per) worker.deferWeightGradients(per);
+            if (microBatch < unitImages) worker.deferWeightGradients(unitImages);
             workers.add(worker);
         }
         batchStatistics = BatchStatistics.share(workers);
@@ -154,7 +161,7 @@ public final class TrainingRun {
     }
 
     /**
-     * Images of a worker's slice that go through forward and backward together. A whole batch of 64 LeNet
+     * Images of a work unit's share of the batch (its "slice") that go through forward and backward together. A whole batch of 64 LeNet
      * images keeps about 8 MB of activations, gradients and im2col columns in flight, which streams through
      * memory at every layer; micro-batches of {@value #MICRO_BATCH_BYTES} bytes or less stay in the core's L2
      * cache, and each one's backward pass adds onto the same parameter gradients, so the step is the same up to
@@ -169,8 +176,36 @@ public final class TrainingRun {
         if (batchStatistics) return slice;
         long perImage = Math.max(1, model.report().trainingBytesPerImage() + model.convolutionBytesPerImage());
         long fit = MICRO_BATCH_BYTES / perImage;
-        return (int) Math.min(slice, Math.max(MIN_MICRO_BATCH, fit));
+        int most = (int) Math.min(slice, Math.max(MIN_MICRO_BATCH, fit));
+        // As many micro-batches as that takes, evened out: 8 images in 4 + 4 rather than 6 + 2.
+        int parts = (slice + most - 1) / most;
+        return (slice + parts - 1) / parts;
     }
+
+    /**
+     * Work units a batch is cut into: one per thread with one thread or with BatchNorm (whose statistics are
+     * exchanged among units running at the same time); otherwise up to {@value #UNITS_PER_THREAD} per thread, so
+     * that a thread slowed down by a busy core takes fewer of them instead of holding up the step (measured here:
+     * the two vCPUs of this machine often run at 60–100 % of each other's speed). A unit holds at least
+     * {@value #MIN_MICRO_BATCH} images and keeps its own gradients and the buffers of one micro-batch, so units beyond
+     * one per thread are added only while they cost at most {@value #UNIT_MEMORY_BYTES} bytes in all.
+     */
+    static int units(Model model, TrainingSettings settings) {
+        int threads = settings.threads();
+        boolean batchStatistics = model.spec().nodes().stream().anyMatch(n -> n.layer() instanceof LayerSpec.BatchNorm);
+        if (threads == 1 || batchStatistics) return threads;
+        int batch = settings.batchSize();
+        long perImage = model.report().trainingBytesPerImage() + model.convolutionBytesPerImage();
+        int most = (int) Math.min((long) threads * UNITS_PER_THREAD, Math.max(threads, batch / MIN_MICRO_BATCH));
+        for (int units = most; units > threads; units--) {
+            long perUnit = model.parameterCount() * 4L + perImage * microBatch(model, (batch + units - 1) / units);
+            if ((units - threads) * perUnit <= UNIT_MEMORY_BYTES) return units;
+        }
+        return threads;
+    }
+
+    static final int UNITS_PER_THREAD = 4;
+    static final long UNIT_MEMORY_BYTES = 64L << 20;
 
     static final long MICRO_BATCH_BYTES = 1L << 20;
     static final int MIN_MICRO_BATCH = 4;
@@ -179,14 +214,15 @@ public final class TrainingRun {
      * Refuses a batch that will not fit the heap: the calculator's estimate (activations and their gradients,
      * parameters, gradients, optimizer state) for the images the workers hold at once (a micro-batch each), plus
      * what the engine keeps beyond it (layers the calculator counts as in-place, the im2col columns or padded
-     * inputs kept for the backward pass, one gradient copy per extra thread).
+     * inputs kept for the backward pass, one gradient copy per extra work unit).
      */
     static void checkMemory(Model model, TrainingSettings settings) {
         int batch = settings.batchSize();
-        // Workers hold one micro-batch each, not the whole batch; the batch's images are held twice (the one in
+        // Work units hold one micro-batch each, not the whole batch; the batch's images are held twice (the one in
         // training and the next one, read ahead).
-        int per = (batch + settings.threads() - 1) / settings.threads();
-        long cap = (long) microBatch(model, per) * settings.threads();
+        int units = units(model, settings);
+        int micro = microBatch(model, (batch + units - 1) / units);
+        long cap = (long) micro * units;  // every unit keeps the buffers of one micro-batch
         int held = (int) Math.min(batch, cap);
         MemoryEstimate estimate = model.report().memoryForBatch(held, settings.optimizer().stateCopies());
         long inPlacePerImage = 0;
@@ -194,7 +230,7 @@ public final class TrainingRun {
         long perImage = model.report().trainingBytesPerImage() + inPlacePerImage + model.convolutionBytesPerImage();
         long inputBytes = 2 * model.inputShape().size() * 4L;
         long fixed = estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes()
-                + (settings.threads() - 1L) * model.parameterCount() * 4L;
+                + (units - 1L) * model.parameterCount() * 4L;
         long need = fixed + perImage * held + inputBytes * batch;
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -322,7 +358,7 @@ public final class TrainingRun {
     // ---------------------------------------------------------------- the loop
 
     private void loop() {
-        pool = workers.size() > 1 ? Executors.newFixedThreadPool(workers.size(), daemonThreads("convas-worker")) : null;
+        pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads("convas-worker")) : null;
         RunEnd result;
         try {
             result = epochs(pool);
@@ -345,9 +381,8 @@ public final class TrainingRun {
             return new RunEnd(Status.FAILED, epochsCompleted, steps, "the training set (" + train.size()
                     + " images) is smaller than one batch of " + batchSize);
         }
-        int threads = workers.size();
-        double[] losses = new double[threads];
-        int[] rights = new int[threads];
+        double[] losses = new double[workers.size()];
+        int[] rights = new int[workers.size()];
         for (int epoch = epochsCompleted; epoch < settings.epochs(); epoch++) {
             currentEpoch = epoch + 1;
             currentBatch = 0; // a snapshot served before this epoch's first step says "epoch e, batch 0", not the last epoch's count
@@ -373,7 +408,7 @@ public final class TrainingRun {
                 int n = batch.count();
                 double batchLoss = 0;
                 int batchRight = 0;
-                for (int t = 0; t < threads; t++) {
+                for (int t = 0; t < losses.length; t++) {
                     batchLoss += losses[t];
                     batchRight += rights[t];
                 }
@@ -389,7 +424,7 @@ public final class TrainingRun {
             } finally {
                 closeIfPossible(it);
             }
-            Evaluation.Result val = validation == null ? null : Evaluation.run(workers, pool, validation, batchSize);
+            Evaluation.Result val = validation == null ? null : Evaluation.run(workers.subList(0, threads), pool, validation, batchSize);
             double seconds = (System.nanoTime() - epochStart - pausedNanos) / 1e9;
             EpochStats stats = new EpochStats(currentEpoch, lossSum / Math.max(batchIndex, 1), (double) correct / Math.max(seen, 1),
                     val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), seconds, currentLearningRate);
@@ -496,42 +531,31 @@ public final class TrainingRun {
      */
     private String step(ExecutorService pool, Batch batch, int epoch, int batchIndex, double[] losses, int[] rights) {
         int n = batch.count();
-        int threads = workers.size();
-        int per = (n + threads - 1) / threads;
+        int units = workers.size();
+        int per = (n + units - 1) / units;
         int active = (n + per - 1) / per;
         float scale = 1f / n;
         java.util.Arrays.fill(losses, 0);
         java.util.Arrays.fill(rights, 0);
-        List<Callable<Void>> tasks = new ArrayList<>(active);
         boolean shared = !batchStatistics.isEmpty() && active > 1;
         batchStatistics.beginStep(active);
-        for (int t = 0; t < active; t++) {
-            int worker = t, lo = t * per, cnt = Math.min(per, n - lo);
-            long noise = ((seed * 1_000_003L + epoch) * 1_000_033L + batchIndex) * 131L + worker;
-            tasks.add(() -> {
-                Executor w = workers.get(worker);
-                try {
-                    w.zeroParameterGradients();
-                    // The slice in micro-batches: each one's backward pass adds onto the same gradients.
-                    for (int from = lo, end = lo + cnt; from < end; from += microBatch) {
-                        int count = Math.min(microBatch, end - from);
-                        w.forward(batch.x(), from, count, true, noise * 1_000_003L + from);
-                        double loss = w.loss(batch.y(), from, count, scale, true);
-                        losses[worker] += loss;
-                        rights[worker] += w.correct(batch.y(), from, count);
-                        // Workers sharing BatchNorm statistics meet in the backward pass too: all of them run it
-                        // (a non-finite step is thrown away below anyway).
-                        if (Double.isFinite(loss) || shared) w.backward();
-                    }
-                    w.flushGradients();
-                    return null;
-                } catch (RuntimeException | Error e) {
-                    batchStatistics.abort();
-                    throw e;
+        // Each thread takes the next unit not yet taken, so a thread slowed down (a busy core, the GUI) takes fewer;
+        // a unit's gradients go to its own executor whichever thread runs it, and are added in unit order, so
+        // the step does not depend on timing. With BatchNorm there are as many units as threads: they meet at the
+        // statistics exchange, so each thread holds exactly one.
+        AtomicInteger nextUnit = new AtomicInteger();
+        int tasks = Math.min(threads, active);
+        List<Callable<Void>> work = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            work.add(() -> {
+                for (int unit; (unit = nextUnit.getAndIncrement()) < active; ) {
+                    runUnit(batch, unit, unit * per, Math.min(per, n - unit * per), epoch, batchIndex, scale, shared,
+                            losses, rights);
                 }
+                return null;
             });
         }
-        Evaluation.invokeAll(pool, tasks);
+        Evaluation.invokeAll(pool, work);
         double loss = 0;
         for (int t = 0; t < active; t++) loss += losses[t];
         if (!Double.isFinite(loss)) {
@@ -540,14 +564,7 @@ public final class TrainingRun {
             return divergence("the loss became " + (Double.isNaN(loss) ? "NaN" : "infinite"), node, epoch, batchIndex);
         }
         List<Parameter> master = model.parameters();
-        for (int t = 1; t < active; t++) {
-            List<Parameter> mine = workers.get(t).parameters();
-            for (int i = 0; i < master.size(); i++) {
-                float[] g = master.get(i).grad();
-                float[] h = mine.get(i).grad();
-                for (int j = 0; j < g.length; j++) g[j] += h[j];
-            }
-        }
+        addUnitGradients(pool, active);
         double sq = 0;
         for (Parameter p : master) {
             float[] g = p.grad();
@@ -572,6 +589,69 @@ public final class TrainingRun {
         optimizer.step(master);
         steps++;
         return null;
+    }
+
+    /**
+     * Adds the gradients of units 1 … active−1 onto unit 0's (the model's), element by element in unit order, so
+     * the sum is the same however the elements are shared out: the threads take equal runs of the parameters laid
+     * end to end.
+     */
+    private void addUnitGradients(ExecutorService pool, int active) {
+        if (active <= 1) return;
+        List<Parameter> master = model.parameters();
+        long total = model.parameterCount();
+        int parts = pool == null ? 1 : (int) Math.min(threads, Math.max(1, total / (1 << 16)));
+        List<Callable<Void>> tasks = new ArrayList<>(parts);
+        for (int part = 0; part < parts; part++) {
+            long from = total * part / parts, to = total * (part + 1) / parts;
+            tasks.add(() -> {
+                long start = 0;
+                for (int i = 0; i < master.size(); i++) {
+                    float[] g = master.get(i).grad();
+                    long lo = Math.max(from, start), hi = Math.min(to, start + g.length);
+                    for (int t = 1; t < active && lo < hi; t++) {
+                        float[] h = workers.get(t).parameters().get(i).grad();
+                        for (int j = (int) (lo - start), e = (int) (hi - start); j < e; j++) g[j] += h[j];
+                    }
+                    start += g.length;
+                }
+                return null;
+            });
+        }
+        if (parts == 1) {
+            try {
+                tasks.get(0).call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            Evaluation.invokeAll(pool, tasks);
+        }
+    }
+
+    /** Forward and backward of one unit's images [lo, lo + cnt), in micro-batches, into the unit's gradients. */
+    private void runUnit(Batch batch, int unit, int lo, int cnt, int epoch, int batchIndex, float scale, boolean shared,
+                         double[] losses, int[] rights) {
+        long noise = ((seed * 1_000_003L + epoch) * 1_000_033L + batchIndex) * 131L + unit;
+        Executor w = workers.get(unit);
+        try {
+            w.zeroParameterGradients();
+            // The unit in micro-batches: each one's backward pass adds onto the same gradients.
+            for (int from = lo, end = lo + cnt; from < end; from += microBatch) {
+                int count = Math.min(microBatch, end - from);
+                w.forward(batch.x(), from, count, true, noise * 1_000_003L + from);
+                double loss = w.loss(batch.y(), from, count, scale, true);
+                losses[unit] += loss;
+                rights[unit] += w.correct(batch.y(), from, count);
+                // Workers sharing BatchNorm statistics meet in the backward pass too: all of them run it
+                // (a non-finite step is thrown away below anyway).
+                if (Double.isFinite(loss) || shared) w.backward();
+            }
+            w.flushGradients();
+        } catch (RuntimeException | Error e) {
+            batchStatistics.abort();
+            throw e;
+        }
     }
 
     private String divergence(String what, String nodeId, int epoch, int batchIndex) {
@@ -617,7 +697,7 @@ public final class TrainingRun {
     Snapshot snapshot(float[] image, int label, int epoch, int batch) {
         if (snapshotExecutor == null) {
             // One image cannot be split across workers: its convolutions split their filters instead.
-            snapshotExecutor = model.newExecutor(1, true, new org.convas.engine.model.KernelThreads(pool, workers.size()));
+            snapshotExecutor = model.newExecutor(1, true, new org.convas.engine.model.KernelThreads(pool, threads));
         }
         snapshotExecutor.forward(image, 0, 1, false, 0);
         List<ActivationMap> maps = new ArrayList<>();

@@ -46,6 +46,23 @@ class MicroBatchTest {
     }
 
     @Test
+    void batchesAreCutIntoUpToFourUnitsPerThreadWhereBatchNormAndMemoryAllow() {
+        Model lenet = Model.create(lenet(false), Initializer.HE, 1);
+        TrainingSettings.Builder b = TrainingSettings.builder().batchSize(64).seed(1);
+        assertEquals(1, TrainingRun.units(lenet, b.threads(1).build()), "one thread: one unit, nothing to balance");
+        assertEquals(2 * TrainingRun.UNITS_PER_THREAD, TrainingRun.units(lenet, b.threads(2).build()));
+        assertEquals(3, TrainingRun.units(lenet, b.threads(2).batchSize(12).build()),
+                "never fewer than " + TrainingRun.MIN_MICRO_BATCH + " images a unit");
+        Model batchNorm = Model.create(lenet(true), Initializer.HE, 1);
+        assertEquals(2, TrainingRun.units(batchNorm, b.threads(2).batchSize(64).build()),
+                "BatchNorm: one unit per thread, all at the statistics exchange together");
+        // 20 M parameters (80 MB of gradients a unit): no unit beyond one per thread fits the budget.
+        Model wide = Model.create(NetworkSpec.builder("wide").input(64, 64, 5)
+                .add("fc", LayerSpec.FullyConnected.of(1000)).add("softmax", new LayerSpec.Softmax()).build(), Initializer.HE, 1);
+        assertEquals(3, TrainingRun.units(wide, b.threads(3).batchSize(64).build()));
+    }
+
+    @Test
     void microBatchesGiveTheWholeSlicesGradientsUpToTheOrderOfAdditions() {
         Model model = Model.create(lenet(false), Initializer.HE, 3);
         int n = 16, size = 28 * 28;

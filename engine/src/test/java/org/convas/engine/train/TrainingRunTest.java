@@ -94,6 +94,25 @@ class TrainingRunTest {
     }
 
     @Test
+    void workUnitsTakenByWhicheverThreadIsFreeStillGiveBitIdenticalCurves() {
+        // Without BatchNorm the batch is cut into more units than threads, taken by whichever thread is free:
+        // which thread runs which unit changes from run to run, the curve must not.
+        Model probe = Model.create(net(false), Initializer.HE, 3);
+        TrainingSettings s = settings().epochs(2).threads(2).build();
+        int units = TrainingRun.units(probe, s);
+        assertTrue(units > 2, "more units than threads: " + units);
+        double[][] curves = new double[3][];
+        for (int run = 0; run < 3; run++) {
+            Model model = Model.create(net(false), Initializer.HE, 3);
+            Recorder rec = new Recorder();
+            TrainingRun.create(model, TRAIN, VALIDATION, s).addListener(rec).runHere();
+            curves[run] = rec.losses();
+        }
+        assertArrayEquals(curves[0], curves[1], 0.0);
+        assertArrayEquals(curves[0], curves[2], 0.0);
+    }
+
+    @Test
     void resumingFromACheckpointReproducesTheUninterruptedCurve(@TempDir Path dir) throws IOException {
         Recorder whole = new Recorder();
         Model a = Model.create(net(true), Initializer.HE, 3);
