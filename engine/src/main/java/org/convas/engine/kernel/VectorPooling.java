@@ -72,7 +72,7 @@ final class VectorPooling implements Pooling.Ops {
         arg = arg.blend(first.add(w + 1), up.cast(INTS));
         VectorMask<Float> out = SPECIES.indexInRange(0, lanes);
         best.intoArray(y, o, out);
-        arg.intoArray(switches, o, out.cast(INTS));
+        arg.intoArray(switches, o, INTS.indexInRange(0, lanes));
     }
 
     /** {@link #window} without the switches (an evaluation pass). */
