@@ -37,8 +37,12 @@ final class ShiftedConvolution {
 
     /** Extra zeros after each padded image and dY plane: the dW dot products run over the grid rounded up to 16. */
     private static final int TAIL = 16;
-    /** Images an evaluation pass pads at a time (a training pass pads its whole micro-batch, kept for backward). */
+    /**
+     * Images an evaluation pass pads at a time (a training pass pads its whole micro-batch, kept for backward):
+     * up to 8, while they fit in 4 M floats (16 MB; a VGG-16 conv at 224×224×64 takes one at a time).
+     */
     private static final int EVALUATION_SLOTS = 8;
+    private static final int EVALUATION_FLOATS = 1 << 22;
 
     private final int channels, height, width, groups, cg, kg;
     private final int kh, kw, pt, pl;
@@ -136,15 +140,16 @@ final class ShiftedConvolution {
     void forward(float[] x, float[] w, float[] bias, float[] y, float[] relu, int n, boolean training,
                  KernelThreads kernelThreads) {
         boolean splitFilters = kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads();
-        ensurePadded(training ? maxBatch : Math.min(maxBatch, EVALUATION_SLOTS));
+        int slots = Math.max(1, Math.min(Math.min(maxBatch, EVALUATION_SLOTS), EVALUATION_FLOATS / xImage));
+        ensurePadded(training ? maxBatch : slots);
         if (yGrid == null) yGrid = new float[kg * grid];
         if (training) {
             // All n images padded (kept for the backward pass), then one GEMM call per group.
             for (int i = 0; i < n; i++) pad(x, i, i);
             convolvePadded(w, bias, y, relu, 0, n, kernelThreads, splitFilters);
         } else {
-            for (int first = 0; first < n; first += EVALUATION_SLOTS) {
-                int count = Math.min(EVALUATION_SLOTS, n - first);
+            for (int first = 0; first < n; first += slots) {
+                int count = Math.min(slots, n - first);
                 for (int i = 0; i < count; i++) pad(x, first + i, i);
                 convolvePadded(w, bias, y, relu, first, count, kernelThreads, splitFilters);
             }
