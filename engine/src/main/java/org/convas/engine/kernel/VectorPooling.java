@@ -30,6 +30,7 @@ final class VectorPooling implements Pooling.Ops {
 
     @Override
     public void max2x2(float[] x, float[] y, int[] switches, int planes, int w, int h, int ho, int wo) {
+        int[] scratch = switches == null ? new int[L] : null;
         for (int pl = 0; pl < planes; pl++) {
             int xo = pl * h * w;
             int yo = pl * ho * wo;
@@ -39,17 +40,17 @@ final class VectorPooling implements Pooling.Ops {
                 for (int ox = 0; ox < wo; ox += L) {
                     int lanes = Math.min(L, wo - ox);
                     if (switches != null) {
-                        window(x, r0 + 2 * ox, w, lanes, y, switches, o + ox);
+                        window(x, r0 + 2 * ox, w, lanes, y, o + ox, switches, o + ox);
                     } else {
-                        windowValues(x, r0 + 2 * ox, w, lanes, y, o + ox);
+                        window(x, r0 + 2 * ox, w, lanes, y, o + ox, scratch, 0);  // an evaluation pass keeps none
                     }
                 }
             }
         }
     }
 
-    /** Windows whose top-left inputs are i, i+2, …, i+2(lanes−1) (row below at +w), into y and switches at o. */
-    private static void window(float[] x, int i, int w, int lanes, float[] y, int[] switches, int o) {
+    /** Windows whose top-left inputs are i, i+2, …, i+2(lanes−1) (row below at +w), into y at o and switches at s. */
+    private static void window(float[] x, int i, int w, int lanes, float[] y, int o, int[] switches, int s) {
         VectorMask<Float> low = SPECIES.indexInRange(0, 2 * lanes);
         VectorMask<Float> high = SPECIES.indexInRange(L, 2 * lanes);
         FloatVector a0 = FloatVector.fromArray(SPECIES, x, i, low);
@@ -72,24 +73,6 @@ final class VectorPooling implements Pooling.Ops {
         arg = arg.blend(first.add(w + 1), up.cast(INTS));
         VectorMask<Float> out = SPECIES.indexInRange(0, lanes);
         best.intoArray(y, o, out);
-        arg.intoArray(switches, o, INTS.indexInRange(0, lanes));
-    }
-
-    /** {@link #window} without the switches (an evaluation pass). */
-    private static void windowValues(float[] x, int i, int w, int lanes, float[] y, int o) {
-        VectorMask<Float> low = SPECIES.indexInRange(0, 2 * lanes);
-        VectorMask<Float> high = SPECIES.indexInRange(L, 2 * lanes);
-        FloatVector a0 = FloatVector.fromArray(SPECIES, x, i, low);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, x, i + L, high);
-        FloatVector b0 = FloatVector.fromArray(SPECIES, x, i + w, low);
-        FloatVector b1 = FloatVector.fromArray(SPECIES, x, i + w + L, high);
-        FloatVector best = a0.rearrange(EVEN, a1);
-        FloatVector v = a0.rearrange(ODD, a1);
-        best = best.blend(v, v.compare(VectorOperators.LE, best).not());
-        v = b0.rearrange(EVEN, b1);
-        best = best.blend(v, v.compare(VectorOperators.LE, best).not());
-        v = b0.rearrange(ODD, b1);
-        best = best.blend(v, v.compare(VectorOperators.LE, best).not());
-        best.intoArray(y, o, SPECIES.indexInRange(0, lanes));
+        arg.intoArray(switches, s, INTS.indexInRange(0, lanes));
     }
 }
