@@ -63,7 +63,7 @@ public final class TrainingRun {
      */
     private final List<Executor> workers = new ArrayList<>();
     private final int threads;
-    /** Images a worker takes through forward and backward at once: {@link #microBatch(Model, int)}. */
+    /** Images a unit takes through forward and backward at once: {@link #microBatch(Model, int)}. */
     private final int microBatch;
     /** Whole-batch BatchNorm statistics across the workers (empty without BatchNorm). */
     private final BatchStatistics batchStatistics;
@@ -161,12 +161,12 @@ public final class TrainingRun {
     }
 
     /**
-     * Images of a work unit's share of the batch (its "slice") that go through forward and backward together. A whole batch of 64 LeNet
-     * images keeps about 8 MB of activations, gradients and im2col columns in flight, which streams through
-     * memory at every layer; micro-batches of {@value #MICRO_BATCH_BYTES} bytes or less stay in the core's L2
-     * cache, and each one's backward pass adds onto the same parameter gradients, so the step is the same up to
-     * the order of float additions (measured, LeNet on one thread: 64 → 4–16 images per pass, about 1.4× the
-     * images/s). Never fewer than {@value #MIN_MICRO_BATCH}, as FC layers want several rows per GEMM.
+     * Images of a work unit's share of the batch (its "slice") that go through forward and backward together. A
+     * whole batch of 64 LeNet images keeps about 8 MB of activations, gradients and im2col columns in flight,
+     * which streams through memory at every layer; micro-batches of {@value #MICRO_BATCH_BYTES} bytes or less stay
+     * in the core's L2 cache, and each one's backward pass adds onto the same parameter gradients, so the step is
+     * the same up to the order of float additions (measured, LeNet on one thread: 64 → 4–16 images per pass, about
+     * 1.4× the images/s). Never fewer than {@value #MIN_MICRO_BATCH}, as FC layers want several rows per GEMM.
      *
      * <p>A network with BatchNorm keeps the whole slice: its batch statistics are taken over the images of one
      * forward pass.
