@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Convolution through im2col + GEMM. The images of a batch are processed in chunks of c images whose
+ * A convolution. Stride-1 convolutions go without im2col columns where {@link ShiftedConvolution} applies (the
+ * GEMMs read shifted windows of a padded copy of the input); the others, described here, go through im2col + GEMM.
+ *
+ * <p>The images of a batch are processed in chunks of c images whose
  * columns sit side by side, so that each group g needs one GEMM per chunk:
  * Y_g (K/G × c·Ho·Wo) = W_g (K/G × C/G·Fh·Fw) · col_g (C/G·Fh·Fw × c·Ho·Wo), then Y_g is scattered into
  * the (N, K, Ho, Wo) output and the bias added. A wide GEMM keeps a fast kernel busy where one image's
