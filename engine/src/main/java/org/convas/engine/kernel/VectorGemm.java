@@ -342,8 +342,9 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Shifted dot products (see {@link Gemm#sdotShifted}) in 4×4 blocks, as {@link #dotProducts}, with the images'
-     * partial sums kept in the vector accumulators and reduced once.
+     * Shifted dot products (see {@link Gemm#sdotShifted}): with 24 rows or more on the 8-row tile (a convolution's
+     * filters), {@link #broadcastDots}; otherwise in 4×4 blocks, as {@link #dotProducts}, with the images' partial
+     * sums kept in the vector accumulators and reduced once.
      */
     @Override
     public void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
