@@ -100,4 +100,49 @@ class ElementwiseTest {
             }
         }
     }
+    @Test
+    void rowsWithTheirOwnStridesLeaveTheGapsUntouchedOnBothPaths() {
+        // 5 rows of 14 values: source rows 16 apart (a conv's output grid), destination rows 14 apart (dense), and back.
+        int rows = 5, width = 14, grid = 16, dense = 14;
+        Random random = new Random(9);
+        float[] src = new float[3 + rows * grid], y = new float[2 + rows * grid];
+        for (int i = 0; i < src.length; i++) src[i] = (float) random.nextGaussian();
+        for (int i = 0; i < y.length; i++) y[i] = (float) random.nextGaussian();
+        for (Elementwise.Ops ops : both()) {
+            float[] out = new float[1 + rows * dense + 2], relu = new float[1 + rows * dense + 2];
+            java.util.Arrays.fill(out, 9f);
+            java.util.Arrays.fill(relu, 9f);
+            ops.biasRelu(src, 3, grid, 0.5f, out, 1, relu, 1, dense, width, rows);
+            float[] back = new float[rows * grid + 4], masked = new float[rows * grid + 4];
+            java.util.Arrays.fill(back, 7f);
+            java.util.Arrays.fill(masked, 7f);
+            float sum = ops.copySum(out, 1, dense, back, 2, grid, width, rows);
+            float maskedSum = ops.reluGradientSum(src, 3, y, 2, grid, masked, 2, grid, width, rows);
+            float[] acc = new float[rows * grid + 4];
+            ops.add(src, 3, grid, acc, 2, grid, width, rows);
+            double want = 0, wantMasked = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < width; j++) {
+                    float v = src[3 + r * grid + j] + 0.5f;
+                    assertEquals(v, out[1 + r * dense + j], ops + " y");
+                    assertEquals(Math.max(v, 0f), relu[1 + r * dense + j], ops + " relu");
+                    assertEquals(v, back[2 + r * grid + j], ops + " copy");
+                    float g = 0f + (y[2 + r * grid + j] > 0f ? src[3 + r * grid + j] : 0f * src[3 + r * grid + j]);
+                    assertEquals(g, masked[2 + r * grid + j], ops + " masked gradient");
+                    assertEquals(src[3 + r * grid + j], acc[2 + r * grid + j], ops + " add");
+                    want += v;
+                    wantMasked += g;
+                }
+                for (int j = width; j < grid && r < rows - 1; j++) {
+                    assertEquals(7f, back[2 + r * grid + j], ops + " gap after copied row " + r);
+                    assertEquals(7f, masked[2 + r * grid + j], ops + " gap after masked row " + r);
+                    assertEquals(0f, acc[2 + r * grid + j], ops + " gap after added row " + r);
+                }
+            }
+            assertEquals(9f, out[0]);
+            assertEquals(9f, out[1 + rows * dense], ops + " nothing past the last dense row");
+            assertEquals(want, sum, 1e-5 * rows * width, ops + " sum");
+            assertEquals(wantMasked, maskedSum, 1e-5 * rows * width, ops + " masked sum");
+        }
+    }
 }
