@@ -33,7 +33,7 @@ final class VectorElementwise implements Elementwise.Ops {
                 acc = acc.add(v);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorLanes.sum(acc);
     }
 
     @Override
@@ -56,7 +56,7 @@ final class VectorElementwise implements Elementwise.Ops {
                 acc = acc.add(v);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorLanes.sum(acc);
     }
 
     private static FloatVector reluGradient(FloatVector d, FloatVector x) {

@@ -1,13 +1,14 @@
 package org.convas.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast GEMM path: packed panels and a register-blocked {@code FloatVector} FMA micro-kernel, in the
- * Goto/BLIS structure. This is the only class that touches {@code jdk.incubator.vector}; {@link Gemm} loads it
- * by name only when the module is in the boot layer, so the engine runs without {@code --add-modules}.
+ * Goto/BLIS structure. Like the package's other {@code Vector*} classes, it alone touches
+ * {@code jdk.incubator.vector}; {@link Gemm} loads it by name only when the module is in the boot layer, so the
+ * engine runs without {@code --add-modules}. Lane sums go through {@link VectorLanes}, whose order does not
+ * change when the JIT compiles them.
  *
  * <p>Legend: MR×NR is the register tile (MR = 4 or 8 rows, {@link #PREFERRED_MR}; NR = two vectors, 16 floats on
  * AVX2, 32 on AVX-512),
@@ -259,22 +260,22 @@ final class VectorGemm implements GemmKernel {
             c33 = x.fma(y3, c33);
         }
         }
-        sums[0] = c00.reduceLanes(VectorOperators.ADD);
-        sums[1] = c01.reduceLanes(VectorOperators.ADD);
-        sums[2] = c02.reduceLanes(VectorOperators.ADD);
-        sums[3] = c03.reduceLanes(VectorOperators.ADD);
-        sums[4] = c10.reduceLanes(VectorOperators.ADD);
-        sums[5] = c11.reduceLanes(VectorOperators.ADD);
-        sums[6] = c12.reduceLanes(VectorOperators.ADD);
-        sums[7] = c13.reduceLanes(VectorOperators.ADD);
-        sums[8] = c20.reduceLanes(VectorOperators.ADD);
-        sums[9] = c21.reduceLanes(VectorOperators.ADD);
-        sums[10] = c22.reduceLanes(VectorOperators.ADD);
-        sums[11] = c23.reduceLanes(VectorOperators.ADD);
-        sums[12] = c30.reduceLanes(VectorOperators.ADD);
-        sums[13] = c31.reduceLanes(VectorOperators.ADD);
-        sums[14] = c32.reduceLanes(VectorOperators.ADD);
-        sums[15] = c33.reduceLanes(VectorOperators.ADD);
+        sums[0] = VectorLanes.sum(c00);
+        sums[1] = VectorLanes.sum(c01);
+        sums[2] = VectorLanes.sum(c02);
+        sums[3] = VectorLanes.sum(c03);
+        sums[4] = VectorLanes.sum(c10);
+        sums[5] = VectorLanes.sum(c11);
+        sums[6] = VectorLanes.sum(c12);
+        sums[7] = VectorLanes.sum(c13);
+        sums[8] = VectorLanes.sum(c20);
+        sums[9] = VectorLanes.sum(c21);
+        sums[10] = VectorLanes.sum(c22);
+        sums[11] = VectorLanes.sum(c23);
+        sums[12] = VectorLanes.sum(c30);
+        sums[13] = VectorLanes.sum(c31);
+        sums[14] = VectorLanes.sum(c32);
+        sums[15] = VectorLanes.sum(c33);
     }
 
     /**
