@@ -197,6 +197,49 @@ public final class Executor {
         for (Layer layer : layers) if (layer != null) layer.flush();
     }
 
+    /**
+     * Work units of one step, {@code units.get(0)} first (the one whose gradients the step uses): adds the FC weight
+     * gradients all of them held back ({@link #deferWeightGradients}) onto the first unit's, one GEMM per layer
+     * over the rows of all units in unit order, split over {@code parallelism} threads of {@code executor}
+     * (null: the caller alone). The other units' FC weight gradients are not written; see
+     * {@link #gatheredParameters}. Then adds any other gradient each unit held back onto its own.
+     */
+    public static void gatherGradients(List<Executor> units, java.util.concurrent.Executor executor, int parallelism) {
+        Executor first = units.get(0);
+        for (int i = 0; i < first.layers.length; i++) {
+            if (!(first.layers[i] instanceof FullyConnectedLayer fc) || !fc.defers()) continue;
+            List<FullyConnectedLayer> parts = new ArrayList<>(units.size());
+            for (Executor unit : units) parts.add((FullyConnectedLayer) unit.layers[i]);
+            fc.flushAll(parts, executor, parallelism);
+        }
+        for (Executor unit : units) unit.flushGradients();
+    }
+
+    /**
+     * Which of {@link #parameters()} only {@link #gatherGradients} writes: the weights of FC layers that hold their
+     * gradients back. In every unit but the first they stay 0, so a step need neither clear nor add them.
+     */
+    public boolean[] gatheredParameters() {
+        boolean[] gathered = new boolean[parameters.size()];
+        for (Layer layer : layers) {
+            if (layer instanceof FullyConnectedLayer fc && fc.defers()) {
+                for (int i = 0; i < gathered.length; i++) if (parameters.get(i) == fc.weight()) gathered[i] = true;
+            }
+        }
+        return gathered;
+    }
+
+    /**
+     * Clears this worker's parameter gradients, except those marked in {@code keep} (may be null), and drops any
+     * FC rows held back from a step that was not gathered.
+     */
+    public void zeroParameterGradients(boolean[] keep) {
+        for (int i = 0; i < parameters.size(); i++) {
+            if (keep == null || !keep[i]) Arrays.fill(parameters.get(i).grad(), 0f);
+        }
+        for (Layer layer : layers) if (layer instanceof FullyConnectedLayer fc) fc.discardDeferred();
+    }
+
     public int maxBatch() { return maxBatch; }
 
     public Model model() { return model; }

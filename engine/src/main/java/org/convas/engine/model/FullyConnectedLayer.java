@@ -21,6 +21,8 @@ final class FullyConnectedLayer implements Layer {
     private float[] deferredX;   // rows × inputs, when the weight gradient is deferred
     private float[] deferredDy;  // rows × units
     private int deferredRows;
+    private float[] gatheredX;   // the rows of all work units, in unit order (the first unit's layer only)
+    private float[] gatheredDy;
 
     FullyConnectedLayer(int inputs, int units, Parameter weight, Parameter bias) {
         this.inputs = inputs;
@@ -59,6 +61,55 @@ final class FullyConnectedLayer implements Layer {
         Gemm.sgemm(true, false, units, inputs, deferredRows, 1f, deferredDy, 0, units, deferredX, 0, inputs, 1f,
                 weight.grad(), 0, inputs);
         deferredRows = 0;
+    }
+
+    /** Whether this layer holds its weight gradient back ({@link #deferWeightGradient}). */
+    boolean defers() {
+        return deferredX != null;
+    }
+
+    Parameter weight() {
+        return weight;
+    }
+
+    /** Drops the rows kept since the last flush (a step thrown away). */
+    void discardDeferred() {
+        deferredRows = 0;
+    }
+
+    /**
+     * Adds onto this layer's weight gradient the rows kept by the same layer of several work units ({@code parts},
+     * this one first): their rows are laid one after the other, in the order given, and dW += dyᵀ·x is one GEMM
+     * over all of them (a batch of 64 instead of 8 GEMMs of 8 rows each, which read and write all of dW
+     * every time), split over {@code parallelism} threads of {@code executor} (null: the caller alone).
+     * The parts' own weight gradients are left untouched.
+     */
+    void flushAll(List<FullyConnectedLayer> parts, java.util.concurrent.Executor executor, int parallelism) {
+        int rows = 0;
+        for (FullyConnectedLayer part : parts) rows += part.deferredRows;
+        if (rows == 0) return;
+        float[] x = deferredX, dy = deferredDy;
+        if (parts.size() > 1) {
+            if (gatheredX == null || gatheredX.length < rows * inputs) {
+                gatheredX = new float[rows * inputs];
+                gatheredDy = new float[rows * units];
+            }
+            int at = 0;
+            for (FullyConnectedLayer part : parts) {
+                System.arraycopy(part.deferredX, 0, gatheredX, at * inputs, part.deferredRows * inputs);
+                System.arraycopy(part.deferredDy, 0, gatheredDy, at * units, part.deferredRows * units);
+                at += part.deferredRows;
+            }
+            x = gatheredX;
+            dy = gatheredDy;
+        }
+        for (FullyConnectedLayer part : parts) part.deferredRows = 0;
+        if (executor == null || parallelism == 1) {
+            Gemm.sgemm(true, false, units, inputs, rows, 1f, dy, 0, units, x, 0, inputs, 1f, weight.grad(), 0, inputs);
+        } else {
+            Gemm.sgemm(true, false, units, inputs, rows, 1f, dy, 0, units, x, 0, inputs, 1f, weight.grad(), 0, inputs,
+                    executor, parallelism);
+        }
     }
 
     @Override

@@ -62,6 +62,8 @@ public final class TrainingRun {
      * own gradients. The first {@code threads} of them also serve validation.
      */
     private final List<Executor> workers = new ArrayList<>();
+    /** Per parameter: an FC weight whose gradient is gathered over all units at the end of a step. */
+    private final boolean[] gathered;
     private final int threads;
     /** Images a unit takes through forward and backward at once: {@link #microBatch(Model, int)}. */
     private final int microBatch;
@@ -127,9 +129,12 @@ public final class TrainingRun {
         for (int t = 0; t < units; t++) {
             Executor worker = model.newExecutor(microBatch, t > 0);
             worker.fuseActivations();
-            if (microBatch < unitImages) worker.deferWeightGradients(unitImages);
+            // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
+            // the end of the step (Executor.gatherGradients).
+            worker.deferWeightGradients(unitImages);
             workers.add(worker);
         }
+        gathered = workers.get(0).gatheredParameters();
         batchStatistics = BatchStatistics.share(workers);
     }
 
@@ -564,6 +569,7 @@ public final class TrainingRun {
             return divergence("the loss became " + (Double.isNaN(loss) ? "NaN" : "infinite"), node, epoch, batchIndex);
         }
         List<Parameter> master = model.parameters();
+        Executor.gatherGradients(workers.subList(0, active), pool, threads);
         addUnitGradients(pool, active);
         double sq = 0;
         for (Parameter p : master) {
@@ -594,12 +600,13 @@ public final class TrainingRun {
     /**
      * Adds the gradients of units 1 … active−1 onto unit 0's (the model's), element by element in unit order, so
      * the sum is the same however the elements are shared out: the threads take equal runs of the parameters laid
-     * end to end.
+     * end to end. The gathered FC weights ({@link Executor#gatherGradients}) are already summed and are skipped.
      */
     private void addUnitGradients(ExecutorService pool, int active) {
         if (active <= 1) return;
         List<Parameter> master = model.parameters();
-        long total = model.parameterCount();
+        long total = 0;
+        for (int i = 0; i < master.size(); i++) if (!gathered[i]) total += master.get(i).grad().length;
         int parts = pool == null ? 1 : (int) Math.min(threads, Math.max(1, total / (1 << 16)));
         List<Callable<Void>> tasks = new ArrayList<>(parts);
         for (int part = 0; part < parts; part++) {
@@ -607,6 +614,7 @@ public final class TrainingRun {
             tasks.add(() -> {
                 long start = 0;
                 for (int i = 0; i < master.size(); i++) {
+                    if (gathered[i]) continue;
                     float[] g = master.get(i).grad();
                     long lo = Math.max(from, start), hi = Math.min(to, start + g.length);
                     for (int t = 1; t < active && lo < hi; t++) {
@@ -635,7 +643,8 @@ public final class TrainingRun {
         long noise = ((seed * 1_000_003L + epoch) * 1_000_033L + batchIndex) * 131L + unit;
         Executor w = workers.get(unit);
         try {
-            w.zeroParameterGradients();
+            // Unit 0's gradients are the step's; the others' gathered FC weights are never written, so stay 0.
+            w.zeroParameterGradients(unit == 0 ? null : gathered);
             // The unit in micro-batches: each one's backward pass adds onto the same gradients.
             for (int from = lo, end = lo + cnt; from < end; from += microBatch) {
                 int count = Math.min(microBatch, end - from);
@@ -647,7 +656,6 @@ public final class TrainingRun {
                 // (a non-finite step is thrown away below anyway).
                 if (Double.isFinite(loss) || shared) w.backward();
             }
-            w.flushGradients();
         } catch (RuntimeException | Error e) {
             batchStatistics.abort();
             throw e;

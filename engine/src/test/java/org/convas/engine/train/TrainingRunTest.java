@@ -266,6 +266,32 @@ class TrainingRunTest {
     }
 
     @Test
+    void aStepOverFourWorkUnitsMovesTheWeightsAsOneExecutorOverTheWholeBatch() {
+        // Two threads cut the batch of 16 into 4 units; their FC weight gradients are gathered into one GEMM over
+        // the 16 rows, the other gradients added unit by unit. One thread takes the 16 images as one unit.
+        InMemoryBatchSource sixteen = Bars.make(16, 5);
+        Map<String, float[]> start = Model.create(net(false), Initializer.HE, 3).tensors();
+        float[][] moved = new float[2][];
+        Model[] models = new Model[2];
+        for (int run = 0; run < 2; run++) {
+            models[run] = Model.create(net(false), Initializer.HE, 3);
+            TrainingSettings s = settings().epochs(1).threads(run == 0 ? 1 : 2).optimizer(OptimizerSettings.sgd(1.0)).build();
+            assertEquals(run == 0 ? 1 : 4, TrainingRun.units(models[run], s));
+            TrainingRun.create(models[run], sixteen, null, s).runHere();
+        }
+        for (Map.Entry<String, float[]> e : start.entrySet()) {
+            float[] a = models[0].tensor(e.getKey()), b = models[1].tensor(e.getKey()), w0 = e.getValue();
+            double scale = 0;
+            for (int j = 0; j < a.length; j++) scale = Math.max(scale, Math.abs(a[j] - w0[j]));
+            assertTrue(scale > 0, e.getKey() + " did not move");
+            for (int j = 0; j < a.length; j++) {
+                // The same sums in another order: float rounding of the step, relative to its largest element.
+                assertEquals(a[j] - w0[j], b[j] - w0[j], 1e-5 * scale, e.getKey() + "[" + j + "]");
+            }
+        }
+    }
+
+    @Test
     void gradientClippingBoundsTheStep() {
         Model model = Model.create(net(false), Initializer.HE, 3);
         List<float[]> before = new ArrayList<>();
