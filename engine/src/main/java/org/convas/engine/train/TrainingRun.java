@@ -130,7 +130,8 @@ public final class TrainingRun {
             Executor worker = model.newExecutor(microBatch, t > 0);
             worker.fuseActivations();
             // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
-            // the end of the step (Executor.gatherGradients).
+            // the end of the step (Executor.gatherGradients). Room for unitImages rows: a unit never takes more
+            // (step() gives each ⌈n / units⌉ ≤ ⌈batch / units⌉), so no FC layer of units 1… writes its own dW.
             worker.deferWeightGradients(unitImages);
             workers.add(worker);
         }
@@ -219,7 +220,8 @@ public final class TrainingRun {
      * Refuses a batch that will not fit the heap: the calculator's estimate (activations and their gradients,
      * parameters, gradients, optimizer state) for the images the workers hold at once (a micro-batch each), plus
      * what the engine keeps beyond it (layers the calculator counts as in-place, the im2col columns or padded
-     * inputs kept for the backward pass, one gradient copy per extra work unit).
+     * inputs kept for the backward pass, one gradient copy per extra work unit, the FC rows kept for the weight
+     * gradients).
      */
     static void checkMemory(Model model, TrainingSettings settings) {
         int batch = settings.batchSize();
@@ -233,7 +235,14 @@ public final class TrainingRun {
         long inPlacePerImage = 0;
         for (LayerReport r : model.report().layers()) if (r.inPlace()) inPlacePerImage += r.activations() * 8L;
         long perImage = model.report().trainingBytesPerImage() + inPlacePerImage + model.convolutionBytesPerImage();
+        // Per image of the batch: the image, twice, and the rows FC layers keep for their weight gradients (in the
+        // units, and once more gathered: Executor.gatherGradients).
         long inputBytes = 2 * model.inputShape().size() * 4L;
+        for (Node node : model.spec().nodes()) {
+            if (node.layer() instanceof LayerSpec.FullyConnected fc) {
+                inputBytes += 2 * (model.report().layer(node.id()).inputShapes().get(0).size() + fc.units()) * 4L;
+            }
+        }
         long fixed = estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes()
                 + (units - 1L) * model.parameterCount() * 4L;
         long need = fixed + perImage * held + inputBytes * batch;
@@ -246,7 +255,7 @@ public final class TrainingRun {
                     ? (room - perImage * cap) / inputBytes
                     : room / (perImage + inputBytes);
             throw new TrainingException(String.format(Locale.ROOT,
-                    "training %s at batch %d needs about %s (%s, and %s for the batch's images), but only %s of the "
+                    "training %s at batch %d needs about %s (%s, and %s for the batch's images and FC rows), but only %s of the "
                             + "Java heap is free. %s",
                     model.spec().name(), batch, Numbers.bytes(need), estimate, Numbers.bytes(inputBytes * batch),
                     Numbers.bytes(free),
