@@ -188,6 +188,15 @@ final class VectorGemm implements GemmKernel {
         float[] sums = new float[16];
         for (int i = 0; i < m; i += 4) {
             int rows = Math.min(4, m - i);
+            if (rows < 4) {
+                // One to three rows (an FC layer on a single image): each row against 8 B rows at a time, so no
+                // multiply-add is spent on a repeated row. The same operations per element as dot4x4: C is
+                // bit-identical to what the 4-row blocks give.
+                for (int r = 0; r < rows; r++) {
+                    dotRow(kv, k, alpha, a, offA + (i + r) * lda, n, b, offB, ldb, beta, c, offC + (i + r) * ldc, sums);
+                }
+                break;
+            }
             // Edge blocks repeat their last row or column (results discarded): the same kernel, so every
             // element is computed the same way wherever it lies.
             int a0 = offA + i * lda;
@@ -219,6 +228,56 @@ final class VectorGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /** C row = alpha·(A row · B rows 0…n−1) + beta·C row, 8 B rows at a time (the last block repeats its last row). */
+    private static void dotRow(int kv, int k, float alpha, float[] a, int ai, int n, float[] b, int offB, int ldb,
+                               float beta, float[] c, int row, float[] sums) {
+        for (int j = 0; j < n; j += 8) {
+            int cols = Math.min(8, n - j);
+            int b0 = offB + j * ldb;
+            dot1x8(kv, a, ai, b, b0, b0 + Math.min(1, cols - 1) * ldb, b0 + Math.min(2, cols - 1) * ldb,
+                    b0 + Math.min(3, cols - 1) * ldb, b0 + Math.min(4, cols - 1) * ldb, b0 + Math.min(5, cols - 1) * ldb,
+                    b0 + Math.min(6, cols - 1) * ldb, b0 + Math.min(7, cols - 1) * ldb, sums);
+            for (int q = 0; q < cols; q++) {
+                float acc = sums[q];
+                int bi = b0 + q * ldb;
+                for (int p = kv; p < k; p++) acc = Math.fma(a[ai + p], b[bi + p], acc);
+                if (beta == 0f) {
+                    c[row + j + q] = acc * alpha;
+                } else if (beta == 1f) {
+                    c[row + j + q] = Math.fma(acc, alpha, c[row + j + q]);
+                } else {
+                    c[row + j + q] = Math.fma(acc, alpha, c[row + j + q] * beta);
+                }
+            }
+        }
+    }
+
+    /** sums[q] = Σ over whole vectors of A row a · B row b_q (their first kv values), for 8 rows of B. */
+    private static void dot1x8(int kv, float[] a, int a0, float[] b, int b0, int b1, int b2, int b3, int b4, int b5,
+                               int b6, int b7, float[] sums) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES), c2 = FloatVector.zero(SPECIES), c3 = FloatVector.zero(SPECIES);
+        FloatVector c4 = FloatVector.zero(SPECIES), c5 = FloatVector.zero(SPECIES), c6 = FloatVector.zero(SPECIES), c7 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x = FloatVector.fromArray(SPECIES, a, a0 + p);
+            c0 = x.fma(FloatVector.fromArray(SPECIES, b, b0 + p), c0);
+            c1 = x.fma(FloatVector.fromArray(SPECIES, b, b1 + p), c1);
+            c2 = x.fma(FloatVector.fromArray(SPECIES, b, b2 + p), c2);
+            c3 = x.fma(FloatVector.fromArray(SPECIES, b, b3 + p), c3);
+            c4 = x.fma(FloatVector.fromArray(SPECIES, b, b4 + p), c4);
+            c5 = x.fma(FloatVector.fromArray(SPECIES, b, b5 + p), c5);
+            c6 = x.fma(FloatVector.fromArray(SPECIES, b, b6 + p), c6);
+            c7 = x.fma(FloatVector.fromArray(SPECIES, b, b7 + p), c7);
+        }
+        sums[0] = VectorLanes.sum(c0);
+        sums[1] = VectorLanes.sum(c1);
+        sums[2] = VectorLanes.sum(c2);
+        sums[3] = VectorLanes.sum(c3);
+        sums[4] = VectorLanes.sum(c4);
+        sums[5] = VectorLanes.sum(c5);
+        sums[6] = VectorLanes.sum(c6);
+        sums[7] = VectorLanes.sum(c7);
     }
 
     /**

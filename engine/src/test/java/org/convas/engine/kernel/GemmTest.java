@@ -185,6 +185,31 @@ class GemmTest {
     }
 
     @Test
+    void oneToThreeRowsOfDotProductsMatchTheSameRowsOfAFourRowBlockBitForBit() {
+        // An FC layer on one image: A·Bᵀ with a single row of A runs one row against 8 rows of B at a time, not
+        // a 4×4 block with the row repeated. Same operations per element, so the same bits as inside a 4-row block;
+        // N = 21 leaves a ragged block of 5 columns, K = 1003 a tail after the whole vectors.
+        Random random = new Random(33);
+        for (float[] scalars : SCALARS) {
+            Case four = new Case(random, false, true, 4, 21, 1003, scalars[0], scalars[1], 3, 5);
+            float[] whole = four.result(vectorKernel(), 1);
+            four.assertClose(whole, "4 rows");
+            for (int rows = 1; rows < 4; rows++) {
+                assertTrue(VectorGemm.useDotProducts(rows, 21, 1003));
+                float[] c = four.freshC();
+                Gemm.multiply(vectorKernel(), null, 1, false, true, rows, 21, 1003, four.alpha, four.a, four.offset,
+                        four.lda, four.b, four.offset, four.ldb, four.beta, c, four.offset, four.ldc);
+                for (int idx = 0; idx < c.length; idx++) {
+                    int row = (idx - four.offset) / four.ldc;
+                    float want = idx >= four.offset && row < rows ? whole[idx] : four.c0[idx];
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(c[idx]),
+                            rows + " rows, alpha " + four.alpha + ", beta " + four.beta + ", index " + idx);
+                }
+            }
+        }
+    }
+
+    @Test
     void dotProductPathGivesBitIdenticalResultsWhateverTheThreadSplit() {
         Random random = new Random(12);
         for (int[] mnk : new int[][]{{16, 150, 1003}, {150, 16, 1003}}) {
