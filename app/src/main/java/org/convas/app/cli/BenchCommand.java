@@ -187,6 +187,10 @@ public final class BenchCommand implements Command {
             out.println(String.format(Locale.ROOT, "GEMM %d² float, 1 thread, thread CPU time: Convas %s GFLOP/s (wall clock %s),"
                     + " OpenBLAS via numpy %s GFLOP/s (%s kernels), ratio %s", GEMM_SIZE, fixed(ours[1], 1), fixed(ours[0], 1), fixed(blas, 1),
                     GemmBench.openBlasCore() == null ? "OpenBLAS's own choice of" : GemmBench.openBlasCore(), ratio(ours[1], blas)));
+            // An FC layer on one image (VGG-lite's FC 3,136 → 128): a single row against the weights.
+            double[] row = GemmBench.singleRowGflops(3136, 128);
+            out.println(String.format(Locale.ROOT, "FC on one image, 1×3136 · (128×3136)ᵀ, 1 thread, thread CPU time: Convas %s GFLOP/s,"
+                    + " OpenBLAS via numpy %s GFLOP/s, ratio %s", fixed(row[0], 1), fixed(row[1], 1), ratio(row[0], row[1])));
         }
         out.println("Load average at the end: " + loadAverage());
         return Cli.OK;

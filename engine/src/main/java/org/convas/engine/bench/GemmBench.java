@@ -33,6 +33,11 @@ public final class GemmBench {
         }
     }
 
+    /** FC layers on one image: VGG-lite's FC 3,136 → 128 and AlexNet's FC6, 9,216 → 4,096 (151 MB of weights). */
+    private static final List<Shape> SINGLE_ROW = List.of(
+            new Shape("fc 1 image 3136 -> 128 (B^T)", false, true, 1, 128, 3136),
+            new Shape("fc 1 image 9216 -> 4096 (B^T)", false, true, 1, 4096, 9216));
+
     private interface Runner {
         void run(float[] a, float[] b, float[] c);
     }
@@ -60,6 +65,9 @@ public final class GemmBench {
         // fully connected: y[batch × out] = x[batch × in] · W[out × in]ᵀ
         shapes.add(new Shape("fc 64x1024 -> 256 (B^T)", false, true, 64, 256, 1024));
         shapes.add(new Shape("fc dW 256x1024 (A^T)", true, false, 256, 1024, 64));
+        // fully connected on one image (inference, the training window's activation maps): a single row
+        shapes.add(SINGLE_ROW.get(0));
+        shapes.add(SINGLE_ROW.get(1));
 
         System.out.println("load average at the start: " + loadAverage());
         System.out.printf(Locale.ROOT, "%-42s %9s %9s %9s %9s %9s %11s%n", "shape (M×N×K)", "reference", "scalar",
@@ -108,6 +116,11 @@ public final class GemmBench {
             double openBlas = numpyGflops(2048, 1, true);
             System.out.printf(Locale.ROOT, "  1 thread , thread CPU time: OpenBLAS %s GFLOP/s, Convas vector %s, ratio %s%n",
                     fmt(openBlas), fmt(ours), ratio(ours, openBlas));
+            for (Shape s : SINGLE_ROW) {
+                double[] both = singleRowGflops(s.k, s.n);
+                System.out.printf(Locale.ROOT, "  1 thread , thread CPU time, one row 1×%d · (%d×%d)ᵀ: OpenBLAS %s GFLOP/s,"
+                        + " Convas vector %s, ratio %s%n", s.k, s.n, s.k, fmt(both[1]), fmt(both[0]), ratio(both[0], both[1]));
+            }
         }
         System.out.println("load average at the end: " + loadAverage());
     }
@@ -121,6 +134,19 @@ public final class GemmBench {
         Gemm.Path path = Gemm.isAvailable(Gemm.Path.VECTOR) ? Gemm.Path.VECTOR : Gemm.Path.SCALAR;
         Shape s = new Shape("square " + size, false, false, size, size, size);
         return measureBoth(s, on(path, s, 1));
+    }
+
+    /**
+     * An FC layer on one image, y (1 × outputs) = x (1 × inputs) · Wᵀ, one thread, in thread CPU time:
+     * {Convas GFLOP/s, OpenBLAS's through numpy (NaN when missing)}.
+     */
+    public static double[] singleRowGflops(int inputs, int outputs) {
+        Gemm.Path path = Gemm.isAvailable(Gemm.Path.VECTOR) ? Gemm.Path.VECTOR : Gemm.Path.SCALAR;
+        Shape s = new Shape("fc 1 image", false, true, 1, outputs, inputs);
+        double ours = measureBoth(s, on(path, s, 1))[1];
+        double peer = numpyGflops("x = np.random.rand(1, " + inputs + ").astype(np.float32)\n"
+                + "w = np.random.rand(" + outputs + ", " + inputs + ").astype(np.float32)", "x @ w.T", s.flops(), 1, true);
+        return new double[]{ours, peer};
     }
 
     /**
@@ -191,16 +217,25 @@ public final class GemmBench {
      * calling thread's CPU time (meaningful with one OpenBLAS thread only); NaN when python3/numpy is missing.
      */
     private static double numpyGflops(int size, int threads, boolean cpuTime) {
+        return numpyGflops("a = np.random.rand(" + size + ", " + size + ").astype(np.float32)\n"
+                + "b = np.random.rand(" + size + ", " + size + ").astype(np.float32)", "a @ b", 2.0 * size * size * size,
+                threads, cpuTime);
+    }
+
+    /**
+     * numpy's GFLOP/s for the expression {@code op} ({@code flops} floating-point operations) after {@code setup}:
+     * best of 5 runs, or of as many as fit in half a second for a short one.
+     */
+    private static double numpyGflops(String setup, String op, double flops, int threads, boolean cpuTime) {
         String clock = cpuTime ? "time.thread_time" : "time.perf_counter";
         String script = String.join("\n",
                 "import numpy as np, time",
-                "a = np.random.rand(" + size + ", " + size + ").astype(np.float32)",
-                "b = np.random.rand(" + size + ", " + size + ").astype(np.float32)",
-                "a @ b",
-                "best = 1e9",
-                "for _ in range(5):",
-                "    t = " + clock + "(); a @ b; best = min(best, " + clock + "() - t)",
-                "print(2 * " + size + "**3 / best / 1e9)");
+                setup,
+                op,
+                "best, runs, end = 1e9, 0, time.perf_counter() + 0.5",
+                "while runs < 5 or time.perf_counter() < end:",
+                "    t = " + clock + "(); " + op + "; best = min(best, " + clock + "() - t); runs += 1",
+                "print(" + flops + " / best / 1e9)");
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true);
         String count = Integer.toString(threads);
         builder.environment().put("OPENBLAS_NUM_THREADS", count);
