@@ -14,6 +14,7 @@ import org.convas.app.training.TrainingViewModel;
 import org.convas.app.training.TrainingWorkspace;
 import org.convas.app.cli.UsageException;
 import org.convas.engine.spec.SpecFormatException;
+import org.convas.engine.train.Warmup;
 import org.convas.samples.Presets;
 
 import java.io.IOException;
@@ -51,6 +52,8 @@ public final class ConvasApp extends Application {
         stage.setMinWidth(720);
         stage.setMinHeight(420);
         stage.show();
+        // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
+        Warmup.startInBackground();
     }
 
     @Override

@@ -372,6 +372,7 @@ public final class TrainingRun {
     // ---------------------------------------------------------------- the loop
 
     private void loop() {
+        Warmup.stop();  // the JIT warm-up, if one runs, would take a core from this run
         pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads("convas-worker")) : null;
         RunEnd result;
         try {
