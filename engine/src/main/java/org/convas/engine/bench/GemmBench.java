@@ -151,7 +151,7 @@ public final class GemmBench {
 
     /**
      * OpenBLAS's GFLOP/s through numpy (/usr/bin/python3) on a float32 {@code size}² product with {@code threads}
-     * threads, best of 5, wall clock or thread CPU time; NaN when python3 or numpy is missing.
+     * threads, best of at least 5 runs, wall clock or thread CPU time; NaN when python3 or numpy is missing.
      */
     public static double openBlasGflops(int size, int threads, boolean cpuTime) {
         return numpyGflops(size, threads, cpuTime);
@@ -213,8 +213,9 @@ public final class GemmBench {
     }
 
     /**
-     * Times numpy's float32 2048² matmul (OpenBLAS) in a child process, best of 5, in wall-clock time or in the
-     * calling thread's CPU time (meaningful with one OpenBLAS thread only); NaN when python3/numpy is missing.
+     * Times numpy's float32 size² matmul (OpenBLAS) in a child process, best of at least 5 runs, in wall-clock time
+     * or in the calling thread's CPU time (meaningful with one OpenBLAS thread only); NaN when python3/numpy is
+     * missing.
      */
     private static double numpyGflops(int size, int threads, boolean cpuTime) {
         return numpyGflops("a = np.random.rand(" + size + ", " + size + ").astype(np.float32)\n"
