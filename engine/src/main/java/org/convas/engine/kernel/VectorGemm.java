@@ -214,16 +214,7 @@ final class VectorGemm implements GemmKernel {
                     int ai = offA + (i + r) * lda;
                     int row = offC + (i + r) * ldc + j;
                     for (int q = 0; q < cols; q++) {
-                        float acc = sums[r * 4 + q];
-                        int bi = offB + (j + q) * ldb;
-                        for (int p = kv; p < k; p++) acc = Math.fma(a[ai + p], b[bi + p], acc);
-                        if (beta == 0f) {
-                            c[row + q] = acc * alpha;
-                        } else if (beta == 1f) {
-                            c[row + q] = Math.fma(acc, alpha, c[row + q]);
-                        } else {
-                            c[row + q] = Math.fma(acc, alpha, c[row + q] * beta);
-                        }
+                        finishDot(sums[r * 4 + q], kv, k, a, ai, b, offB + (j + q) * ldb, alpha, beta, c, row + q);
                     }
                 }
             }
@@ -240,17 +231,24 @@ final class VectorGemm implements GemmKernel {
                     b0 + Math.min(3, cols - 1) * ldb, b0 + Math.min(4, cols - 1) * ldb, b0 + Math.min(5, cols - 1) * ldb,
                     b0 + Math.min(6, cols - 1) * ldb, b0 + Math.min(7, cols - 1) * ldb, sums);
             for (int q = 0; q < cols; q++) {
-                float acc = sums[q];
-                int bi = b0 + q * ldb;
-                for (int p = kv; p < k; p++) acc = Math.fma(a[ai + p], b[bi + p], acc);
-                if (beta == 0f) {
-                    c[row + j + q] = acc * alpha;
-                } else if (beta == 1f) {
-                    c[row + j + q] = Math.fma(acc, alpha, c[row + j + q]);
-                } else {
-                    c[row + j + q] = Math.fma(acc, alpha, c[row + j + q] * beta);
-                }
+                finishDot(sums[q], kv, k, a, ai, b, b0 + q * ldb, alpha, beta, c, row + j + q);
             }
+        }
+    }
+
+    /**
+     * One element of a dot-product block: the whole vectors' sum {@code acc}, plus the K mod L tail in order,
+     * merged into c[at] as {@link #mergeEdge} does (beta = 0 overwrites whatever C held).
+     */
+    private static void finishDot(float acc, int kv, int k, float[] a, int ai, float[] b, int bi, float alpha,
+                                  float beta, float[] c, int at) {
+        for (int p = kv; p < k; p++) acc = Math.fma(a[ai + p], b[bi + p], acc);
+        if (beta == 0f) {
+            c[at] = acc * alpha;
+        } else if (beta == 1f) {
+            c[at] = Math.fma(acc, alpha, c[at]);
+        } else {
+            c[at] = Math.fma(acc, alpha, c[at] * beta);
         }
     }
 
