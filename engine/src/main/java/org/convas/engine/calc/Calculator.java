@@ -143,7 +143,9 @@ public final class Calculator {
                 a.output = Shape.vector(Math.toIntExact(in.size()));
                 a.formula = in.width() + "·" + in.height() + "·" + in.depth() + " = " + grouped(in.size());
                 a.inPlace = true;
-                a.rf = rf0;
+                // The layer after a Flatten (an FC) reads the whole vector, i.e. every position of the volume: the
+                // flat units report the span of the whole input, so an FC after them does too.
+                a.rf = wholeInput(rf0, in);
             } else if (layer instanceof LayerSpec.FullyConnected f) {
                 fullyConnected(a, f, in, rf0);
             } else if (layer instanceof LayerSpec.BatchNorm) {
