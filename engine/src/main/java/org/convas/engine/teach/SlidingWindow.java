@@ -187,6 +187,12 @@ public final class SlidingWindow {
     /** The output shape of the positions that fit (the floor when it does not fit exactly), or empty when none fits. */
     public Optional<Shape> output() { return Optional.ofNullable(output); }
 
+    /** True when the walk shows, after each row, a window that falls off the right edge. */
+    public boolean hasColumnThatFallsOff() { return ghostColumn; }
+
+    /** True when the walk shows, after the last row, a window that falls off the bottom edge. */
+    public boolean hasRowThatFallsOff() { return ghostRow; }
+
     /** Output maps: K filters for a convolution, D channels for pooling. */
     public int maps() { return maps; }
 

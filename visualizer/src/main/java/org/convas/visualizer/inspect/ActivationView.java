@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.layout.Pane;
 import javafx.scene.Cursor;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
@@ -20,6 +23,7 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 
+import org.convas.engine.calc.ReceptiveField;
 import org.convas.engine.spec.Shape;
 import org.convas.visualizer.fx.PixelTile;
 import org.convas.visualizer.fx.SingleChildRegion;
@@ -54,7 +58,7 @@ public final class ActivationView extends SingleChildRegion {
     private final VBox layerList = new VBox(10);
     private final List<LayerRow> rows = new ArrayList<>();
     private final PixelTile detailTile = new PixelTile();
-    private final Label detailLabel = new Label("click a map to enlarge it");
+    private final Label detailLabel = new Label("click a map to enlarge it; click a value to see its receptive field");
 
     private int maxMapsPerLayer = DEFAULT_MAX_MAPS;
     private int mapTileSize = 56;
@@ -65,6 +69,14 @@ public final class ActivationView extends SingleChildRegion {
     private int selectedMap = -1;
     private int[] argb = new int[0];
     private float[] scratch = new float[0];
+    // Receptive field: click an activation, see the input pixels it depends on.
+    private BiFunction<String, Shape, ReceptiveField> receptiveFields = (name, shape) -> null;
+    private final Rectangle fieldBox = new Rectangle();
+    private final Rectangle activationMark = new Rectangle();
+    private final Label fieldLabel = new Label();
+    private int inputWidth;
+    private int inputHeight;
+    private Rectangle2D fieldRegion;
 
     public ActivationView() {
         this(new BorderPane());
@@ -79,7 +91,22 @@ public final class ActivationView extends SingleChildRegion {
             ProbabilityRow row = new ProbabilityRow();
             probabilityRows.add(row);
         }
-        VBox left = new VBox(6, new Label("input"), inputTile, inputLabel, probabilityTitle, probabilityBox);
+        fieldBox.setFill(Color.color(1, 0.55, 0, 0.18));
+        fieldBox.setStroke(Color.ORANGE);
+        fieldBox.setStrokeWidth(2);
+        fieldBox.setMouseTransparent(true);
+        fieldBox.setVisible(false);
+        fieldBox.setId("receptive-field-box");
+        activationMark.setFill(Color.TRANSPARENT);
+        activationMark.setStroke(Color.ORANGE);
+        activationMark.setStrokeWidth(2);
+        activationMark.setMouseTransparent(true);
+        activationMark.setVisible(false);
+        fieldLabel.setId("receptive-field-text");
+        fieldLabel.setWrapText(true);
+        fieldLabel.setMaxWidth(180);
+        Pane inputPane = new Pane(inputTile, fieldBox);
+        VBox left = new VBox(6, new Label("input"), inputPane, inputLabel, fieldLabel, probabilityTitle, probabilityBox);
         left.setPadding(new Insets(6));
         left.setMinWidth(180);
         layerList.setPadding(new Insets(6));
@@ -87,7 +114,11 @@ public final class ActivationView extends SingleChildRegion {
         scroll.setFitToWidth(true);
         detailLabel.setWrapText(true);
         detailLabel.setMaxWidth(detailSize);
-        VBox right = new VBox(6, detailTile, detailLabel);
+        detailTile.setCursor(Cursor.CROSSHAIR);
+        detailTile.setOnMouseClicked(e -> {
+            if (selectedLayer >= 0) pickAt(selectedLayer, selectedMap, detailTile, e.getX(), e.getY());
+        });
+        VBox right = new VBox(6, new Pane(detailTile, activationMark), detailLabel);
         right.setPadding(new Insets(6));
         right.setPrefWidth(detailSize + 12);
         right.setMinWidth(detailSize + 12);
@@ -106,6 +137,9 @@ public final class ActivationView extends SingleChildRegion {
         ensureBuffers(height * width);
         ValueRange range = MapPixels.renderImage(chw, channels, height, width, argb, scratch);
         inputTile.draw(argb, width, height, PixelTile.scaleFor(width, height, 112));
+        if (width != inputWidth || height != inputHeight) clearReceptiveField();
+        inputWidth = width;
+        inputHeight = height;
         inputLabel.setText(width + "×" + height + "×" + channels + "  values " + FilterGrid.format(range.min())
                 + " … " + FilterGrid.format(range.max()));
     }
@@ -157,6 +191,7 @@ public final class ActivationView extends SingleChildRegion {
             highlight(null);
             detailTile.setImage(null);
             detailLabel.setText("click a map to enlarge it");
+            clearReceptiveField();
         } else if (selectedLayer >= 0) {
             showDetail(selectedLayer, selectedMap);
         }
@@ -235,6 +270,111 @@ public final class ActivationView extends SingleChildRegion {
     }
 
     /**
+     * Where activations come from: given a layer's name and shape, the receptive field of its units on the input
+     * image (null when unknown). With it, clicking an activation in a map draws its receptive field on the input.
+     * Example: for a calculator report, {@code (name, shape) -> report.find(name).filter(l -> shape.equals(l.output()))
+     * .map(LayerReport::receptiveField).orElse(null)}.
+     */
+    public void setReceptiveFields(BiFunction<String, Shape, ReceptiveField> source) {
+        receptiveFields = source == null ? (name, shape) -> null : source;
+        clearReceptiveField();
+    }
+
+    /**
+     * Shows the receptive field of the activation at (row, column) of map {@code map} of layer {@code layer} on the
+     * input image, as a click on it does, and enlarges the map.
+     */
+    public void selectActivation(int layer, int map, int row, int column) {
+        selectMap(layer, map);
+        LayerRow r = rows.get(layer);
+        if (row < 0 || row >= r.mapHeight || column < 0 || column >= r.mapWidth) {
+            throw new IllegalArgumentException("ActivationView.selectActivation: (" + row + ", " + column + ") is outside the "
+                    + r.mapWidth + "×" + r.mapHeight + " map of '" + r.name + "'");
+        }
+        showReceptiveField(r, row, column);
+    }
+
+    /** The input pixels the selected activation depends on (x, y, width, height, clipped to the image), or null. */
+    public Rectangle2D receptiveFieldRegion() {
+        return fieldRegion;
+    }
+
+    /** What the receptive field panel says, e.g. "conv2 at row 3, column 4: 14×14 receptive field, input rows 6–19, …". */
+    public String receptiveFieldText() {
+        return fieldLabel.getText();
+    }
+
+    private void pickAt(int layer, int map, PixelTile tile, double x, double y) {
+        LayerRow r = rows.get(layer);
+        javafx.geometry.Bounds b = tile.getBoundsInLocal();
+        if (b.getWidth() <= 0 || b.getHeight() <= 0) return;
+        int col = (int) Math.floor(x / b.getWidth() * r.mapWidth);
+        int row = (int) Math.floor(y / b.getHeight() * r.mapHeight);
+        showReceptiveField(r, Math.max(0, Math.min(r.mapHeight - 1, row)), Math.max(0, Math.min(r.mapWidth - 1, col)));
+    }
+
+    private void showReceptiveField(LayerRow r, int row, int col) {
+        ReceptiveField f = inputWidth == 0 ? null : receptiveFields.apply(r.name, r.shape);
+        if (f == null) {
+            fieldRegion = null;
+            fieldBox.setVisible(false);
+            activationMark.setVisible(false);
+            fieldLabel.setText(inputWidth == 0 ? "" : r.name + ": receptive field unknown");
+            return;
+        }
+        double x0, x1, y0, y1;
+        String where;
+        if (r.flat) {
+            // A flat layer's units each see everything the layer's input saw: the receptive field the calculator gives.
+            x0 = f.startX() - f.width() / 2.0;
+            y0 = f.startY() - f.height() / 2.0;
+            x1 = x0 + f.width();
+            y1 = y0 + f.height();
+            where = r.name + " (unit " + (row * r.mapWidth + col) + ")";
+        } else {
+            double cx = f.startX() + col * f.jumpX(), cy = f.startY() + row * f.jumpY();
+            x0 = cx - f.width() / 2.0;
+            x1 = cx + f.width() / 2.0;
+            y0 = cy - f.height() / 2.0;
+            y1 = cy + f.height() / 2.0;
+            where = r.name + " at row " + row + ", column " + col;
+        }
+        int firstCol = (int) Math.floor(x0 + 1e-9), lastCol = (int) Math.ceil(x1 - 1e-9) - 1;
+        int firstRow = (int) Math.floor(y0 + 1e-9), lastRow = (int) Math.ceil(y1 - 1e-9) - 1;
+        int c0 = Math.max(0, firstCol), c1 = Math.min(inputWidth - 1, lastCol);
+        int r0 = Math.max(0, firstRow), r1 = Math.min(inputHeight - 1, lastRow);
+        boolean clipped = c0 != firstCol || c1 != lastCol || r0 != firstRow || r1 != lastRow;
+        fieldRegion = new Rectangle2D(c0, r0, Math.max(0, c1 - c0 + 1), Math.max(0, r1 - r0 + 1));
+        fieldLabel.setText(where + ": " + f.sizeText() + " receptive field, input rows " + r0 + "–" + r1 + ", columns " + c0
+                + "–" + c1 + (clipped ? " (part of it lies in the padding, off the image)" : ""));
+        javafx.geometry.Bounds in = inputTile.getBoundsInLocal();
+        double sx = in.getWidth() / inputWidth, sy = in.getHeight() / inputHeight;
+        fieldBox.setX(c0 * sx);
+        fieldBox.setY(r0 * sy);
+        fieldBox.setWidth(fieldRegion.getWidth() * sx);
+        fieldBox.setHeight(fieldRegion.getHeight() * sy);
+        fieldBox.setVisible(true);
+        javafx.geometry.Bounds d = detailTile.getBoundsInLocal();
+        if (!r.flat && d.getWidth() > 0) {
+            double mx = d.getWidth() / r.mapWidth, my = d.getHeight() / r.mapHeight;
+            activationMark.setX(col * mx);
+            activationMark.setY(row * my);
+            activationMark.setWidth(Math.max(2, mx));
+            activationMark.setHeight(Math.max(2, my));
+            activationMark.setVisible(true);
+        } else {
+            activationMark.setVisible(false);
+        }
+    }
+
+    private void clearReceptiveField() {
+        fieldRegion = null;
+        fieldBox.setVisible(false);
+        activationMark.setVisible(false);
+        fieldLabel.setText("");
+    }
+
+    /**
      * Indices of the k largest values, largest first (ties: lower index first). Example: {0.1, 0.6, 0.3} with
      * k = 2 → {1, 2}.
      */
@@ -304,7 +444,10 @@ public final class ActivationView extends SingleChildRegion {
                 PixelTile tile = new PixelTile();
                 int map = m;
                 tile.setCursor(Cursor.HAND);
-                tile.setOnMouseClicked(e -> selectMap(index, map));
+                tile.setOnMouseClicked(e -> {
+                    selectMap(index, map);
+                    pickAt(index, map, tile, e.getX(), e.getY());
+                });
                 tiles.add(tile);
             }
             grid.getChildren().setAll(tiles);
