@@ -12,6 +12,7 @@ import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
 import org.convas.app.training.TrainingViewModel;
 import org.convas.app.training.TrainingWorkspace;
+import org.convas.app.teach.Teaching;
 import org.convas.app.cli.UsageException;
 import org.convas.engine.spec.SpecFormatException;
 import org.convas.engine.train.Warmup;
@@ -40,14 +41,17 @@ public final class ConvasApp extends Application {
         window.mountDesigner(designer);
         // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
         TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
-        window.setTrainingView(new TrainingWorkspace(training));
+        TrainingWorkspace workspace = new TrainingWorkspace(training);
+        window.setTrainingView(workspace);
+        Teaching teaching = Teaching.install(window, designer, workspace.activationView());
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
         window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
         // As large as the work wants (1440×900), but never larger than the screen it opens on.
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        stage.setScene(new Scene(window, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight())));
+        // The presentation zoom (View menu) wraps the whole window.
+        stage.setScene(new Scene(teaching.zoomable(stage), Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight())));
         designer.attachTo(stage);
         stage.setMinWidth(720);
         stage.setMinHeight(420);

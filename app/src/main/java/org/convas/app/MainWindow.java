@@ -61,6 +61,7 @@ public final class MainWindow extends BorderPane {
     private Runnable openAction = this::chooseAndOpen;
     private final TabPane modes = new TabPane();
     private final ToolBar toolBar;
+    private MenuBar menuBar;
     private final Tab designTab = new Tab("Design");
     private final Tab trainTab = new Tab("Train");
     private Runnable onQuit = () -> {
@@ -74,7 +75,8 @@ public final class MainWindow extends BorderPane {
         getStylesheets().add(Objects.requireNonNull(MainWindow.class.getResource("main-window.css")).toExternalForm());
 
         toolBar = toolBar();
-        setTop(new VBox(menuBar(), toolBar));
+        menuBar = menuBar();
+        setTop(new VBox(menuBar, toolBar));
         workArea.setOrientation(Orientation.VERTICAL);
         workArea.setId("work-area");
         dock.setOrientation(Orientation.HORIZONTAL);
@@ -119,6 +121,7 @@ public final class MainWindow extends BorderPane {
         openAction = designer::open;
         MenuBar bar = new MenuBar();
         bar.setId("main-menu");
+        menuBar = bar;
         bar.getMenus().addAll(menus);
         MenuItem quit = new MenuItem("Quit");
         quit.setId("menu-quit");
@@ -155,6 +158,33 @@ public final class MainWindow extends BorderPane {
         trainTab.setContent(view);
         modes.getTabs().setAll(designTab, trainTab);
         setCenter(modes);
+    }
+
+    /** The window's menu bar (the designer's menus once it is mounted), for other features to add menus to. */
+    public MenuBar menus() {
+        return menuBar;
+    }
+
+    /** Adds a tab after Design and Train (call after {@link #setTrainingView}); {@link #showTab} brings it to the front. */
+    public void addModeTab(Tab tab) {
+        if (modes.getTabs().isEmpty()) {
+            modes.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+            designTab.setId("tab-design");
+            designTab.setContent(workArea);
+            modes.getTabs().setAll(designTab);
+            modes.setId("mode-tabs");
+            setCenter(modes);
+        }
+        modes.getTabs().add(tab);
+    }
+
+    public void showTab(Tab tab) {
+        if (modes.getTabs().contains(tab)) modes.getSelectionModel().select(tab);
+    }
+
+    /** Brings the "Design" tab to the front. */
+    public void showDesign() {
+        if (modes.getTabs().contains(designTab)) modes.getSelectionModel().select(designTab);
     }
 
     /** Brings the "Train" tab to the front (when a training view was set). */

@@ -349,8 +349,10 @@ public final class DesignerCanvas extends Region {
             band.setWidth(Math.abs(a.getX() - b.getX()));
             band.setHeight(Math.abs(a.getY() - b.getY()));
         } else {
-            translate.setX(pressTranslate.getX() + e.getSceneX() - pressScene.getX());
-            translate.setY(pressTranslate.getY() + e.getSceneY() - pressScene.getY());
+            // In this canvas's own coordinates, so a zoomed window (View ▸ Presentation Zoom) pans with the mouse.
+            Point2D a = sceneToLocal(pressScene), b = sceneToLocal(e.getSceneX(), e.getSceneY());
+            translate.setX(pressTranslate.getX() + b.getX() - a.getX());
+            translate.setY(pressTranslate.getY() + b.getY() - a.getY());
         }
     }
 
@@ -400,8 +402,9 @@ public final class DesignerCanvas extends Region {
     private void blockDragged(MouseEvent e) {
         if (dragStart == null) return;
         dragged = true;
-        double dx = (e.getSceneX() - pressScene.getX()) / scale.getX();
-        double dy = (e.getSceneY() - pressScene.getY()) / scale.getY();
+        Point2D from = toContent(pressScene.getX(), pressScene.getY()), to = toContent(e.getSceneX(), e.getSceneY());
+        double dx = to.getX() - from.getX();
+        double dy = to.getY() - from.getY();
         dragStart.forEach((id, p) -> {
             Position moved = new Position(p.x() + dx, p.y() + dy);
             drawnPositions.put(id, moved);

@@ -122,6 +122,8 @@ public final class DesignerView extends BorderPane {
 
     public DesignerCanvas canvas() { return canvas; }
 
+    public InspectorView inspector() { return inspector; }
+
     /** The primary selected block; two-way: bind a summary table's selection to it bidirectionally. */
     public javafx.beans.property.ObjectProperty<String> selectedNodeIdProperty() { return vm.selectedNodeIdProperty(); }
 

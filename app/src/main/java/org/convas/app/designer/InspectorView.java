@@ -68,6 +68,11 @@ public final class InspectorView extends VBox {
         refresh();
     }
 
+    /** Adds a section below the block's settings and details (Teach mode's "What this layer does"). */
+    public void addSection(javafx.scene.Node section) {
+        getChildren().add(section);
+    }
+
     private void refresh() {
         String id = vm.selectedNodeIdProperty().get();
         Optional<Node> node = id == null ? Optional.empty() : vm.spec().find(id);
