@@ -48,7 +48,7 @@ public final class ExplorerModel {
     /** Largest input side and depth the explorer accepts: beyond that nobody can read the numbers anyway. */
     public static final int MAX_SIDE = 256;
     public static final int MAX_DEPTH = 512;
-    public static final int MAX_FILTERS = 64;
+    public static final int MAX_FILTERS = 4096;
 
     private final ObjectProperty<LayerSpec> layer = new SimpleObjectProperty<>(this, "layer");
     private final IntegerProperty inputWidth = new SimpleIntegerProperty(this, "inputWidth", 7);
