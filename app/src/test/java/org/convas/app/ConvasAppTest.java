@@ -31,7 +31,8 @@ class ConvasAppTest {
     void start(Stage stage) throws Exception {
         this.stage = stage;
         new ConvasApp().start(stage);
-        window = (MainWindow) stage.getScene().getRoot();
+        // The scene's root is the presentation zoom (View menu) around the main window.
+        window = (MainWindow) ((org.convas.app.teach.PresentationZoom) stage.getScene().getRoot()).content();
     }
 
     @Test
