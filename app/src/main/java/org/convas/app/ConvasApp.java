@@ -43,7 +43,7 @@ public final class ConvasApp extends Application {
         TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
         TrainingWorkspace workspace = new TrainingWorkspace(training);
         window.setTrainingView(workspace);
-        Teaching teaching = Teaching.install(window, designer, workspace.activationView());
+        Teaching teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.

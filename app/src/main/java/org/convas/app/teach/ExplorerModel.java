@@ -66,6 +66,7 @@ public final class ExplorerModel {
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
 
     private LectureExamples.Example example;
+    private NetworkValues blockValues;
     private Image image;
     private String imageName;
     private boolean rebuilding;
@@ -150,6 +151,7 @@ public final class ExplorerModel {
     public void showExample(LectureExamples.Example e) {
         stop();
         example = e;
+        blockValues = null;
         image = null;
         imageName = null;
         title.set(e.title());
@@ -171,14 +173,24 @@ public final class ExplorerModel {
      * @param input the shape that arrives at the block
      */
     public void showBlock(String name, LayerSpec block, Shape input) {
+        showBlock(name, block, input, null);
+    }
+
+    /**
+     * Shows a block with the numbers the network computes there (from the Train tab's snapshot): its real input
+     * volume, and for a convolution its filters and biases; {@code values} null falls back to the image or pattern.
+     */
+    public void showBlock(String name, LayerSpec block, Shape input, NetworkValues values) {
         if (!(block instanceof LayerSpec.Conv2D || block instanceof LayerSpec.MaxPool || block instanceof LayerSpec.AvgPool)) {
             throw new IllegalArgumentException("the explorer steps through convolution and pooling layers, not " + block.label());
         }
         stop();
         example = null;
+        blockValues = values;
         title.set(name + ": " + block.label() + " on " + input);
-        description.set("The selected block, on its own input size. Change F, S and P here to try other settings: "
-                + "the network is not changed.");
+        description.set((values != null ? "The selected block, on the numbers the network computes there. "
+                : "The selected block, on its own input size (for the network's own numbers, show an image in the Train tab first). ")
+                + "Change F, S and P here to try other settings: the network is not changed.");
         rebuilding = true;
         inputWidth.set(clamp(input.width(), 1, MAX_SIDE));
         inputHeight.set(clamp(input.height(), 1, MAX_SIDE));
@@ -218,6 +230,7 @@ public final class ExplorerModel {
         image = img;
         imageName = String.valueOf(file.getFileName());
         example = null;
+        blockValues = null;
         title.set("Image " + imageName);
         description.set("The picture's pixels (0–1), resampled to the input size; change W to see more or less of it.");
         rebuilding = true;
@@ -385,6 +398,10 @@ public final class ExplorerModel {
         if (example != null && example.input().width() == w && example.input().height() == h && example.input().depth() == d) {
             input = example.input();
             source.append("Input: the lecture example's numbers.");
+        } else if (blockValues != null && blockValues.input().width() == w && blockValues.input().height() == h
+                && blockValues.input().depth() == d) {
+            input = blockValues.input();
+            source.append(blockValues.inputText());
         } else if (image != null && (d == 1 || d == 3)) {
             Image fitted = ImageOps.conform(image, new Shape(w, h, d));
             byte[] px = fitted.toPlanar();
@@ -411,6 +428,11 @@ public final class ExplorerModel {
                 weights = example.weights();
                 biases = example.biases();
                 source.append(" Filters and biases: the example's.");
+            } else if (blockValues != null && input == blockValues.input() && blockValues.weights().length == n
+                    && blockValues.biases().length == c.filters()) {
+                weights = blockValues.weights();
+                biases = blockValues.biases();
+                source.append(' ').append(blockValues.filterText());
             } else if (c.filters() == 1 && perGroup == 1 && c.kernelHeight() == 3 && c.kernelWidth() == 3) {
                 weights = LectureExamples.VERTICAL_EDGE.clone();
                 biases = new double[] {1};

@@ -17,6 +17,7 @@ import org.convas.app.designer.DesignerView;
 import org.convas.engine.calc.LayerReport;
 import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.samples.teach.LectureComparisons;
 import org.convas.samples.teach.LectureExamples;
 import org.convas.visualizer.inspect.ActivationView;
@@ -48,6 +49,7 @@ public final class Teaching {
     private final ExplanationPanel explanation;
     private final DesignerView designer;
     private PresentationZoom zoom;
+    private ObservableValue<Snapshot> snapshots;
     private Stage stage;
     private boolean zoomBeforePresentationSet;
     private double zoomBeforePresentation = 1;
@@ -71,7 +73,17 @@ public final class Teaching {
      * @param training the Train tab's activation view, or null when there is none
      */
     public static Teaching install(MainWindow window, DesignerView designer, ActivationView training) {
+        return install(window, designer, training, null);
+    }
+
+    /**
+     * As {@link #install(MainWindow, DesignerView, ActivationView)}, and "Step through it" uses the numbers of the
+     * Train tab's latest snapshot (its image, activations and weights) when it is of the network on show.
+     */
+    public static Teaching install(MainWindow window, DesignerView designer, ActivationView training,
+                                   ObservableValue<Snapshot> snapshots) {
         Teaching t = new Teaching(window, designer);
+        t.snapshots = snapshots;
         t.sections.setId("teach-sections");
         t.sections.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         t.stepTab.setId("tab-teach-step");
@@ -146,7 +158,8 @@ public final class Teaching {
 
     /** Steps through a designer block: its layer on its input shape. */
     public void stepThrough(String id, LayerReport report) {
-        explorer.showBlock(id, report.node().layer(), report.inputShapes().get(0));
+        NetworkValues values = snapshots == null ? null : NetworkValues.from(snapshots.getValue(), report).orElse(null);
+        explorer.showBlock(id, report.node().layer(), report.inputShapes().get(0), values);
         showStepByStep();
     }
 

@@ -57,7 +57,7 @@ public final class TeachScreenshots {
         TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
         TrainingWorkspace workspace = new TrainingWorkspace(training);
         window.setTrainingView(workspace);
-        Teaching teaching = Teaching.install(window, designer, workspace.activationView());
+        Teaching teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
         PresentationZoom zoom = teaching.zoomable(stage);
         stage.setScene(new Scene(zoom, 1440, 880));
         stage.show();

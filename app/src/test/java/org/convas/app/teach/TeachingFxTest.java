@@ -63,7 +63,7 @@ class TeachingFxTest {
         TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
         workspace = new TrainingWorkspace(training);
         window.setTrainingView(workspace);
-        teaching = Teaching.install(window, designer, workspace.activationView());
+        teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
         zoom = teaching.zoomable(stage);
         stage.setScene(new Scene(zoom, 1270, 790));
         stage.show();
