@@ -418,9 +418,6 @@ public final class ExplorerView extends BorderPane {
             if (w.hasColumnThatFallsOff()) colMax = Math.max(colMax, o.width() * win.stride() - pl + win.effectiveKernelW() - 1);
             if (w.hasRowThatFallsOff()) rowMax = Math.max(rowMax, o.height() * win.stride() - pt + win.effectiveKernelH() - 1);
         }
-        int[] rows = viewport(rowMin, rowMax, s == null ? rowMin : s.top(), win == null ? 1 : win.effectiveKernelH());
-        int[] cols = viewport(colMin, colMax, s == null ? colMin : s.left(), win == null ? 1 : win.effectiveKernelW());
-        double cell = NumberGrid.cellSizeFor(Math.max(rows[1], cols[1]), 430, 40, 12);
         int first, count;
         if (s == null) {
             first = 0;
@@ -430,7 +427,13 @@ public final class ExplorerView extends BorderPane {
             int spanned = w.operation() == SlidingWindow.Operation.CONVOLUTION ? w.filterDepth() : 1;
             count = Math.min(spanned, MAX_SLICES);
         }
-        if (count > 1) cell = Math.min(cell, NumberGrid.cellSizeFor(cols[1] * count, 560, 40, 10));
+        // Several channels side by side: a smaller neighbourhood of the window, so the numbers stay readable.
+        int kh = win == null ? 1 : win.effectiveKernelH(), kw = win == null ? 1 : win.effectiveKernelW();
+        int budget = count <= 1 ? MAX_CELLS : count == 2 ? 11 : 8;
+        int[] rows = viewport(rowMin, rowMax, s == null ? rowMin : s.top(), kh, Math.max(budget, kh + 2));
+        int[] cols = viewport(colMin, colMax, s == null ? colMin : s.left(), kw, Math.max(budget, kw + 2));
+        double cell = NumberGrid.cellSizeFor(Math.max(rows[1], cols[1]), 430, 40, 12);
+        if (count > 1) cell = Math.min(cell, NumberGrid.cellSizeFor(cols[1] * count, 760, 40, 10));
         double[] range = range(in);
         HBox slices = new HBox(10);
         int winnerDepth = -1, winnerRow = 0, winnerCol = 0;
@@ -483,7 +486,7 @@ public final class ExplorerView extends BorderPane {
         int k = s.map();
         int fh = w.filterHeight(), fw = w.filterWidth();
         int count = Math.min(w.filterDepth(), MAX_SLICES);
-        double cell = NumberGrid.cellSizeFor(Math.max(fh, fw * count), 300, 40, 10);
+        double cell = NumberGrid.cellSizeFor(Math.max(fh, fw * count), 420, 40, 10);
         HBox slices = new HBox(10);
         for (int dd = 0; dd < count; dd++) {
             int d = dd;
@@ -561,11 +564,16 @@ public final class ExplorerView extends BorderPane {
 
     /** [first, count] of at most {@value #MAX_CELLS} positions within [min, max] that keep [at, at + span) in view. */
     static int[] viewport(int min, int max, int at, int span) {
+        return viewport(min, max, at, span, MAX_CELLS);
+    }
+
+    /** [first, count] of at most {@code cells} positions within [min, max] that keep [at, at + span) in view. */
+    static int[] viewport(int min, int max, int at, int span, int cells) {
         int total = max - min + 1;
-        if (total <= MAX_CELLS) return new int[] {min, total};
-        int first = at - (MAX_CELLS - span) / 2;
-        first = Math.max(min, Math.min(first, max - MAX_CELLS + 1));
-        return new int[] {first, MAX_CELLS};
+        if (total <= cells) return new int[] {min, total};
+        int first = at - (cells - span) / 2;
+        first = Math.max(min, Math.min(first, max - cells + 1));
+        return new int[] {first, cells};
     }
 
     private static double[] range(Volume v) {

@@ -61,7 +61,9 @@ final class NumberGrid extends Pane {
                 getChildren().add(box);
                 if (cellSize >= 20 && cell.text() != null && !cell.text().isEmpty()) {
                     Text t = new Text(cell.text());
-                    t.setFont(font);
+                    // Long numbers ("−0.21") get a smaller font rather than wrapping inside the cell.
+                    double fit = (cellSize - 3) / (0.6 * Math.max(1, cell.text().length()));
+                    t.setFont(fit < fontSize ? Font.font("System", FontWeight.NORMAL, Math.max(6, fit)) : font);
                     t.setFill(cell.textColor());
                     t.setTextOrigin(VPos.CENTER);
                     t.setTextAlignment(TextAlignment.CENTER);

@@ -89,10 +89,62 @@ public final class TeachScreenshots {
             teaching.explorer().goTo(1);
             later(() -> shot(stage, "screenshot-teach-zoom.png", next));
         });
+        // The Train tab: the tiny Fashion-MNIST net trained for one epoch, a receptive field, then conv2 stepped through.
+        steps.add(next -> {
+            zoom.reset();
+            designer.newFrom(Presets.find("fmnist-tiny").orElseThrow());
+            training.epochsProperty().set(1);
+            training.threadsProperty().set(2);
+            training.prepareData();
+            waitUntil(() -> training.preparedDataProperty().get() != null, () -> {
+                training.start();
+                waitUntil(() -> training.getState() == TrainingViewModel.RunState.FINISHED, () -> {
+                    training.requestSnapshot();
+                    waitUntil(() -> training.snapshotProperty().get() != null
+                            && workspace.activationView().layerCount() > 3, () -> {
+                        window.showTraining();
+                        later(() -> {
+                            int conv2 = indexOf(workspace.activationView(), "conv2");
+                            workspace.activationView().selectActivation(conv2, 3, 6, 9);
+                            later(() -> shot(stage, "screenshot-teach-receptive-field.png", next));
+                        });
+                    });
+                });
+            });
+        });
+        steps.add(next -> {
+            designer.selectedNodeIdProperty().set("conv2");
+            teaching.stepThroughSelection();
+            teaching.explorer().goTo(teaching.explorer().walk().stepOf(3, 6, 9));
+            later(() -> shot(stage, "screenshot-teach-network.png", next));
+        });
         run(steps, 0, () -> {
             designer.viewModel().close(false);
+            training.shutdown();
             Platform.exit();
         });
+    }
+
+    private static int indexOf(org.convas.visualizer.inspect.ActivationView view, String name) {
+        for (int i = 0; i < view.layerCount(); i++) if (view.layerTitle(i).startsWith(name + " ")) return i;
+        throw new IllegalStateException("no layer " + name);
+    }
+
+    /** Polls on the FX thread every 200 ms until the condition holds (at most 3 minutes). */
+    private static void waitUntil(java.util.function.BooleanSupplier condition, Runnable then) {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        javafx.animation.Timeline poll = new javafx.animation.Timeline();
+        poll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(200), e -> {
+            if (condition.getAsBoolean()) {
+                poll.stop();
+                then.run();
+            } else if (System.nanoTime() > deadline) {
+                poll.stop();
+                throw new IllegalStateException("timed out");
+            }
+        }));
+        poll.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        poll.play();
     }
 
     private static void run(List<Consumer<Runnable>> steps, int i, Runnable done) {

@@ -83,6 +83,8 @@ public final class SlidingWindow {
 
     /** Terms shown per line before "…"; the sums always cover every term. */
     static final int TERMS_PER_LINE = 27;
+    /** Channels whose products are listed one line each; deeper inputs list the first few and the sums of the rest. */
+    static final int CHANNEL_LINES = 4;
 
     private final Operation operation;
     private final Volume input;
@@ -330,10 +332,21 @@ public final class SlidingWindow {
                     for (Term t : part) sum += t.product();
                     total += sum;
                     sums.add(sum);
-                    lines.add((channels > 1 ? "channel " + (firstChannel + dd) + ": " : "") + products(part) + " = " + number(sum));
+                    // Deep inputs: the first channels' products in full, the rest as their sums.
+                    if (channels <= CHANNEL_LINES || dd < CHANNEL_LINES - 1) {
+                        lines.add((channels > 1 ? "channel " + (firstChannel + dd) + ": " : "") + products(part) + " = " + number(sum));
+                    }
+                }
+                if (channels > CHANNEL_LINES) {
+                    List<Double> rest = sums.subList(CHANNEL_LINES - 1, channels);
+                    lines.add("channels " + (firstChannel + CHANNEL_LINES - 1) + "–" + (firstChannel + channels - 1) + ", sums: "
+                            + String.join(", ", rest.stream().limit(TERMS_PER_LINE).map(SlidingWindow::number).toList())
+                            + (rest.size() > TERMS_PER_LINE ? ", … (" + (rest.size() - TERMS_PER_LINE) + " more)" : ""));
                 }
                 value = total + bias;
-                String sumText = channels > 1 ? String.join(" + ", sums.stream().map(SlidingWindow::factor).toList()) : number(total);
+                String sumText = channels <= 1 ? number(total)
+                        : channels <= CHANNEL_LINES * 2 ? String.join(" + ", sums.stream().map(SlidingWindow::factor).toList())
+                        : number(total) + " (the " + channels + " channel sums)";
                 boolean hasBias = layer instanceof LayerSpec.Conv2D c && c.bias();
                 lines.add("out[" + map + "][" + row + "][" + col + "] = " + sumText
                         + (hasBias ? " + bias " + factor(bias) + " = " + number(value) : channels > 1 ? " = " + number(value) : ""));

@@ -122,6 +122,22 @@ class SlidingWindowTest {
     }
 
     @Test
+    void deepInputsListTheFirstChannelsInFullAndTheRestAsSums() {
+        double[] x = new double[8 * 3 * 3];
+        for (int i = 0; i < x.length; i++) x[i] = i % 3;
+        double[] w = new double[8 * 9];
+        java.util.Arrays.fill(w, 1);
+        SlidingWindow walk = SlidingWindow.convolution(Volume.of(8, 3, 3, x), LayerSpec.Conv2D.of(1, 3, 1, 0), w, new double[] {0.5});
+        List<String> lines = walk.step(0).lines();
+        assertEquals(5, lines.size());
+        assertTrue(lines.get(2).startsWith("channel 2: "), lines.get(2));
+        // Channel d holds (d·9 + i) mod 3 for i = 0..8: each channel sums to 9.
+        assertEquals("channels 3–7, sums: 9, 9, 9, 9, 9", lines.get(3));
+        assertEquals("out[0][0][0] = 9 + 9 + 9 + 9 + 9 + 9 + 9 + 9 + bias 0.5 = 72.5", lines.get(4));
+        assertEquals(72.5, walk.step(0).value());
+    }
+
+    @Test
     void oneByOneConvolutionIsADotProductAcrossDepth() {
         double[] x = new double[4 * 3 * 3];
         for (int i = 0; i < x.length; i++) x[i] = (i * 7) % 5 - 2;
