@@ -60,8 +60,8 @@ public final class LectureComparisons {
                 .add("conv7", noBias(c, 7, 3)).add("relu", new LayerSpec.ReLU())
                 .build();
         return new Template("3x3-vs-7x7", "Three 3×3 convs vs one 7×7 (VGG)", three, seven, (a, b) -> String.format(Locale.ROOT,
-                "A stack of three 3×3 convolutions (stride 1) sees %s of the input, the same receptive field as one 7×7 "
-                        + "convolution (%s). With C = %d channels in and out (no biases), the stack has 3·(3·3·C·C) = 27C² = %s "
+                "A stack of three 3×3 convolutions (stride 1) sees %s of the input; one 7×7 convolution sees %s: the same "
+                        + "receptive field. With C = %d channels in and out (no biases), the stack has 3·(3·3·C·C) = 27C² = %s "
                         + "weights, the 7×7 layer 7·7·C·C = 49C² = %s: %s as many (27/49). The stack also puts three "
                         + "non-linearities where the single layer has one, and costs %s multiply-adds against %s on a "
                         + "%d×%d input; it needs more activation memory (%s against %s values), the practical price "
