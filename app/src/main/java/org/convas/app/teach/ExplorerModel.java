@@ -49,6 +49,8 @@ public final class ExplorerModel {
     public static final int MAX_SIDE = 256;
     public static final int MAX_DEPTH = 512;
     public static final int MAX_FILTERS = 4096;
+    /** Most input values (W·H·D) and most filter weights (K·D·F·F) the explorer holds: 4M each, 32 MB as doubles. */
+    public static final long MAX_VALUES = 1L << 22;
 
     private final ObjectProperty<LayerSpec> layer = new SimpleObjectProperty<>(this, "layer");
     private final IntegerProperty inputWidth = new SimpleIntegerProperty(this, "inputWidth", 7);
@@ -195,10 +197,13 @@ public final class ExplorerModel {
         inputWidth.set(clamp(input.width(), 1, MAX_SIDE));
         inputHeight.set(clamp(input.height(), 1, MAX_SIDE));
         inputDepth.set(clamp(input.depth(), 1, MAX_DEPTH));
+        // A volume too large to hold keeps its width and height and loses channels.
+        long plane = (long) inputWidth.get() * inputHeight.get();
+        if (plane * inputDepth.get() > MAX_VALUES) inputDepth.set((int) Math.max(1, MAX_VALUES / plane));
         layer.set(block);
         rebuilding = false;
         rebuild(true);
-        if (input.width() > MAX_SIDE || input.height() > MAX_SIDE || input.depth() > MAX_DEPTH) {
+        if (input.width() > MAX_SIDE || input.height() > MAX_SIDE || input.depth() > inputDepth.get()) {
             message.set("The block's input " + input + " is larger than the explorer shows (" + MAX_SIDE + "×" + MAX_SIDE
                     + "×" + MAX_DEPTH + " at most): it steps through a " + walk.get().input().shape() + " input instead.");
         }
@@ -246,7 +251,7 @@ public final class ExplorerModel {
 
     /** Sets the input's width and height (1…{@value #MAX_SIDE}). */
     public void setInputSize(int side) {
-        if (!inRange("W", side, 1, MAX_SIDE)) return;
+        if (!inRange("W", side, 1, MAX_SIDE) || !fits(side, side, inputDepth.get(), filters(), kernel())) return;
         inputWidth.set(side);
         inputHeight.set(side);
         rebuild(false);
@@ -254,14 +259,14 @@ public final class ExplorerModel {
 
     /** Sets the input's depth (1…{@value #MAX_DEPTH}); a loaded image accepts 1 (grey) or 3 (RGB). */
     public void setInputDepth(int depth) {
-        if (!inRange("depth", depth, 1, MAX_DEPTH)) return;
+        if (!inRange("depth", depth, 1, MAX_DEPTH) || !fits(inputWidth.get(), inputHeight.get(), depth, filters(), kernel())) return;
         inputDepth.set(depth);
         rebuild(false);
     }
 
     /** Sets F (both sides of the window). */
     public void setKernel(int f) {
-        if (!inRange("F", f, 1, MAX_SIDE)) return;
+        if (!inRange("F", f, 1, MAX_SIDE) || !fits(inputWidth.get(), inputHeight.get(), inputDepth.get(), filters(), f)) return;
         LayerSpec l = layer.get();
         if (l instanceof LayerSpec.Conv2D c) layer.set(c.withKernel(f, f));
         else if (l instanceof LayerSpec.MaxPool p) layer.set(new LayerSpec.MaxPool(f, p.stride(), p.padding()));
@@ -290,7 +295,7 @@ public final class ExplorerModel {
 
     /** Sets K, the number of filters of a convolution (1…{@value #MAX_FILTERS}). */
     public void setFilters(int k) {
-        if (!inRange("filters", k, 1, MAX_FILTERS)) return;
+        if (!inRange("filters", k, 1, MAX_FILTERS) || !fits(inputWidth.get(), inputHeight.get(), inputDepth.get(), k, kernel())) return;
         if (layer.get() instanceof LayerSpec.Conv2D c) {
             int g = c.groups() > 1 && k % c.groups() != 0 ? 1 : c.groups();
             layer.set(c.withFilters(k).withGroups(g));
@@ -380,6 +385,22 @@ public final class ExplorerModel {
     }
 
     // ---------------------------------------------------------------- building the walk
+
+    /** Whether an input of w·h·d values and k filters of f·f·d weights stay within {@link #MAX_VALUES}; else says so. */
+    private boolean fits(int w, int h, int d, int k, int f) {
+        long values = (long) w * h * d, weights = (long) Math.max(k, 0) * d * f * f;
+        if (values > MAX_VALUES) {
+            message.set("W·H·D = " + w + "·" + h + "·" + d + " = " + org.convas.engine.calc.Numbers.grouped(values)
+                    + " values is more than the explorer holds (" + org.convas.engine.calc.Numbers.grouped(MAX_VALUES) + ")");
+            return false;
+        }
+        if (weights > MAX_VALUES) {
+            message.set(k + " filters of " + f + "×" + f + "×" + d + " = " + org.convas.engine.calc.Numbers.grouped(weights)
+                    + " weights is more than the explorer holds (" + org.convas.engine.calc.Numbers.grouped(MAX_VALUES) + ")");
+            return false;
+        }
+        return true;
+    }
 
     private boolean inRange(String what, int v, int min, int max) {
         if (v < min || v > max) {

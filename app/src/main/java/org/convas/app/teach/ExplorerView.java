@@ -434,7 +434,7 @@ public final class ExplorerView extends BorderPane {
         int[] cols = viewport(colMin, colMax, s == null ? colMin : s.left(), kw, Math.max(budget, kw + 2));
         double cell = NumberGrid.cellSizeFor(Math.max(rows[1], cols[1]), 430, 40, 12);
         if (count > 1) cell = Math.min(cell, NumberGrid.cellSizeFor(cols[1] * count, 760, 40, 10));
-        double[] range = range(in);
+        double[] range = rangeOf(in);
         HBox slices = new HBox(10);
         int winnerDepth = -1, winnerRow = 0, winnerCol = 0;
         if (s != null && s.winner() >= 0) {
@@ -575,6 +575,18 @@ public final class ExplorerView extends BorderPane {
         first = Math.max(min, Math.min(first, max - cells + 1));
         return new int[] {first, cells};
     }
+
+    /** The value range of the input on show, computed once per input (a deep block's input holds millions). */
+    private double[] rangeOf(Volume v) {
+        if (v != rangeVolume) {
+            rangeVolume = v;
+            range = range(v);
+        }
+        return range;
+    }
+
+    private Volume rangeVolume;
+    private double[] range;
 
     private static double[] range(Volume v) {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;

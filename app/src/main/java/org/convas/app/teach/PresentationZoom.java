@@ -124,17 +124,31 @@ public final class PresentationZoom extends Region {
         for (Window w : Window.getWindows()) stylePopup(w);
     }
 
-    /** Menus, drop-downs and tooltips of this window: same factor, through the font size their skins scale with. */
+    /**
+     * Menus, drop-downs, tooltips and dialogs of this window: the same factor, through the font size their skins
+     * scale with (Modena sizes controls in em).
+     */
     private void stylePopup(Window w) {
-        if (!(w instanceof PopupWindow popup) || getScene() == null) return;
-        Window owner = popup.getOwnerWindow();
-        while (owner instanceof PopupWindow p) owner = p.getOwnerWindow();
-        if (owner != getScene().getWindow()) return;
-        if (popup.getScene() == null) return;
-        Parent root = popup.getScene().getRoot();
+        if (getScene() == null || w == getScene().getWindow() || w.getScene() == null) return;
+        Window owner = ownerOf(w);
+        while (owner != null && owner != getScene().getWindow()) owner = ownerOf(owner);
+        if (owner == null) return;
+        Parent root = w.getScene().getRoot();
         if (root == null) return;
-        String font = String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", BASE_FONT * zoom.get());
-        root.setStyle(zoom.get() == 1.0 ? "" : font);
+        String ours = "-fx-font-size: [0-9.]+px;";
+        if (zoom.get() != 1.0) {
+            if (root.getStyle().isEmpty() || root.getStyle().matches(ours)) {
+                root.setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", BASE_FONT * zoom.get()));
+            }
+        } else if (root.getStyle().matches(ours)) {
+            root.setStyle("");
+        }
+    }
+
+    private static Window ownerOf(Window w) {
+        if (w instanceof PopupWindow p) return p.getOwnerWindow();
+        if (w instanceof javafx.stage.Stage st) return st.getOwner();
+        return null;
     }
 
     private static double clamp(double z) {

@@ -94,6 +94,13 @@ public final class Teaching {
         t.casesTab.setContent(t.caseStudies);
         t.sections.getTabs().setAll(t.stepTab, t.compareTab, t.casesTab);
         t.teachTab.setId("tab-teach");
+        // Leaving the tab pauses the animation: nobody is watching it.
+        t.teachTab.selectedProperty().addListener((o, was, now) -> {
+            if (!now) t.explorer.stop();
+        });
+        t.stepTab.selectedProperty().addListener((o, was, now) -> {
+            if (!now) t.explorer.stop();
+        });
         t.teachTab.setContent(t.sections);
         t.teachTab.setTooltip(new javafx.scene.control.Tooltip(
                 "Watch a convolution step by step (the lecture's 7×7 input, 3×3 filter, stride 3), compare networks, case studies"));
@@ -117,6 +124,12 @@ public final class Teaching {
     public PresentationZoom zoomable(Stage stage) {
         this.stage = stage;
         zoom = new PresentationZoom(window);
+        zoom.sceneProperty().addListener((o, was, scene) -> {
+            if (scene == null) return;
+            scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ADD, KeyCombination.SHORTCUT_DOWN), zoom::zoomIn);
+            scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PLUS, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_ANY), zoom::zoomIn);
+            scene.getAccelerators().put(new KeyCodeCombination(KeyCode.SUBTRACT, KeyCombination.SHORTCUT_DOWN), zoom::zoomOut);
+        });
         if (stage != null) {
             stage.fullScreenProperty().addListener((o, was, now) -> {
                 if (!now && zoomBeforePresentationSet) {
@@ -208,7 +221,8 @@ public final class Teaching {
         MenuItem in = item("Presentation Zoom In", "menu-zoom-in", () -> {
             if (zoom != null) zoom.zoomIn();
         });
-        in.setAccelerator(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN));
+        // Ctrl+= and Ctrl++ (Shift+= on most keyboards); the keypad's + and − are added to the scene below.
+        in.setAccelerator(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_ANY));
         MenuItem out = item("Presentation Zoom Out", "menu-zoom-out", () -> {
             if (zoom != null) zoom.zoomOut();
         });

@@ -61,6 +61,15 @@ class ExplorerModelTest {
         assertEquals(7, m.inputWidth());
         m.setPadding(1);
         assertEquals("", m.messageProperty().get());
+        m.setInputSize(256);
+        m.setInputDepth(128);
+        assertEquals("W·H·D = 256·256·128 = 8,388,608 values is more than the explorer holds (4,194,304)", m.messageProperty().get());
+        assertEquals(1, m.inputDepth());
+        m.setInputSize(7);
+        m.setKernel(200);
+        m.setFilters(4096);
+        assertEquals("4096 filters of 200×200×1 = 163,840,000 weights is more than the explorer holds (4,194,304)", m.messageProperty().get());
+        assertEquals(1, m.filters());
     }
 
     @Test

@@ -197,6 +197,12 @@ class ExplorerViewFxTest {
     void clickingAnOutputValueShowsHowItWasComputed(FxRobot robot) {
         choose(robot, "5×5×3 input, two 3×3×3 filters, stride 2, pad 1 (CS231n demo)");
         robot.interact(() -> vm.goTo(vm.walk().steps() - 1));
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitForFxEvents();
+        // The output sits below the input in this window: scroll the drawing to it, as a user would.
+        javafx.scene.control.ScrollPane scroll = robot.lookup(n -> n instanceof javafx.scene.control.ScrollPane sp
+                && sp.getContent() != null && "teach-drawing".equals(sp.getContent().getId())).query();
+        robot.interact(() -> scroll.setVvalue(1));
         robot.clickOn("#out-0-1-1-box");
         assertEquals("Step 5 of 18 · output 0, row 1, column 1", text(robot, "#teach-counter"));
         String[] lines = text(robot, "#teach-step-text").split("\n");

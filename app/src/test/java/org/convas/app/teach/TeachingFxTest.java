@@ -140,6 +140,15 @@ class TeachingFxTest {
         assertEquals(cellWidth * 1.3, grid.localToScene(grid.getBoundsInLocal()).getWidth(), 0.5);
         // The content is laid out in the window's size divided by the zoom, so it still fits the window.
         assertEquals(zoom.getWidth() / 1.3, window.getWidth(), 0.5);
+        // Dialogs (separate windows) follow through their font size.
+        javafx.scene.control.Alert[] alert = new javafx.scene.control.Alert[1];
+        robot.interact(() -> {
+            alert[0] = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION, "zoomed");
+            alert[0].initOwner(window.getScene().getWindow());
+            alert[0].show();
+        });
+        assertEquals("-fx-font-size: 16.9px;", alert[0].getDialogPane().getScene().getRoot().getStyle());
+        robot.interact(() -> alert[0].close());
         robot.interact(() -> menuItem("menu-zoom-reset").fire());
         assertEquals(1.0, zoom.getZoom());
         robot.interact(() -> menuItem("menu-zoom-out").fire());
