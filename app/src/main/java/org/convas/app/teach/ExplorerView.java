@@ -463,6 +463,12 @@ public final class ExplorerView extends BorderPane {
                 grid.mark(s.top(), s.left(), win.effectiveKernelH(), win.effectiveKernelW(), s.fits() ? WINDOW : OFF_EDGE, 3.5,
                         !s.fits(), i == 0 ? "teach-window" : null);
                 if (winnerDepth == d) grid.mark(winnerRow, winnerCol, 1, 1, CURRENT, 3.5, false, "teach-winner");
+                // A dilated filter reads only some cells of its window: frame each one it reads.
+                if (win.dilation() > 1) {
+                    for (SlidingWindow.Term t : s.terms()) {
+                        if (t.depth() == d) grid.mark(t.row(), t.col(), 1, 1, s.fits() ? WINDOW : OFF_EDGE, 2, false, null);
+                    }
+                }
             }
             Label caption = new Label("channel " + d + (in.depth() > 1 ? " of " + in.depth() : ""));
             caption.getStyleClass().add("teach-caption");
