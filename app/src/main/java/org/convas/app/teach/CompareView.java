@@ -54,6 +54,14 @@ public final class CompareView extends VBox {
 
     /** @param designerNetwork the network in the designer, offered as a side */
     public CompareView(CompareModel vm, ObservableValue<NetworkSpec> designerNetwork) {
+        this(vm, designerNetwork, null);
+    }
+
+    /**
+     * @param designerNetwork the network in the designer, offered as a side
+     * @param selectedBlock   the block selected in the designer on its own input (input → block), or null for none
+     */
+    public CompareView(CompareModel vm, ObservableValue<NetworkSpec> designerNetwork, Supplier<NetworkSpec> selectedBlock) {
         this.vm = vm;
         setId("compare-view");
         getStyleClass().add("compare-view");
@@ -83,6 +91,7 @@ public final class CompareView extends VBox {
         if (designerNetwork != null) {
             choices.add(new Choice("The network in the designer", designerNetwork::getValue));
         }
+        if (selectedBlock != null) choices.add(new Choice("The block selected in the designer", selectedBlock));
         for (Preset p : Presets.all()) choices.add(new Choice(p.title(), p::spec));
         for (ComboBox<Choice> box : List.of(leftChoice, rightChoice)) {
             box.getItems().setAll(choices);
@@ -91,12 +100,8 @@ public final class CompareView extends VBox {
         }
         leftChoice.setId("compare-left");
         rightChoice.setId("compare-right");
-        leftChoice.valueProperty().addListener((o, a, c) -> {
-            if (!syncing && c != null && c.spec().get() != null) vm.setLeft(c.spec().get());
-        });
-        rightChoice.valueProperty().addListener((o, a, c) -> {
-            if (!syncing && c != null && c.spec().get() != null) vm.setRight(c.spec().get());
-        });
+        leftChoice.valueProperty().addListener((o, a, c) -> choose(c, vm::setLeft));
+        rightChoice.valueProperty().addListener((o, a, c) -> choose(c, vm::setRight));
 
         FlowPane choosers = new FlowPane(12, 6, labelled("Lecture comparison", templates), labelled("A", leftChoice),
                 labelled("B", rightChoice));
@@ -128,7 +133,9 @@ public final class CompareView extends VBox {
         sides.setOrientation(Orientation.HORIZONTAL);
         VBox.setVgrow(sides, Priority.ALWAYS);
 
-        getChildren().addAll(choosers, table, explanation, sides);
+        hint.setId("compare-hint");
+        hint.getStyleClass().add("teach-message");
+        getChildren().addAll(choosers, hint, table, explanation, sides);
         vm.rowsProperty().addListener((o, a, b) -> refresh());
         vm.templateProperty().addListener((o, a, b) -> refresh());
         refresh();
@@ -172,6 +179,20 @@ public final class CompareView extends VBox {
                 table.add(l, c, r + 1);
             }
         }
+    }
+
+    private final Label hint = new Label();
+
+    private void choose(Choice c, java.util.function.Consumer<NetworkSpec> side) {
+        if (syncing || c == null) return;
+        NetworkSpec spec = c.spec().get();
+        if (spec == null) {
+            hint.setText("Select a block in the designer first (one with a single input whose shape is known).");
+            javafx.application.Platform.runLater(this::refresh);
+            return;
+        }
+        hint.setText("");
+        side.accept(spec);
     }
 
     private static String nameOf(NetworkSpec s) {

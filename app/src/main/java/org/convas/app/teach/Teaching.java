@@ -58,7 +58,7 @@ public final class Teaching {
         this.window = Objects.requireNonNull(window);
         this.designer = Objects.requireNonNull(designer);
         ObservableValue<NetworkSpec> network = designer.viewModel().specProperty();
-        compareView = new CompareView(compare, network);
+        compareView = new CompareView(compare, network, this::selectedBlockAlone);
         explanation = new ExplanationPanel(designer.selectedNodeIdProperty(), designer.reportProperty());
         explanation.setOnStepThrough(b -> stepThrough(b.id(), b.report()));
         caseStudies.setOnOpen(p -> {
@@ -140,6 +140,20 @@ public final class Teaching {
             });
         }
         return zoom;
+    }
+
+    /** The block selected in the designer as a network of its own (its input shape → the block), or null. */
+    NetworkSpec selectedBlockAlone() {
+        String id = designer.selectedNodeIdProperty().get();
+        NetworkReport r = designer.reportProperty().get();
+        LayerReport l = id == null || r == null ? null : r.find(id).orElse(null);
+        if (l == null || l.inputShapes().size() != 1 || l.inputShapes().get(0) == null
+                || l.node().layer() instanceof org.convas.engine.spec.LayerSpec.Input) {
+            return null;
+        }
+        org.convas.engine.spec.Shape in = l.inputShapes().get(0);
+        return NetworkSpec.builder(id + " (" + l.node().layer().label() + ")").floorMode(r.spec().floorMode())
+                .input(in.width(), in.height(), in.depth()).add(id, l.node().layer()).build();
     }
 
     public ExplorerModel explorer() { return explorer; }

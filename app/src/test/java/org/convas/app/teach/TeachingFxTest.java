@@ -194,6 +194,12 @@ class TeachingFxTest {
         robot.interact(() -> teaching.compare().setLeft(Presets.find("vgg16").orElseThrow().spec()));
         assertEquals("138,357,544", label(robot, "#compare-0-1"));
         assertTrue(label(robot, "#compare-explanation").startsWith("Two networks chosen by hand"));
+        // The designer's selected block on its own input, as a side.
+        robot.interact(() -> designer.selectedNodeIdProperty().set("conv2"));
+        robot.interact(() -> teaching.compare().setRight(teaching.selectedBlockAlone()));
+        assertEquals("2,416", label(robot, "#compare-0-2"));
+        assertEquals("conv2 (Conv 5×5/1, 16)", teaching.compare().rightProperty().get().name());
+        assertEquals("5×5", label(robot, "#compare-7-2"), "the block alone: its window on its own input");
     }
 
     @Test
