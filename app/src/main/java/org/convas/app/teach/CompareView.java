@@ -134,6 +134,8 @@ public final class CompareView extends VBox {
         VBox.setVgrow(sides, Priority.ALWAYS);
 
         hint.setId("compare-hint");
+        hint.managedProperty().bind(hint.textProperty().isNotEmpty());
+        hint.visibleProperty().bind(hint.textProperty().isNotEmpty());
         hint.getStyleClass().add("teach-message");
         getChildren().addAll(choosers, hint, table, explanation, sides);
         vm.rowsProperty().addListener((o, a, b) -> refresh());
