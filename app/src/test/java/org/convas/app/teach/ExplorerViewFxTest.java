@@ -108,7 +108,9 @@ class ExplorerViewFxTest {
             if (i < 24) assertTrue(cell(robot, "out-0-" + ((i + 1) / 5) + "-" + ((i + 1) % 5)).isEmpty());
             Rectangle window = robot.lookup("#teach-window").queryAs(Rectangle.class);
             assertEquals(Color.web("#1f6fd1"), window.getStroke());
-            if (i < 24) robot.clickOn("#teach-step");
+            // The Step button for the first windows, then the → key (the explorer's shortcut) for the rest.
+            if (i < 3) robot.clickOn("#teach-step");
+            else if (i < 24) robot.type(javafx.scene.input.KeyCode.RIGHT);
         }
         // Worked by hand from the example (a bar 1 3 1 on 0s, edge filter 1 0 −1, bias 1): window at row 0, columns 3–5
         // covers 3 1 0 / 3 1 0 / 3 2 1 → 3 + 3 + (3 − 1) = 8, + 1 = 9.

@@ -85,16 +85,14 @@ class TeachingFxTest {
     }
 
     @Test
-    void oneClickOnTheTeachTabShowsTheLecturesStrideThreeExample(FxRobot robot) {
+    void oneClickShowsTheStrideThreeExampleAndTheInspectorExplainsAndStepsThroughBlocks(FxRobot robot) {
         robot.clickOn("#tab-teach");
         assertEquals("7×7 input, 3×3 filter, stride 3: does not fit (2.33)", label(robot, "#teach-title"));
         assertTrue(label(robot, "#teach-formula").contains("(7 − 3 + 2·0)/3 + 1 = 2.33"));
         robot.clickOn("#teach-step").clickOn("#teach-step");
         assertTrue(label(robot, "#teach-step-text").startsWith("The next window would cover columns 6–8"));
-    }
-
-    @Test
-    void theInspectorExplainsTheSelectedConvWithTheCalculatorsNumbers(FxRobot robot) {
+        // In the designer, the inspector explains the selected block with the calculator's numbers.
+        robot.clickOn("#tab-design");
         robot.clickOn("#block-conv1");
         WaitForAsyncUtils.waitForFxEvents();
         LayerReport conv1 = designer.reportProperty().get().layer("conv1");
@@ -105,10 +103,7 @@ class TeachingFxTest {
         assertTrue(text.contains("Multiply-adds: 4,704 outputs × 25 = " + Numbers.grouped(conv1.macs())), text);
         assertEquals(117_600, conv1.macs());
         assertTrue(text.contains("sees 5×5 pixels"), text);
-    }
-
-    @Test
-    void stepThroughItOpensTheSelectedBlockOnItsOwnInputSize(FxRobot robot) {
+        // "Step through it" opens a block of the network in the explorer, on its own input size.
         robot.clickOn("#block-pool1");
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#explain-step-through");
@@ -166,21 +161,31 @@ class TeachingFxTest {
     }
 
     @Test
-    void withNothingSelectedTheInspectorShowsThePresetsYearErrorAndHeadline(FxRobot robot) {
+    void thePresetsFactsWithNothingSelectedAndReceptiveFieldsInTheTrainTab(FxRobot robot) {
         robot.interact(() -> designer.selectedNodeIdProperty().set(null));
         String lenet = teaching.explanation().explanationText();
         assertTrue(lenet.startsWith("LeNet-5: "), lenet);
         assertTrue(lenet.contains("\n1998\n"), lenet);
         assertTrue(lenet.contains("Convas counts 61,706 parameters"), lenet);
+        // The Train tab's activation maps take their receptive fields from the same report.
+        ActivationView view = workspace.activationView();
+        robot.interact(() -> {
+            view.setInput(new float[32 * 32], 1, 32, 32);
+            view.setLayers(List.of(new LayerActivation("conv1", Shape.of(28, 28, 6), new float[28 * 28 * 6]),
+                    new LayerActivation("conv2", Shape.of(10, 10, 16), new float[10 * 10 * 16])));
+            view.selectActivation(1, 0, 0, 0);
+        });
+        assertEquals("conv2 at row 0, column 0: 14×14 receptive field, input rows 0–13, columns 0–13", view.receptiveFieldText());
         robot.interact(() -> designer.newFrom(Presets.find("alexnet").orElseThrow()));
         robot.interact(() -> designer.selectedNodeIdProperty().set(null));
         String alex = teaching.explanation().explanationText();
         assertTrue(alex.contains("2012 · ILSVRC 2012 winner · top-5 error 16.4%"), alex);
         assertTrue(alex.contains("Convas counts " + Numbers.grouped(designer.reportProperty().get().totalParameters())), alex);
+
     }
 
     @Test
-    void theCompareMenuShowsALectureComparisonWithTheCalculatorsTotals(FxRobot robot) {
+    void compareAndCaseStudiesShowTheCalculatorsTotals(FxRobot robot) {
         robot.interact(() -> menuItem("menu-compare-3x3-vs-7x7").fire());
         TabPane sections = robot.lookup("#teach-sections").queryAs(TabPane.class);
         assertEquals("tab-teach-compare", sections.getSelectionModel().getSelectedItem().getId());
@@ -200,22 +205,7 @@ class TeachingFxTest {
         assertEquals("2,416", label(robot, "#compare-0-2"));
         assertEquals("conv2 (Conv 5×5/1, 16)", teaching.compare().rightProperty().get().name());
         assertEquals("5×5", label(robot, "#compare-7-2"), "the block alone: its window on its own input");
-    }
 
-    @Test
-    void theTrainTabsActivationsShowReceptiveFieldsFromTheDesignersReport(FxRobot robot) {
-        ActivationView view = workspace.activationView();
-        robot.interact(() -> {
-            view.setInput(new float[32 * 32], 1, 32, 32);
-            view.setLayers(List.of(new LayerActivation("conv1", Shape.of(28, 28, 6), new float[28 * 28 * 6]),
-                    new LayerActivation("conv2", Shape.of(10, 10, 16), new float[10 * 10 * 16])));
-            view.selectActivation(1, 0, 0, 0);
-        });
-        assertEquals("conv2 at row 0, column 0: 14×14 receptive field, input rows 0–13, columns 0–13", view.receptiveFieldText());
-    }
-
-    @Test
-    void caseStudiesListTheLecturesNetworksWithPublishedAndCountedFigures(FxRobot robot) {
         robot.interact(() -> menuItem("menu-teach-cases").fire());
         CaseStudiesView cases = robot.lookup("#case-studies").queryAs(CaseStudiesView.class);
         CaseStudiesView.Row alex = cases.items().stream().filter(r -> r.preset().key().equals("alexnet")).findFirst().orElseThrow();
