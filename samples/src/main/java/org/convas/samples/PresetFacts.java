@@ -49,7 +49,7 @@ public record PresetFacts(String key, int year, String ilsvrc, String top5Error,
             Map.entry("googlenet", new PresetFacts("googlenet", 2014, "ILSVRC 2014 winner", "6.7%",
                     "22 layers of inception modules, with 1×1 bottleneck convolutions and global average pooling instead of "
                             + "large FC layers: about 4M parameters against AlexNet's 60M (lecture). The slide's module on "
-                            + "28×28×256: 854M ops naive, 358M with 1×1 reductions (its own terms add up to 271M).",
+                            + "28×28×256: 854M ops naive, 358M with 1×1 reductions (Teach ▸ Compare counts both).",
                     LECTURE + "; Szegedy et al. 2014")),
             Map.entry("resnet18", RESNET), Map.entry("resnet34", RESNET), Map.entry("resnet50", RESNET),
             Map.entry("mobilenet", new PresetFacts("mobilenet", 2017, "", "",

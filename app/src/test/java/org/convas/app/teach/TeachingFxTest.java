@@ -144,6 +144,15 @@ class TeachingFxTest {
         });
         assertEquals("-fx-font-size: 16.9px;", alert[0].getDialogPane().getScene().getRoot().getStyle());
         robot.interact(() -> alert[0].close());
+        // In the designer, a drag on the background pans with the mouse, zoomed or not.
+        robot.clickOn("#tab-design");
+        Node block = robot.lookup("#block-conv1").query();
+        Node canvas = robot.lookup("#designer-canvas").query();
+        Bounds c = canvas.localToScreen(canvas.getBoundsInLocal());
+        double before = block.localToScreen(block.getBoundsInLocal()).getMinY();
+        robot.drag(c.getMinX() + 15, c.getMinY() + 40, javafx.scene.input.MouseButton.PRIMARY).moveBy(0, 60)
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        assertEquals(before + 60, block.localToScreen(block.getBoundsInLocal()).getMinY(), 1.5);
         robot.interact(() -> menuItem("menu-zoom-reset").fire());
         assertEquals(1.0, zoom.getZoom());
         robot.interact(() -> menuItem("menu-zoom-out").fire());
