@@ -61,7 +61,6 @@ public final class MainWindow extends BorderPane {
     private Runnable openAction = this::chooseAndOpen;
     private final TabPane modes = new TabPane();
     private final ToolBar toolBar;
-    private MenuBar menuBar;
     private final Tab designTab = new Tab("Design");
     private final Tab trainTab = new Tab("Train");
     private Runnable onQuit = () -> {
@@ -75,8 +74,7 @@ public final class MainWindow extends BorderPane {
         getStylesheets().add(Objects.requireNonNull(MainWindow.class.getResource("main-window.css")).toExternalForm());
 
         toolBar = toolBar();
-        menuBar = menuBar();
-        setTop(new VBox(menuBar, toolBar));
+        setTop(new VBox(menuBar(), toolBar));
         workArea.setOrientation(Orientation.VERTICAL);
         workArea.setId("work-area");
         dock.setOrientation(Orientation.HORIZONTAL);
@@ -121,7 +119,6 @@ public final class MainWindow extends BorderPane {
         openAction = designer::open;
         MenuBar bar = new MenuBar();
         bar.setId("main-menu");
-        menuBar = bar;
         bar.getMenus().addAll(menus);
         MenuItem quit = new MenuItem("Quit");
         quit.setId("menu-quit");
@@ -160,9 +157,12 @@ public final class MainWindow extends BorderPane {
         setCenter(modes);
     }
 
-    /** The window's menu bar (the designer's menus once it is mounted), for other features to add menus to. */
+    /** The window's menu bar (the designer's menus once it is mounted), for other features to add menus to; null if none. */
     public MenuBar menus() {
-        return menuBar;
+        if (getTop() instanceof VBox top) {
+            for (Node n : top.getChildren()) if (n instanceof MenuBar bar) return bar;
+        }
+        return null;
     }
 
     /** Adds a tab after Design and Train (call after {@link #setTrainingView}); {@link #showTab} brings it to the front. */

@@ -1,34 +1,39 @@
 package org.convas.app.teach;
 
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.Scene;
+import javafx.scene.Node;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TabPane;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import org.convas.app.MainViewModel;
+import javafx.util.Duration;
+import org.convas.app.ConvasApp;
 import org.convas.app.MainWindow;
-import org.convas.app.cli.NetworkSource;
-import org.convas.app.designer.DesignerApp;
 import org.convas.app.designer.DesignerView;
-import org.convas.app.designer.DocumentModel;
 import org.convas.app.training.TrainingViewModel;
 import org.convas.app.training.TrainingWorkspace;
 import org.convas.samples.Presets;
-import org.convas.samples.teach.LectureComparisons;
+import org.convas.visualizer.inspect.ActivationView;
 
 import javax.imageio.ImageIO;
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * Writes the README's Teach-mode screenshots: the real main window, put together as {@code ConvasApp} does, driven
- * through Teach mode's own commands and snapshotted to PNG. Run under {@code xvfb-run -a} with the test class path:
- * {@code java -cp … org.convas.app.teach.TeachScreenshots docs}.
+ * Writes the README's Teach-mode screenshots from the real application ({@link ConvasApp}), driven through its
+ * menus and controls as a user would, snapshotted to PNG. Run under {@code xvfb-run -a} with the test class path:
+ * {@code java --add-modules jdk.incubator.vector -cp app/target/convas.jar:app/target/test-classes
+ * org.convas.app.teach.TeachScreenshots docs}. It trains the tiny Fashion-MNIST net for one epoch on the way.
  */
 public final class TeachScreenshots {
 
@@ -43,50 +48,46 @@ public final class TeachScreenshots {
     public static final class App extends Application {
         @Override
         public void start(Stage stage) throws Exception {
+            new ConvasApp().start(stage);
+            stage.setWidth(1440);
+            stage.setHeight(880);
             shoot(stage);
         }
     }
 
-    static void shoot(Stage stage) throws Exception {
-        Path home = Files.createTempDirectory("convas-shots");
-        MainViewModel model = new MainViewModel(Presets.all(), new NetworkSource(Presets.lenet5(), Presets.find("lenet5").orElseThrow(), null));
-        MainWindow window = new MainWindow(model);
-        DesignerView designer = DesignerApp.create(new DocumentModel(home));
-        designer.viewModel().newFrom(Presets.lenet5());
-        window.mountDesigner(designer);
-        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
-        TrainingWorkspace workspace = new TrainingWorkspace(training);
-        window.setTrainingView(workspace);
-        Teaching teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
-        PresentationZoom zoom = teaching.zoomable(stage);
-        stage.setScene(new Scene(zoom, 1440, 880));
-        stage.show();
+    static void shoot(Stage stage) {
+        PresentationZoom zoom = (PresentationZoom) stage.getScene().getRoot();
+        MainWindow window = (MainWindow) zoom.content();
+        DesignerView designer = (DesignerView) window.getCenterView();
+        ExplorerView explorer = find(window, ExplorerView.class);
+        TrainingWorkspace workspace = find(window, TrainingWorkspace.class);
+        TrainingViewModel training = workspace.viewModel();
+        TabPane modes = find(window, TabPane.class, "mode-tabs");
 
         List<Consumer<Runnable>> steps = new ArrayList<>();
         steps.add(next -> {
-            teaching.showExample("stride3");
-            teaching.explorer().goTo(2);
+            fire(window, "menu-teach-stride3");
+            explorer.viewModel().goTo(2);
             later(() -> shot(stage, "screenshot-teach-stride3.png", next));
         });
         steps.add(next -> {
-            teaching.showExample("demo");
-            teaching.explorer().goTo(4);
+            fire(window, "menu-teach-example-demo");
+            explorer.viewModel().goTo(4);
             later(() -> shot(stage, "screenshot-teach-demo.png", next));
         });
         steps.add(next -> {
-            teaching.showComparison(LectureComparisons.inceptionModules());
+            fire(window, "menu-compare-inception");
             later(() -> shot(stage, "screenshot-teach-compare.png", next));
         });
         steps.add(next -> {
-            window.showDesign();
-            designer.selectedNodeIdProperty().set("conv1");
+            modes.getSelectionModel().select(0);
             designer.viewModel().select("conv1");
             later(() -> shot(stage, "screenshot-teach-inspector.png", next));
         });
         steps.add(next -> {
             zoom.setZoom(1.5);
-            teaching.showExample("maxpool");
-            teaching.explorer().goTo(1);
+            fire(window, "menu-teach-example-maxpool");
+            explorer.viewModel().goTo(1);
             later(() -> shot(stage, "screenshot-teach-zoom.png", next));
         });
         // The Train tab: the tiny Fashion-MNIST net trained for one epoch, a receptive field, then conv2 stepped through.
@@ -94,18 +95,16 @@ public final class TeachScreenshots {
             zoom.reset();
             designer.newFrom(Presets.find("fmnist-tiny").orElseThrow());
             training.epochsProperty().set(1);
-            training.threadsProperty().set(2);
             training.prepareData();
             waitUntil(() -> training.preparedDataProperty().get() != null, () -> {
                 training.start();
                 waitUntil(() -> training.getState() == TrainingViewModel.RunState.FINISHED, () -> {
                     training.requestSnapshot();
-                    waitUntil(() -> training.snapshotProperty().get() != null
-                            && workspace.activationView().layerCount() > 3, () -> {
+                    waitUntil(() -> training.snapshotProperty().get() != null && workspace.activationView().layerCount() > 3, () -> {
                         window.showTraining();
                         later(() -> {
-                            int conv2 = indexOf(workspace.activationView(), "conv2");
-                            workspace.activationView().selectActivation(conv2, 3, 6, 9);
+                            ActivationView view = workspace.activationView();
+                            view.selectActivation(indexOf(view, "conv2"), 3, 6, 9);
                             later(() -> shot(stage, "screenshot-teach-receptive-field.png", next));
                         });
                     });
@@ -113,9 +112,9 @@ public final class TeachScreenshots {
             });
         });
         steps.add(next -> {
-            designer.selectedNodeIdProperty().set("conv2");
-            teaching.stepThroughSelection();
-            teaching.explorer().goTo(teaching.explorer().walk().stepOf(3, 6, 9));
+            designer.viewModel().select("conv2");
+            fire(window, "menu-teach-selected");
+            explorer.viewModel().goTo(explorer.viewModel().walk().stepOf(3, 6, 9));
             later(() -> shot(stage, "screenshot-teach-network.png", next));
         });
         run(steps, 0, () -> {
@@ -125,16 +124,46 @@ public final class TeachScreenshots {
         });
     }
 
-    private static int indexOf(org.convas.visualizer.inspect.ActivationView view, String name) {
+    private static void fire(MainWindow window, String id) {
+        window.menus().getMenus().stream().flatMap(m -> m.getItems().stream())
+                .flatMap(i -> i instanceof Menu sub ? Stream.concat(Stream.of(i), sub.getItems().stream()) : Stream.of(i))
+                .filter(i -> id.equals(i.getId())).findFirst().map(i -> {
+                    i.fire();
+                    return i;
+                }).orElseThrow(() -> new IllegalStateException("no menu item " + id));
+    }
+
+    private static <T extends Node> T find(Node root, Class<T> type) {
+        return find(root, type, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Node> T find(Node root, Class<T> type, String id) {
+        if (type.isInstance(root) && (id == null || id.equals(root.getId()))) return (T) root;
+        List<Node> children = new ArrayList<>();
+        if (root instanceof javafx.scene.Parent p) children.addAll(p.getChildrenUnmodifiable());
+        if (root instanceof TabPane tabs) tabs.getTabs().forEach(t -> {
+            if (t.getContent() != null) children.add(t.getContent());
+        });
+        if (root instanceof javafx.scene.control.SplitPane split) children.addAll(split.getItems());
+        if (root instanceof javafx.scene.control.ScrollPane scroll && scroll.getContent() != null) children.add(scroll.getContent());
+        for (Node c : children) {
+            T found = find(c, type, id);
+            if (found != null) return found;
+        }
+        return null;
+    }
+
+    private static int indexOf(ActivationView view, String name) {
         for (int i = 0; i < view.layerCount(); i++) if (view.layerTitle(i).startsWith(name + " ")) return i;
         throw new IllegalStateException("no layer " + name);
     }
 
     /** Polls on the FX thread every 200 ms until the condition holds (at most 3 minutes). */
-    private static void waitUntil(java.util.function.BooleanSupplier condition, Runnable then) {
+    private static void waitUntil(BooleanSupplier condition, Runnable then) {
         long deadline = System.nanoTime() + 180_000_000_000L;
-        javafx.animation.Timeline poll = new javafx.animation.Timeline();
-        poll.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(200), e -> {
+        Timeline poll = new Timeline();
+        poll.getKeyFrames().add(new KeyFrame(Duration.millis(200), e -> {
             if (condition.getAsBoolean()) {
                 poll.stop();
                 then.run();
@@ -143,7 +172,7 @@ public final class TeachScreenshots {
                 throw new IllegalStateException("timed out");
             }
         }));
-        poll.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        poll.setCycleCount(Animation.INDEFINITE);
         poll.play();
     }
 
@@ -157,14 +186,8 @@ public final class TeachScreenshots {
 
     /** After a few pulses, so layout and CSS have settled. */
     private static void later(Runnable r) {
-        new Thread(() -> {
-            try {
-                Thread.sleep(900);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Platform.runLater(r);
-        }).start();
+        Timeline t = new Timeline(new KeyFrame(Duration.millis(900), e -> r.run()));
+        t.play();
     }
 
     private static void shot(Stage stage, String name, Runnable next) {

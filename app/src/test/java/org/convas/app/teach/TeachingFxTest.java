@@ -12,11 +12,11 @@ import javafx.stage.Stage;
 import org.convas.app.MainViewModel;
 import org.convas.app.MainWindow;
 import org.convas.app.cli.NetworkSource;
-import org.convas.app.designer.DesignerApp;
+import org.convas.app.designer.DesignerViewModel;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
-import org.convas.app.training.TrainingViewModel;
-import org.convas.app.training.TrainingWorkspace;
+import javafx.beans.property.SimpleObjectProperty;
+import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.engine.calc.LayerReport;
 import org.convas.engine.calc.Numbers;
 import org.convas.engine.spec.Shape;
@@ -51,19 +51,19 @@ class TeachingFxTest {
     private DesignerView designer;
     private Teaching teaching;
     private PresentationZoom zoom;
-    private TrainingWorkspace workspace;
+    private ActivationView activations;
 
     @Start
     void start(Stage stage) {
         MainViewModel model = new MainViewModel(Presets.all(), new NetworkSource(Presets.lenet5(), Presets.find("lenet5").orElseThrow(), null));
         window = new MainWindow(model);
-        designer = DesignerApp.create(new DocumentModel(home));
+        designer = new DesignerView(new DesignerViewModel(new DocumentModel(home)));
         designer.viewModel().newFrom(Presets.lenet5());
         window.mountDesigner(designer);
-        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
-        workspace = new TrainingWorkspace(training);
-        window.setTrainingView(workspace);
-        teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
+        // The Train tab's part in Teach mode is its activation view and its snapshots; a bare view stands in for it.
+        activations = new ActivationView();
+        window.setTrainingView(activations);
+        teaching = Teaching.install(window, designer, activations, new SimpleObjectProperty<Snapshot>());
         zoom = teaching.zoomable(stage);
         stage.setScene(new Scene(zoom, 1270, 790));
         stage.show();
@@ -177,7 +177,7 @@ class TeachingFxTest {
         assertTrue(lenet.contains("\n1998\n"), lenet);
         assertTrue(lenet.contains("Convas counts 61,706 parameters"), lenet);
         // The Train tab's activation maps take their receptive fields from the same report.
-        ActivationView view = workspace.activationView();
+        ActivationView view = activations;
         robot.interact(() -> {
             view.setInput(new float[32 * 32], 1, 32, 32);
             view.setLayers(List.of(new LayerActivation("conv1", Shape.of(28, 28, 6), new float[28 * 28 * 6]),
