@@ -399,7 +399,7 @@ public final class TrainCommand implements Command {
             }
         }
         long t0 = System.nanoTime();
-        Evaluation.Result r = Evaluation.evaluate(run.model(), DatasetBatchSource.evaluation(test), 256, c.threads());
+        Evaluation.Result r = run.evaluate(DatasetBatchSource.evaluation(test));
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.println(String.format(Locale.ROOT, "Test:    loss %.4f, accuracy %.2f%% on %d images (%s images/s)", r.loss(),
                 100 * r.accuracy(), r.count(), ProgressPrinter.grouped(r.count() / Math.max(seconds, 1e-9))));

@@ -1,0 +1,181 @@
+package org.convas.engine.train;
+
+import org.convas.engine.calc.Calculator;
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.calc.Numbers;
+import org.convas.engine.model.Model;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
+
+import java.util.Locale;
+
+/**
+ * The Java heap a training run takes, worked out from the network's calculator report before anything is
+ * allocated: the one estimate the Train tab shows and {@link TrainingRun} refuses a batch by (also in
+ * {@code convas train}), so the two never disagree.
+ *
+ * <p>What a run holds, at 4 bytes a value:
+ * <ul>
+ *   <li><b>fixed</b>: the parameters and their gradients, the optimizer's state, one more gradient copy per extra
+ *       work unit, and the copies a checkpoint save makes (the weights and the optimizer state, encoded); validation
+ *       and the final test evaluation ({@link TrainingRun#evaluate}) use the workers' buffers;</li>
+ *   <li><b>per image the workers hold</b> (a micro-batch per work unit, not the whole batch): every layer's
+ *       activations and their gradients (in-place layers too: the engine keeps them), and the im2col columns or
+ *       padded inputs convolutions keep for the backward pass;</li>
+ *   <li><b>per image of the batch</b>: the input, for the batch in training and the ones read ahead (prefetch), and
+ *       the rows FC layers keep for their weight gradients (in the units and once more gathered).</li>
+ * </ul>
+ *
+ * @param batch          images per step
+ * @param units          work units the batch is cut into
+ * @param heldImages     images the units hold at once (a micro-batch each, at most the batch)
+ * @param fixedBytes     what does not depend on the batch size
+ * @param perHeldImage   bytes per image the units hold
+ * @param perBatchImage  bytes per image of the batch
+ * @param parameterBytes of {@code fixedBytes}: parameters, gradients, optimizer state and unit gradients
+ */
+public record TrainingMemory(int batch, int units, int heldImages, long fixedBytes, long perHeldImage, long perBatchImage,
+                             long parameterBytes) {
+
+    /** Batches in flight besides the one in training: the loader's queue (prefetch + 1) and the one it builds. */
+    static final int BATCHES_AHEAD = 4 + 2;
+
+    /** Bytes the whole run needs (saturating: never wraps round to a small number). */
+    public long totalBytes() {
+        return add(add(fixedBytes, mul(perHeldImage, heldImages)), mul(perBatchImage, batch));
+    }
+
+    /** Activations, their gradients and the convolutions' buffers: the part that grows with the batch. */
+    public long batchBytes() {
+        return add(mul(perHeldImage, heldImages), mul(perBatchImage, batch));
+    }
+
+    /**
+     * The estimate for a valid network.
+     *
+     * @param optimizerStateCopies values the optimizer keeps per parameter ({@link OptimizerSettings#stateCopies()})
+     * @throws IllegalArgumentException when the report has errors (its sizes are unknown)
+     */
+    public static TrainingMemory estimate(NetworkReport report, int batch, int threads, int optimizerStateCopies) {
+        if (!report.isValid()) throw new IllegalArgumentException("the network has errors; its memory cannot be estimated");
+        if (batch < 1 || threads < 1) throw new IllegalArgumentException("batch and threads must be at least 1");
+        int units = units(report, batch, threads);
+        int micro = microBatch(report, (batch + units - 1) / units);
+        int held = (int) Math.min(batch, (long) micro * units);
+        long parameters = report.totalParameters();
+        long p4 = mul(parameters, 4);
+        long parameterBytes = add(mul(p4, 2 + optimizerStateCopies), mul(p4, units - 1L));
+        long checkpoint = mul(p4, 1 + 2L * optimizerStateCopies);
+        long inPlace = 0;
+        for (LayerReport r : report.layers()) if (r.inPlace()) inPlace = add(inPlace, mul(r.activations(), 8));
+        long perHeld = add(add(report.trainingBytesPerImage(), inPlace), Model.convolutionBytesPerImage(report));
+        long input = report.spec().inputs().isEmpty() ? 0 : report.layer(report.spec().inputs().get(0).id()).activations();
+        long perBatch = mul(mul(input, 4), BATCHES_AHEAD + 1);
+        for (LayerReport r : report.layers()) {
+            if (r.node().layer() instanceof LayerSpec.FullyConnected fc) {
+                perBatch = add(perBatch, mul(add(r.inputShapes().get(0).size(), fc.units()), 8));
+            }
+        }
+        return new TrainingMemory(batch, units, held, add(parameterBytes, checkpoint), perHeld, perBatch,
+                parameterBytes);
+    }
+
+    /** {@link #estimate(NetworkReport, int, int, int)} of a spec (analysed here). */
+    public static TrainingMemory estimate(NetworkSpec spec, int batch, int threads, int optimizerStateCopies) {
+        return estimate(Calculator.analyze(spec), batch, threads, optimizerStateCopies);
+    }
+
+    /** The Java heap not in use now: the most a run may still allocate. */
+    public static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * The largest batch whose estimate fits in {@code free} bytes, with the same threads and optimizer; 0 when not
+     * even one image fits.
+     */
+    public int largestBatch(NetworkReport report, int threads, int optimizerStateCopies, long free) {
+        if (estimate(report, 1, threads, optimizerStateCopies).totalBytes() > free) return 0;
+        int lo = 1, hi = Math.max(1, batch);
+        while (estimate(report, hi, threads, optimizerStateCopies).totalBytes() <= free && hi < (1 << 30)) {
+            lo = hi;
+            hi = hi * 2;
+        }
+        while (hi - lo > 1) { // estimate(lo) fits, estimate(hi) does not
+            int mid = lo + (hi - lo) / 2;
+            if (estimate(report, mid, threads, optimizerStateCopies).totalBytes() <= free) lo = mid;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** "1.2 GiB (parameters, gradients and optimizer state 240 MiB, activations and buffers 900 MiB, …)". */
+    public String describe() {
+        return Numbers.bytes(totalBytes()) + " (parameters, gradients and optimizer state " + Numbers.bytes(parameterBytes)
+                + ", activations and buffers for " + heldImages + (heldImages == 1 ? " image " : " images ")
+                + Numbers.bytes(mul(perHeldImage, heldImages)) + ", the batch's images and FC rows "
+                + Numbers.bytes(mul(perBatchImage, batch)) + ", copies for saving a checkpoint "
+                + Numbers.bytes(fixedBytes - parameterBytes) + ")";
+    }
+
+    /**
+     * Refuses a run that will not fit the heap, with the largest batch that would.
+     *
+     * @throws TrainingException naming the network, the need, what is free and what to do
+     */
+    static void check(NetworkReport report, int batch, int threads, int optimizerStateCopies) {
+        TrainingMemory m = estimate(report, batch, threads, optimizerStateCopies);
+        long free = freeHeap();
+        if (m.totalBytes() <= free) return;
+        int fits = m.largestBatch(report, threads, optimizerStateCopies, free);
+        String name = report.spec().name().isBlank() ? "the network" : report.spec().name();
+        throw new TrainingException(String.format(Locale.ROOT,
+                "training %s at batch %d needs about %s, but only %s of the Java heap is free. %s",
+                name, batch, m.describe(), Numbers.bytes(free),
+                fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
+                        : "Use a smaller network, or give Java more memory (-Xmx)."));
+    }
+
+    /**
+     * Work units a batch is cut into: one per thread with one thread or with BatchNorm (whose statistics are
+     * exchanged among units running at the same time); otherwise up to {@link TrainingRun#UNITS_PER_THREAD} per
+     * thread, added only while the extra units cost at most {@link TrainingRun#UNIT_MEMORY_BYTES} in all.
+     */
+    static int units(NetworkReport report, int batch, int threads) {
+        if (threads == 1 || hasBatchNorm(report)) return threads;
+        long perImage = report.trainingBytesPerImage() + Model.convolutionBytesPerImage(report);
+        int most = (int) Math.min((long) threads * TrainingRun.UNITS_PER_THREAD, Math.max(threads, batch / TrainingRun.MIN_MICRO_BATCH));
+        for (int units = most; units > threads; units--) {
+            long perUnit = add(mul(report.totalParameters(), 4), mul(perImage, microBatch(report, (batch + units - 1) / units)));
+            if (mul(units - threads, perUnit) <= TrainingRun.UNIT_MEMORY_BYTES) return units;
+        }
+        return threads;
+    }
+
+    /** Images of a unit's slice that go through forward and backward together: see {@link TrainingRun#microBatch}. */
+    static int microBatch(NetworkReport report, int slice) {
+        if (hasBatchNorm(report)) return slice;
+        long perImage = Math.max(1, add(report.trainingBytesPerImage(), Model.convolutionBytesPerImage(report)));
+        long fit = TrainingRun.MICRO_BATCH_BYTES / perImage;
+        int most = (int) Math.min(slice, Math.max(TrainingRun.MIN_MICRO_BATCH, fit));
+        int parts = (slice + most - 1) / most;
+        return (slice + parts - 1) / parts;
+    }
+
+    private static boolean hasBatchNorm(NetworkReport report) {
+        return report.spec().nodes().stream().anyMatch(n -> n.layer() instanceof LayerSpec.BatchNorm);
+    }
+
+    private static long add(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private static long mul(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+    }
+}
