@@ -99,7 +99,7 @@ public sealed interface LayerSpec {
             paddingRules(r, padding);
             long effective = (long) dilation * (Math.max(kernelHeight, kernelWidth) - 1) + 1;
             if (r.isEmpty() && effective > MAX_SIZE) {
-                r.add(new FieldRule("dilation", "the dilated kernel dilation·(kernel − 1) + 1 = " + effective
+                r.add(new FieldRule("dilation", "the dilated kernel dilation·(kernel − 1) + 1 = " + grouped(effective)
                         + " must be at most " + grouped(MAX_SIZE)));
             }
             if (groups >= 1 && filters >= 1 && filters % groups != 0) {
