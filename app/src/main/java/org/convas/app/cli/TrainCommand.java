@@ -24,6 +24,9 @@ import org.convas.engine.train.LearningRateSchedule;
 import org.convas.engine.train.OptimizerSettings;
 import org.convas.engine.train.TrainingEvents;
 import org.convas.engine.train.TrainingException;
+import org.convas.engine.train.TrainingMemory;
+import org.convas.engine.train.TrainingProgress;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
 
@@ -55,7 +58,12 @@ public final class TrainCommand implements Command {
     record Config(String network, String data, int epochs, int batch, OptimizerSettings optimizer,
                   LearningRateSchedule schedule, String scheduleText, double clip, int threads, long seed,
                   Path checkpoint, Path resume, double validationFraction, Augmentation augmentation, int limit,
-                  int progressEvery) {
+                  int progressEvery, Set<String> given) {
+
+        /** Whether the option was on the command line (not a default). */
+        boolean given(String option) {
+            return given.contains(option);
+        }
     }
 
     @Override
@@ -138,8 +146,10 @@ public final class TrainCommand implements Command {
         int every = o.integer("--progress-every", 50, 1, Integer.MAX_VALUE, "at least 1 batch");
         Augmentation augmentation = augmentation(o.string("--augment", ""), seed);
         Path checkpoint = o.has("--checkpoint") ? Path.of(o.string("--checkpoint", "")) : null;
+        Set<String> given = new java.util.HashSet<>();
+        for (String option : VALUED) if (o.has(option)) given.add(option);
         return new Config(pos.isEmpty() ? null : pos.get(0), o.string("--data", ""), epochs, batch, optimizer, schedule,
-                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every);
+                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every, Set.copyOf(given));
     }
 
     /** constant | step:EVERY:GAMMA | cosine | plateau[:FACTOR:PATIENCE] (default factor 0.5, patience 2). */
@@ -236,7 +246,7 @@ public final class TrainCommand implements Command {
             try {
                 checkpoint = Checkpoint.load(c.resume());
             } catch (IOException | RuntimeException e) {
-                err.println("train: cannot resume from " + c.resume() + ": " + e.getMessage());
+                err.println("train: cannot resume from " + c.resume() + ": " + ReadFiles.message(e));
                 return Cli.USAGE;
             }
             model = checkpoint.model();
@@ -249,6 +259,12 @@ public final class TrainCommand implements Command {
                 return Cli.USAGE;
             }
             if (c.network() != null) out.println("Resuming: the network is the checkpoint's; \"" + c.network() + "\" is not read.");
+            try {
+                c = resumedConfig(c, checkpoint.progress(), out);
+            } catch (UsageException e) {
+                err.println(e.getMessage());
+                return Cli.USAGE;
+            }
         } else {
             NetworkSource source;
             try {
@@ -263,12 +279,33 @@ public final class TrainCommand implements Command {
                 return Cli.INVALID_NETWORK;
             }
             try {
+                // Before a weight is allocated: a large FC layer alone may not fit.
+                TrainingMemory.require(Calculator.analyze(source.spec()), c.batch(), c.threads(), c.optimizer().stateCopies());
                 model = Model.create(source.spec(), Initializer.HE, c.seed());
+            } catch (TrainingException e) {
+                err.println("train: " + e.getMessage());
+                return Cli.USAGE;
             } catch (ModelException e) {
                 err.println("train: " + e.getMessage());
                 return Cli.INVALID_NETWORK;
             }
             networkName = source.spec().name() + " (" + source.describe() + ")";
+        }
+
+        if (c.checkpoint() != null) {
+            boolean sameRun = c.resume() != null && c.resume().toAbsolutePath().normalize().equals(c.checkpoint().toAbsolutePath().normalize());
+            Optional<String> existing = sameRun ? Optional.empty() : Checkpoint.describeExisting(c.checkpoint());
+            if (existing.isPresent()) {
+                err.println("train: --checkpoint " + c.checkpoint() + " " + existing.get() + "; this run would replace it. Continue"
+                        + " that run with --resume " + c.checkpoint() + ", choose another folder, or delete it first");
+                return Cli.USAGE;
+            }
+            try {
+                Checkpoint.checkWritable(c.checkpoint());
+            } catch (IOException e) {
+                err.println("train: --checkpoint " + c.checkpoint() + ": " + ReadFiles.message(e));
+                return Cli.USAGE;
+            }
         }
 
         // The data, brought to the network's input.
@@ -342,6 +379,11 @@ public final class TrainCommand implements Command {
             err.println("train: " + e.getMessage());
             return Cli.USAGE;
         }
+        if (checkpoint != null) {
+            // Changed deliberately on the command line (and said so in the Setup line): from the first step on.
+            if (c.given("--lr")) run.setLearningRate(c.optimizer().learningRate());
+            if (c.given("--momentum")) run.setMomentum(c.optimizer().momentum());
+        }
         run.addListener(ProgressPrinter.forStreams(out, err, c.progressEvery(), c.epochs(), c.batch()));
 
         // Ctrl+C: the hook asks the run to stop after this batch, then waits until the checkpoint is saved.
@@ -387,10 +429,14 @@ public final class TrainCommand implements Command {
                 if (c.checkpoint() != null) {
                     try {
                         run.saveCheckpoint(c.checkpoint());
-                        out.println("Checkpoint saved to " + c.checkpoint() + "; continue with --resume " + c.checkpoint()
-                                + " (the interrupted epoch starts again)");
+                        int into = run.progress().batchesIntoEpoch();
+                        out.println("Checkpoint saved to " + c.checkpoint() + (into > 0 ? " (epoch " + (end.epochsCompleted() + 1)
+                                + ", after batch " + into + "; it replaces the end-of-epoch checkpoint there)" : "")
+                                + "; continue with --resume " + c.checkpoint() + " --batch " + c.batch()
+                                + (into > 0 ? ": the run goes on exactly as it would have without the interruption" : ""));
                     } catch (IOException e) {
-                        err.println("train: could not save the checkpoint to " + c.checkpoint() + ": " + e.getMessage());
+                        err.println("train: could not save the checkpoint to " + c.checkpoint() + ": " + ReadFiles.message(e)
+                                + "; the checkpoint there from before is kept");
                     }
                 }
                 return Cli.CANCELLED;
@@ -405,6 +451,50 @@ public final class TrainCommand implements Command {
                 100 * r.accuracy(), r.count(), ProgressPrinter.grouped(r.count() / Math.max(seconds, 1e-9))));
         if (c.checkpoint() != null) out.println("Checkpoint: " + c.checkpoint() + " (after epoch " + end.epochsCompleted() + ")");
         return Cli.OK;
+    }
+
+    /**
+     * The settings a resumed run really uses, said in a line: the checkpoint's optimizer, learning rate, momentum,
+     * weight decay and seed, except for what was given on the command line, which changes them deliberately. Another
+     * optimizer is refused (its state would not fit), and so is another seed (it fixes the data order).
+     */
+    static Config resumedConfig(Config c, TrainingProgress progress, PrintStream out) throws UsageException {
+        OptimizerSettings saved = progress.optimizer();
+        List<String> changes = new java.util.ArrayList<>();
+        if (c.given("--seed") && c.seed() != progress.seed()) {
+            throw new UsageException("train: --seed " + c.seed() + ": the checkpoint's run has seed " + progress.seed()
+                    + ", which fixes its data order and augmentation; leave --seed out to continue it");
+        }
+        OptimizerSettings o;
+        if (saved == null) {
+            o = c.optimizer(); // written before checkpoints kept their optimizer: the options, as before
+        } else {
+            if (c.given("--optimizer") && c.optimizer().kind() != saved.kind()) {
+                String was = Options.lower(saved.kind().name());
+                throw new UsageException("train: --optimizer " + Options.lower(c.optimizer().kind().name()) + ": the checkpoint was"
+                        + " trained with " + was + ", whose state cannot continue as another optimizer; leave --optimizer out"
+                        + " (or give " + was + ") to continue it");
+            }
+            o = saved.withLearningRate(progress.baseLearningRate()).withMomentum(progress.momentum());
+            if (c.given("--lr") && c.optimizer().learningRate() != o.learningRate()) {
+                changes.add("learning rate " + ProgressPrinter.number(o.learningRate()) + " → " + ProgressPrinter.number(c.optimizer().learningRate()));
+                o = o.withLearningRate(c.optimizer().learningRate());
+            }
+            if (c.given("--momentum") && c.optimizer().momentum() != o.momentum()) {
+                changes.add("momentum " + ProgressPrinter.number(o.momentum()) + " → " + ProgressPrinter.number(c.optimizer().momentum()));
+                o = o.withMomentum(c.optimizer().momentum());
+            }
+            if (c.given("--weight-decay") && c.optimizer().weightDecay() != o.weightDecay()) {
+                changes.add("weight decay " + ProgressPrinter.number(o.weightDecay()) + " → " + ProgressPrinter.number(c.optimizer().weightDecay()));
+                o = o.withWeightDecay(c.optimizer().weightDecay());
+            }
+        }
+        out.println("Resuming: " + (saved == null ? "the checkpoint does not record its optimizer; the options' is used"
+                : changes.isEmpty() ? "the checkpoint's optimizer settings" : "the checkpoint's optimizer settings, changed by the"
+                + " options: " + String.join(", ", changes)) + "; seed " + progress.seed() + " (the checkpoint's)");
+        return new Config(c.network(), c.data(), c.epochs(), c.batch(), o, c.schedule(), c.scheduleText(), c.clip(), c.threads(),
+                progress.seed(), c.checkpoint(), c.resume(), c.validationFraction(), c.augmentation(), c.limit(), c.progressEvery(),
+                c.given());
     }
 
     /** Why a spec cannot be trained here, before any weights are made: calculator errors, the input depth. */

@@ -1,7 +1,6 @@
 package org.convas.engine.spec;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -42,6 +41,16 @@ public final class AtomicFiles {
         void before(String step) throws IOException;
     }
 
+    /** The bytes of one file of a folder, written straight to the disk (no copy of them in memory). */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+
+        static Content of(byte[] bytes) {
+            return out -> out.write(bytes);
+        }
+    }
+
     private static final Step NONE = step -> { };
     private static volatile Step step = NONE;
 
@@ -66,7 +75,7 @@ public final class AtomicFiles {
         if (dir != null) Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
-            write(tmp, bytes, abs.getFileName().toString());
+            write(tmp, Content.of(bytes), abs.getFileName().toString());
             step.before("rename " + abs.getFileName());
             move(tmp, abs);
             if (dir != null) syncFolder(dir);
@@ -92,7 +101,7 @@ public final class AtomicFiles {
      * so put the file that vouches for the others last). The folder may hold only files named in {@code ours}
      * (and temporary files of earlier saves): anything else is refused, as it would be deleted with the old version.
      */
-    public static void replaceFolder(Path folder, Map<String, byte[]> files, Set<String> ours) throws IOException {
+    public static void replaceFolder(Path folder, Map<String, Content> files, Set<String> ours) throws IOException {
         Path target = folder.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) throw new IOException(folder + " is the root folder; choose a folder inside it");
@@ -103,7 +112,7 @@ public final class AtomicFiles {
         if (Files.exists(fresh)) deleteTree(fresh); // a save that stopped while writing
         step.before("create " + fresh.getFileName());
         Files.createDirectory(fresh);
-        for (Map.Entry<String, byte[]> e : files.entrySet()) write(fresh.resolve(e.getKey()), e.getValue(), e.getKey());
+        for (Map.Entry<String, Content> e : files.entrySet()) write(fresh.resolve(e.getKey()), e.getValue(), e.getKey());
         step.before("sync " + fresh.getFileName());
         syncFolder(fresh);
         syncFolder(parent);
@@ -172,22 +181,42 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes and flushes one file; the hook runs before the first half, before the second half and before the flush. */
-    private static void write(Path file, byte[] bytes, String name) throws IOException {
+    /**
+     * Writes and flushes one file; the hook runs before it is opened, after its first block (64 KiB, or half of a
+     * smaller file) is written, and before the flush.
+     */
+    private static void write(Path file, Content content, String name) throws IOException {
         step.before("write " + name);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            int half = bytes.length / 2;
-            writeFully(ch, ByteBuffer.wrap(bytes, 0, half));
-            step.before("write the second half of " + name);
-            writeFully(ch, ByteBuffer.wrap(bytes, half, bytes.length - half));
+            java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+            java.io.OutputStream out = new java.io.OutputStream() {
+                private boolean first = true;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (first && len > 1) {
+                        int part = len / 2;
+                        raw.write(b, off, part);
+                        first = false;
+                        step.before("write the rest of " + name);
+                        raw.write(b, off + part, len - part);
+                        return;
+                    }
+                    raw.write(b, off, len);
+                }
+            };
+            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+            content.writeTo(buffered);
+            buffered.flush();
             step.before("sync " + name);
             ch.force(true);
         }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) ch.write(buf);
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -73,28 +73,33 @@ public final class Checkpoint {
 
     public Map<String, float[]> optimizerState() { return optimizerState; }
 
+    /**
+     * Saves a checkpoint. The tensors go straight to the files, a few KiB at a time, so a save needs no copy of
+     * the weights or the optimizer state in memory.
+     */
     public static void save(Path dir, Model model, Map<String, float[]> optimizerState, TrainingProgress progress) throws IOException {
-        byte[] weights = TensorFile.encode(model.tensors());
-        byte[] optimizer = TensorFile.encode(optimizerState);
-        JsonObject root = new JsonObject();
-        root.addProperty("format", "convas-checkpoint");
-        root.addProperty("version", 1);
-        root.addProperty("weightsCrc32", TensorFile.crc(weights));
-        root.addProperty("optimizerCrc32", TensorFile.crc(optimizer));
-        root.add("progress", GSON.toJsonTree(progress));
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(NETWORK, NetworkJson.write(model.spec()).getBytes(StandardCharsets.UTF_8));
-        files.put(WEIGHTS, weights);
-        files.put(OPTIMIZER, optimizer);
-        files.put(PROGRESS, GSON.toJson(root).getBytes(StandardCharsets.UTF_8));
+        long[] crc = new long[2];
+        Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put(NETWORK, AtomicFiles.Content.of(NetworkJson.write(model.spec()).getBytes(StandardCharsets.UTF_8)));
+        files.put(WEIGHTS, out -> crc[0] = TensorFile.writeTo(out, model.tensors()));
+        files.put(OPTIMIZER, out -> crc[1] = TensorFile.writeTo(out, optimizerState));
+        files.put(PROGRESS, out -> {
+            JsonObject root = new JsonObject();
+            root.addProperty("format", "convas-checkpoint");
+            root.addProperty("version", 1);
+            root.addProperty("weightsCrc32", crc[0]);
+            root.addProperty("optimizerCrc32", crc[1]);
+            root.add("progress", GSON.toJsonTree(progress));
+            out.write(GSON.toJson(root).getBytes(StandardCharsets.UTF_8));
+        });
         AtomicFiles.replaceFolder(dir, files, FILES);
     }
 
     /** Saves only the spec and the weights (no optimizer state, no progress): a trained model to load later. */
     public static void saveWeights(Path dir, Model model) throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(NETWORK, NetworkJson.write(model.spec()).getBytes(StandardCharsets.UTF_8));
-        files.put(WEIGHTS, TensorFile.encode(model.tensors()));
+        Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put(NETWORK, AtomicFiles.Content.of(NetworkJson.write(model.spec()).getBytes(StandardCharsets.UTF_8)));
+        files.put(WEIGHTS, out -> TensorFile.writeTo(out, model.tensors()));
         AtomicFiles.replaceFolder(dir, files, FILES);
     }
 

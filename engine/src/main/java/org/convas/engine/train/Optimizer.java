@@ -131,6 +131,17 @@ public final class Optimizer {
         return out;
     }
 
+    /** The state tensors by name as {@link #state} gives them, but the live arrays (no copy): to save them at once. */
+    Map<String, float[]> liveState(List<Parameter> parameters) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (first == null) return out;
+        for (int i = 0; i < parameters.size(); i++) {
+            if (first[i] != null) out.put(parameters.get(i).name() + "#1", first[i]);
+            if (second[i] != null) out.put(parameters.get(i).name() + "#2", second[i]);
+        }
+        return out;
+    }
+
     /** Restores state saved by {@link #state}, with the step count and current learning rate and momentum. */
     public void restore(List<Parameter> parameters, Map<String, float[]> state, long stepCount, double lr, double mu) {
         first = new float[parameters.size()][];

@@ -70,6 +70,36 @@ public final class TensorFile {
         return modifiedUtf8(s).length;
     }
 
+    /**
+     * Writes the file's bytes to {@code out} as {@link #encode} would give them, a tensor at a time through a small
+     * buffer (a checkpoint of a large network takes no copy of its weights); returns the CRC-32 of all the bytes.
+     */
+    public static long writeTo(java.io.OutputStream out, Map<String, float[]> tensors) throws IOException {
+        java.util.zip.CheckedOutputStream whole = new java.util.zip.CheckedOutputStream(out, new CRC32());
+        java.util.zip.CheckedOutputStream body = new java.util.zip.CheckedOutputStream(whole, new CRC32());
+        DataOutputStream data = new DataOutputStream(body);
+        data.writeInt(MAGIC);
+        data.writeInt(VERSION);
+        data.writeInt(tensors.size());
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 14).order(ByteOrder.BIG_ENDIAN);
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            data.writeUTF(e.getKey());
+            float[] v = e.getValue();
+            data.writeInt(v.length);
+            for (int at = 0; at < v.length; ) {
+                int n = Math.min(chunk.capacity() / 4, v.length - at);
+                chunk.clear();
+                chunk.asFloatBuffer().put(v, at, n);
+                data.write(chunk.array(), 0, 4 * n);
+                at += n;
+            }
+        }
+        data.flush();
+        new DataOutputStream(whole).writeLong(body.getChecksum().getValue());
+        whole.flush();
+        return whole.getChecksum().getValue();
+    }
+
     public static void write(Path file, Map<String, float[]> tensors) throws IOException {
         AtomicFiles.writeBytes(file, encode(tensors));
     }

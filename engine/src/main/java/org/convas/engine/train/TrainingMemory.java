@@ -17,9 +17,9 @@ import java.util.Locale;
  *
  * <p>What a run holds, at 4 bytes a value:
  * <ul>
- *   <li><b>fixed</b>: the parameters and their gradients, the optimizer's state, one more gradient copy per extra
- *       work unit, and the copies a checkpoint save makes (the weights and the optimizer state, encoded); validation
- *       and the final test evaluation ({@link TrainingRun#evaluate}) use the workers' buffers;</li>
+ *   <li><b>fixed</b>: the parameters and their gradients, the optimizer's state and one more gradient copy per extra
+ *       work unit (validation and the final test evaluation, {@link TrainingRun#evaluate}, use the workers' buffers;
+ *       a checkpoint is written straight from the tensors);</li>
  *   <li><b>per image the workers hold</b> (a micro-batch per work unit, not the whole batch): every layer's
  *       activations and their gradients (in-place layers too: the engine keeps them), and the im2col columns or
  *       padded inputs convolutions keep for the backward pass;</li>
@@ -66,7 +66,6 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
         long parameters = report.totalParameters();
         long p4 = mul(parameters, 4);
         long parameterBytes = add(mul(p4, 2 + optimizerStateCopies), mul(p4, units - 1L));
-        long checkpoint = mul(p4, 1 + 2L * optimizerStateCopies);
         long inPlace = 0;
         for (LayerReport r : report.layers()) if (r.inPlace()) inPlace = add(inPlace, mul(r.activations(), 8));
         long perHeld = add(add(report.trainingBytesPerImage(), inPlace), Model.convolutionBytesPerImage(report));
@@ -77,7 +76,7 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
                 perBatch = add(perBatch, mul(add(r.inputShapes().get(0).size(), fc.units()), 8));
             }
         }
-        return new TrainingMemory(batch, units, held, add(parameterBytes, checkpoint), perHeld, perBatch,
+        return new TrainingMemory(batch, units, held, parameterBytes, perHeld, perBatch,
                 parameterBytes);
     }
 
@@ -116,8 +115,7 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
         return Numbers.bytes(totalBytes()) + " (parameters, gradients and optimizer state " + Numbers.bytes(parameterBytes)
                 + ", activations and buffers for " + heldImages + (heldImages == 1 ? " image " : " images ")
                 + Numbers.bytes(mul(perHeldImage, heldImages)) + ", the batch's images and FC rows "
-                + Numbers.bytes(mul(perBatchImage, batch)) + ", copies for saving a checkpoint "
-                + Numbers.bytes(fixedBytes - parameterBytes) + ")";
+                + Numbers.bytes(mul(perBatchImage, batch)) + ")";
     }
 
     /**
@@ -125,8 +123,10 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
      *
      * @throws TrainingException naming the network, the need, what is free and what to do
      */
-    static void check(NetworkReport report, int batch, int threads, int optimizerStateCopies) {
+    public static void require(NetworkReport report, int batch, int threads, int optimizerStateCopies) {
         TrainingMemory m = estimate(report, batch, threads, optimizerStateCopies);
+        String array = arrayProblem(report, m.heldImages / Math.max(1, m.units) + 1);
+        if (array != null) throw new TrainingException(array);
         long free = freeHeap();
         if (m.totalBytes() <= free) return;
         int fits = m.largestBatch(report, threads, optimizerStateCopies, free);
@@ -136,6 +136,28 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
                 name, batch, m.describe(), Numbers.bytes(free),
                 fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
                         : "Use a smaller network, or give Java more memory (-Xmx)."));
+    }
+
+    /** Java's largest array, in values. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * A layer whose weights, or whose activations for the images a worker holds, do not fit in one Java array
+     * (2^31 − 9 values), named; null when every one fits.
+     */
+    static String arrayProblem(NetworkReport report, int imagesPerWorker) {
+        for (LayerReport r : report.layers()) {
+            if (r.weights() > MAX_ARRAY) {
+                return String.format(Locale.ROOT, "%s has %,d weights, more than the %,d one layer may have here (Java's largest"
+                        + " array): make it smaller", r.id(), r.weights(), MAX_ARRAY);
+            }
+            if (mul(r.activations(), imagesPerWorker) > MAX_ARRAY) {
+                return String.format(Locale.ROOT, "%s gives %,d values per image; %d images of them are more than the %,d one"
+                        + " buffer may hold here (Java's largest array): make it smaller or use a smaller batch", r.id(),
+                        r.activations(), imagesPerWorker, MAX_ARRAY);
+            }
+        }
+        return null;
     }
 
     /**

@@ -243,7 +243,7 @@ public final class TrainingRun {
 
     /** Refuses a batch that will not fit the heap, by the estimate the Train tab shows: {@link TrainingMemory}. */
     static void checkMemory(Model model, TrainingSettings settings) {
-        TrainingMemory.check(model.report(), settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
+        TrainingMemory.require(model.report(), settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
     }
 
     public TrainingRun addListener(TrainingListener listener) {
@@ -360,7 +360,7 @@ public final class TrainingRun {
         try {
             result = epochs(pool);
         } catch (RuntimeException | Error e) {
-            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + e);
+            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + org.convas.engine.spec.ReadFiles.message(e));
         } finally {
             if (pool != null) pool.shutdownNow();
         }
@@ -456,7 +456,7 @@ public final class TrainingRun {
             for (TrainingListener l : listeners) l.onEpoch(stats);
             if (settings.checkpointDirectory() != null) {
                 try {
-                    Checkpoint.save(settings.checkpointDirectory(), model, optimizer.state(model.parameters()), progress());
+                    Checkpoint.save(settings.checkpointDirectory(), model, optimizer.liveState(model.parameters()), progress());
                 } catch (IOException e) {
                     return new RunEnd(Status.FAILED, epochsCompleted, steps, "could not save the checkpoint to "
                             + settings.checkpointDirectory() + ": " + org.convas.engine.spec.ReadFiles.message(e)
@@ -479,7 +479,7 @@ public final class TrainingRun {
             throw new IllegalStateException("save a checkpoint after the run has ended; while it runs, set checkpointDirectory"
                     + " in the settings to get one after every epoch");
         }
-        Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
+        Checkpoint.save(dir, model, optimizer.liveState(model.parameters()), progress());
     }
 
     /**

@@ -132,6 +132,16 @@ class CheckpointAtomicityTest {
         assertTrue(early.getMessage().contains("notes.txt"), early.getMessage());
     }
 
+    @Test
+    void tensorsWrittenStraightToAFileAreTheBytesEncodeGives() throws IOException {
+        Model model = CheckpointCrashProbe.model(5);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long crc = TensorFile.writeTo(out, model.tensors());
+        byte[] encoded = TensorFile.encode(model.tensors());
+        assertArrayEquals(encoded, out.toByteArray());
+        assertEquals(TensorFile.crc(encoded), crc);
+    }
+
     /** Loads the folder; it must be one of the saved checkpoints, whole: its epochs and weights agree. */
     private static int assertLoadsWhole(Path dir, String when) {
         Checkpoint c;
