@@ -24,7 +24,6 @@ import org.convas.engine.train.LearningRateSchedule;
 import org.convas.engine.train.OptimizerSettings;
 import org.convas.engine.train.TrainingEvents;
 import org.convas.engine.train.TrainingException;
-import org.convas.engine.train.TrainingMemory;
 import org.convas.engine.train.TrainingProgress;
 import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.train.TrainingRun;
@@ -238,8 +237,10 @@ public final class TrainCommand implements Command {
             err.println(e.getMessage());
             return Cli.USAGE;
         }
-        // The network: from the checkpoint when resuming, else the preset or file.
-        Model model;
+        // The network: from the checkpoint when resuming, else the preset or file (its model is built once the data is
+        // in memory and the memory check has passed: a large FC layer alone may not fit).
+        Model model = null;
+        NetworkSpec spec;
         Checkpoint checkpoint = null;
         String networkName;
         if (c.resume() != null) {
@@ -250,6 +251,7 @@ public final class TrainCommand implements Command {
                 return Cli.USAGE;
             }
             model = checkpoint.model();
+            spec = model.spec();
             networkName = model.spec().name() + " (checkpoint " + c.resume() + ", " + checkpoint.progress().epochsCompleted()
                     + " epochs done)";
             if (checkpoint.progress().epochsCompleted() >= c.epochs()) {
@@ -278,17 +280,7 @@ public final class TrainCommand implements Command {
                 err.println("train: " + source.describe() + " cannot be trained: " + invalid.get());
                 return Cli.INVALID_NETWORK;
             }
-            try {
-                // Before a weight is allocated: a large FC layer alone may not fit.
-                TrainingMemory.require(Calculator.analyze(source.spec()), c.batch(), c.threads(), c.optimizer().stateCopies());
-                model = Model.create(source.spec(), Initializer.HE, c.seed());
-            } catch (TrainingException e) {
-                err.println("train: " + e.getMessage());
-                return Cli.USAGE;
-            } catch (ModelException e) {
-                err.println("train: " + e.getMessage());
-                return Cli.INVALID_NETWORK;
-            }
+            spec = source.spec();
             networkName = source.spec().name() + " (" + source.describe() + ")";
         }
 
@@ -320,9 +312,12 @@ public final class TrainCommand implements Command {
             return Cli.USAGE;
         }
         Dataset all = data.data().train();
-        if (all.classCount() > model.classes()) {
-            err.println("train: the data has " + all.classCount() + " classes but the network's output " + model.outputId() + " gives "
-                    + model.classes() + " scores: set the last layer's units to " + all.classCount());
+        NetworkReport report = Calculator.analyze(spec);
+        String outputId = spec.outputs().get(0).id();
+        int classes = report.layer(outputId).output().depth();
+        if (all.classCount() > classes) {
+            err.println("train: the data has " + all.classCount() + " classes but the network's output " + outputId + " gives "
+                    + classes + " scores: set the last layer's units to " + all.classCount());
             return Cli.INVALID_NETWORK;
         }
         out.println("Network: " + networkName);
@@ -341,7 +336,7 @@ public final class TrainCommand implements Command {
             trainSet = split.train();
             validationSet = split.validation();
         }
-        Shape input = model.inputShape();
+        Shape input = report.layer(spec.inputs().get(0).id()).output();
         String resize = resizeNote(all, input);
         if (!resize.isEmpty()) out.println("Input:   " + resize);
         FittedPreprocessing fitted;
@@ -373,11 +368,16 @@ public final class TrainCommand implements Command {
         DatasetBatchSource validationSource = validation == null ? null : DatasetBatchSource.evaluation(validation);
         TrainingRun run;
         try {
+            // With the data in memory, what is free now is what the run may take; the memory check comes before the
+            // model's weights are allocated (a large FC layer alone may not fit).
             run = checkpoint != null ? TrainingRun.resume(checkpoint, trainSource, validationSource, settings)
-                    : TrainingRun.create(model, trainSource, validationSource, settings);
+                    : TrainingRun.create(spec, Initializer.HE, c.seed(), trainSource, validationSource, settings);
         } catch (TrainingException e) {
             err.println("train: " + e.getMessage());
             return Cli.USAGE;
+        } catch (ModelException e) {
+            err.println("train: " + e.getMessage());
+            return Cli.INVALID_NETWORK;
         }
         if (checkpoint != null) {
             // Changed deliberately on the command line (and said so in the Setup line): from the first step on.

@@ -44,6 +44,27 @@ public final class Optimizer {
         momentum = m;
     }
 
+    /**
+     * Allocates the state the first step would (velocities, moments), so that a run finds out at its start whether
+     * they fit. Plain SGD (no momentum) keeps none.
+     */
+    void allocateState(List<Parameter> parameters) {
+        if (first == null) {
+            first = new float[parameters.size()][];
+            second = new float[parameters.size()][];
+        }
+        boolean one = switch (settings.kind()) {
+            case SGD -> momentum > 0;
+            case NESTEROV, ADAM, RMSPROP, ADAGRAD -> true;
+        };
+        boolean two = settings.kind() == OptimizerSettings.Kind.ADAM || settings.kind() == OptimizerSettings.Kind.RMSPROP && momentum > 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            int n = parameters.get(i).size();
+            if (one) state(first, i, n);
+            if (two) state(second, i, n);
+        }
+    }
+
     /** One update of every parameter from its gradient. */
     public void step(List<Parameter> parameters) {
         if (first == null) {

@@ -18,11 +18,12 @@ import java.util.Locale;
  * <p>What a run holds, at 4 bytes a value:
  * <ul>
  *   <li><b>fixed</b>: the parameters and their gradients, the optimizer's state and one more gradient copy per extra
- *       work unit (validation and the final test evaluation, {@link TrainingRun#evaluate}, use the workers' buffers;
- *       a checkpoint is written straight from the tensors);</li>
+ *       work unit, and each unit's convolution buffers (padded grids, flipped filters or an im2col chunk: counted as one
+ *       weight tensor, one input and one output volume a layer); validation and the final test evaluation
+ *       ({@link TrainingRun#evaluate}) use the workers' buffers; a checkpoint is written straight from the tensors;</li>
  *   <li><b>per image the workers hold</b> (a micro-batch per work unit, not the whole batch): every layer's
- *       activations and their gradients (in-place layers too: the engine keeps them), and the im2col columns or
- *       padded inputs convolutions keep for the backward pass;</li>
+ *       activations and their gradients (in-place layers too: the engine keeps them), Dropout's mask, BatchNorm's x̂ and
+ *       LRN's scale, and the im2col columns or padded inputs convolutions keep for the backward pass;</li>
  *   <li><b>per image of the batch</b>: the input, for the batch in training and the ones read ahead (prefetch), and
  *       the rows FC layers keep for their weight gradients (in the units and once more gathered).</li>
  * </ul>
@@ -66,8 +67,22 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
         long parameters = report.totalParameters();
         long p4 = mul(parameters, 4);
         long parameterBytes = add(mul(p4, 2 + optimizerStateCopies), mul(p4, units - 1L));
+        // (scratch is added below, once per work unit)
         long inPlace = 0;
-        for (LayerReport r : report.layers()) if (r.inPlace()) inPlace = add(inPlace, mul(r.activations(), 8));
+        long scratch = 0;
+        for (LayerReport r : report.layers()) {
+            if (r.inPlace()) inPlace = add(inPlace, mul(r.activations(), 8));
+            LayerSpec layer = r.node().layer();
+            // Dropout's mask, BatchNorm's x̂, LRN's scale: one more value per activation.
+            if (layer instanceof LayerSpec.Dropout || layer instanceof LayerSpec.BatchNorm || layer instanceof LayerSpec.LocalResponseNorm) {
+                inPlace = add(inPlace, mul(r.activations(), 4));
+            }
+            // A convolution's own buffers in each worker (padded grids, flipped filters or an im2col chunk): about one
+            // weight tensor, one input and one output volume.
+            if (layer instanceof LayerSpec.Conv2D && r.output() != null) {
+                scratch = add(scratch, mul(add(add(r.weights(), r.inputShapes().get(0).size()), r.output().size()), 4));
+            }
+        }
         long perHeld = add(add(report.trainingBytesPerImage(), inPlace), Model.convolutionBytesPerImage(report));
         long input = report.spec().inputs().isEmpty() ? 0 : report.layer(report.spec().inputs().get(0).id()).activations();
         long perBatch = mul(mul(input, 4), BATCHES_AHEAD + 1);
@@ -76,7 +91,7 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
                 perBatch = add(perBatch, mul(add(r.inputShapes().get(0).size(), fc.units()), 8));
             }
         }
-        return new TrainingMemory(batch, units, held, parameterBytes, perHeld, perBatch,
+        return new TrainingMemory(batch, units, held, add(parameterBytes, mul(scratch, units)), perHeld, perBatch,
                 parameterBytes);
     }
 
@@ -85,11 +100,22 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
         return estimate(Calculator.analyze(spec), batch, threads, optimizerStateCopies);
     }
 
-    /** The Java heap not in use now: the most a run may still allocate. */
+    /**
+     * The Java heap a run may still allocate: what is not in use now, less {@link #HEADROOM_FRACTION} of the heap
+     * the garbage collector needs to work in.
+     */
     public static long freeHeap() {
         Runtime rt = Runtime.getRuntime();
-        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) - rt.maxMemory() / HEADROOM_FRACTION;
     }
+
+    /**
+     * 1/16 of the heap is left to the garbage collector, which cannot work in a full heap (G1 keeps room to copy live
+     * objects into). Measured with {@code convas train} on a 28×28 net with an FC layer of 6.4M weights, one thread,
+     * {@code -Xmx100m}: the heap after collections peaked at the data's 14 MB plus this estimate to within 2 MB (batch
+     * 4: 91 MB, batch 40: 97–98 MB), and batch 44, whose estimate left 0.1 MB, ran out of memory.
+     */
+    static final long HEADROOM_FRACTION = 16;
 
     /**
      * The largest batch whose estimate fits in {@code free} bytes, with the same threads and optimizer; 0 when not
@@ -115,21 +141,44 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
         return Numbers.bytes(totalBytes()) + " (parameters, gradients and optimizer state " + Numbers.bytes(parameterBytes)
                 + ", activations and buffers for " + heldImages + (heldImages == 1 ? " image " : " images ")
                 + Numbers.bytes(mul(perHeldImage, heldImages)) + ", the batch's images and FC rows "
-                + Numbers.bytes(mul(perBatchImage, batch)) + ")";
+                + Numbers.bytes(mul(perBatchImage, batch)) + (fixedBytes > parameterBytes ? ", the layers' buffers in "
+                + units + (units == 1 ? " worker " : " workers ") + Numbers.bytes(fixedBytes - parameterBytes) : "") + ")";
     }
 
     /**
-     * Refuses a run that will not fit the heap, with the largest batch that would.
+     * Refuses a run that will not fit the heap, with the largest batch that would, before anything is allocated
+     * (call it before building the {@link Model}: a large FC layer alone may not fit). Also refuses a layer whose
+     * weights or activations would not fit one Java array.
      *
      * @throws TrainingException naming the network, the need, what is free and what to do
      */
     public static void require(NetworkReport report, int batch, int threads, int optimizerStateCopies) {
+        check(report, batch, threads, optimizerStateCopies, 0);
+    }
+
+    /**
+     * The parameters and gradients a built {@link Model} holds already (8 bytes a parameter): a check made once the
+     * model exists ({@link TrainingRun}) counts them as available, since the estimate includes them.
+     */
+    static long heldByModel(NetworkReport report) {
+        return mul(report.totalParameters(), 8);
+    }
+
+    /** {@link #require}, with {@code alreadyHeld} bytes of the estimate allocated before the check. */
+    static void check(NetworkReport report, int batch, int threads, int optimizerStateCopies, long alreadyHeld) {
         TrainingMemory m = estimate(report, batch, threads, optimizerStateCopies);
         String array = arrayProblem(report, m.heldImages / Math.max(1, m.units) + 1);
         if (array != null) throw new TrainingException(array);
-        long free = freeHeap();
+        long free = freeHeap() + alreadyHeld;
         if (m.totalBytes() <= free) return;
-        int fits = m.largestBatch(report, threads, optimizerStateCopies, free);
+        // "In use" counts garbage not yet collected (a dataset just prepared leaves plenty): collect it before refusing,
+        // so the answer does not depend on when the collector last ran.
+        System.gc();
+        free = freeHeap() + alreadyHeld;
+        if (m.totalBytes() <= free) return;
+        // The suggestion leaves 1/128 of the heap to spare, so that the next attempt, measured anew, is not refused by
+        // a few hundred KB of data or garbage.
+        int fits = m.largestBatch(report, threads, optimizerStateCopies, free - Runtime.getRuntime().maxMemory() / 128);
         String name = report.spec().name().isBlank() ? "the network" : report.spec().name();
         throw new TrainingException(String.format(Locale.ROOT,
                 "training %s at batch %d needs about %s, but only %s of the Java heap is free. %s",

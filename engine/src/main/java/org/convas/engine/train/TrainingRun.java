@@ -118,13 +118,18 @@ public final class TrainingRun {
 
     private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
                         TrainingProgress progress, java.util.Map<String, float[]> optimizerState) {
+        this(model, train, validation, settings, progress, optimizerState, true);
+    }
+
+    private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
+                        TrainingProgress progress, java.util.Map<String, float[]> optimizerState, boolean checkMemory) {
         this.model = model;
         this.train = train;
         this.validation = validation;
         this.settings = settings;
         checkData(model, train, "training");
         if (validation != null) checkData(model, validation, "validation");
-        checkMemory(model, settings);
+        if (checkMemory) checkMemory(model, settings);
         if (settings.checkpointDirectory() != null) {
             try {
                 Checkpoint.checkWritable(settings.checkpointDirectory());
@@ -168,17 +173,48 @@ public final class TrainingRun {
         int units = units(model, settings);
         int unitImages = (settings.batchSize() + units - 1) / units;
         this.microBatch = microBatch(model, unitImages);
-        for (int t = 0; t < units; t++) {
-            Executor worker = model.newExecutor(microBatch, t > 0);
-            worker.fuseActivations();
-            // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
-            // the end of the step (Executor.gatherGradients). Room for unitImages rows: a unit never takes more
-            // (step() gives each ⌈n / units⌉ ≤ ⌈batch / units⌉), so no FC layer of units 1… writes its own dW.
-            worker.deferWeightGradients(unitImages);
-            workers.add(worker);
+        // Everything the steps need is allocated here, the optimizer's state included, so that a heap too small or
+        // too fragmented for it (a large array needs one piece) is a refusal now, not an error in the middle of a run.
+        try {
+            optimizer.allocateState(model.parameters()); // large arrays first, while the heap has room in one piece
+            for (int t = 0; t < units; t++) {
+                Executor worker = model.newExecutor(microBatch, t > 0);
+                worker.fuseActivations();
+                // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
+                // the end of the step (Executor.gatherGradients). Room for unitImages rows: a unit never takes more
+                // (step() gives each ⌈n / units⌉ ≤ ⌈batch / units⌉), so no FC layer of units 1… writes its own dW.
+                worker.deferWeightGradients(unitImages);
+                workers.add(worker);
+            }
+        } catch (OutOfMemoryError e) {
+            workers.clear();
+            throw outOfMemory(model.report(), settings, "setting up the run");
         }
         gathered = workers.get(0).gatheredParameters();
         batchStatistics = BatchStatistics.share(workers);
+    }
+
+    /**
+     * A fresh run of a network not built yet: the memory check ({@link TrainingMemory}) comes before a single weight
+     * is allocated, so a network too large for the heap is refused with the batch that would fit instead of running
+     * out of memory while its model is built.
+     *
+     * @throws org.convas.engine.model.ModelException when the network cannot be trained (calculator errors, not a classifier)
+     * @throws TrainingException                       when it does not fit the heap, or the data does not fit it
+     */
+    public static TrainingRun create(org.convas.engine.spec.NetworkSpec spec, org.convas.engine.model.Initializer initializer,
+                                     long seed, BatchSource train, BatchSource validation, TrainingSettings settings) {
+        org.convas.engine.calc.NetworkReport report = org.convas.engine.calc.Calculator.analyze(spec);
+        if (report.isValid()) {
+            TrainingMemory.require(report, settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
+        }
+        Model model;
+        try {
+            model = Model.create(spec, initializer, seed);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(report, settings, "allocating the weights");
+        }
+        return new TrainingRun(model, train, validation, settings, null, null, false);
     }
 
     /** A fresh run of {@code model} (its weights as they are). {@code validation} may be null. */
@@ -241,9 +277,28 @@ public final class TrainingRun {
     static final long MICRO_BATCH_BYTES = 1L << 20;
     static final int MIN_MICRO_BATCH = 4;
 
+    /**
+     * The refusal when the heap ran out although the estimate fitted: the collector found no room for a large array in
+     * one piece (a heap near full is fragmented), with a batch that leaves room for the largest array besides.
+     */
+    private static TrainingException outOfMemory(org.convas.engine.calc.NetworkReport report, TrainingSettings settings, String doing) {
+        TrainingMemory m = TrainingMemory.estimate(report, settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
+        long largest = 0;
+        for (org.convas.engine.calc.LayerReport r : report.layers()) largest = Math.max(largest, r.weights() * 4);
+        long free = TrainingMemory.freeHeap() - largest;
+        int fits = m.largestBatch(report, settings.threads(), settings.optimizer().stateCopies(), free);
+        return new TrainingException(String.format(Locale.ROOT, "the Java heap ran out while %s: training %s at batch %d needs"
+                        + " about %s, and the heap had no room for an array of %s in one piece. %s", doing,
+                report.spec().name().isBlank() ? "the network" : report.spec().name(), settings.batchSize(), m.describe(),
+                org.convas.engine.calc.Numbers.bytes(largest),
+                fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
+                        : "Use a smaller network, or give Java more memory (-Xmx)."));
+    }
+
     /** Refuses a batch that will not fit the heap, by the estimate the Train tab shows: {@link TrainingMemory}. */
     static void checkMemory(Model model, TrainingSettings settings) {
-        TrainingMemory.require(model.report(), settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
+        TrainingMemory.check(model.report(), settings.batchSize(), settings.threads(), settings.optimizer().stateCopies(),
+                TrainingMemory.heldByModel(model.report()));
     }
 
     public TrainingRun addListener(TrainingListener listener) {
