@@ -25,7 +25,6 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.convas.engine.calc.Calculator;
-import org.convas.engine.calc.MemoryEstimate;
 import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.calc.Numbers;
 import org.convas.engine.calc.Problem;
@@ -58,6 +57,8 @@ import org.convas.engine.train.TrainingEvents.ParameterNorm;
 import org.convas.engine.train.TrainingEvents.RunEnd;
 import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.engine.train.TrainingException;
+import org.convas.engine.train.TrainingMemory;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.train.TrainingListener;
 import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
@@ -358,15 +359,24 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 PreparedData data = prepare(key);
-                Model m = resumeFrom != null ? resumeFrom.model() : Model.create(net, Initializer.HE, settings.seed());
                 DatasetBatchSource train = DatasetBatchSource.training(data.train(), augmentation);
                 DatasetBatchSource validation = DatasetBatchSource.evaluation(data.validation());
+                // A fresh run is checked against the heap before its weights are allocated (the Memory line's estimate).
                 TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, settings)
-                        : TrainingRun.create(m, train, validation, settings);
+                        : TrainingRun.create(net, Initializer.HE, settings.seed(), train, validation, settings);
+                if (resumeFrom != null) {
+                    // The fields show the checkpoint's values once it is loaded: what differs was changed on purpose.
+                    if (settings.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
+                        r.setLearningRate(settings.optimizer().learningRate());
+                    }
+                    if (settings.optimizer().momentum() != resumeFrom.progress().momentum()) r.setMomentum(settings.optimizer().momentum());
+                }
                 r.addListener(new Forwarder(r, data.validation()));
                 fx.execute(() -> launch(r, data, resumeFrom));
             } catch (DatasetException | TrainingException | ModelException | IllegalArgumentException e) {
                 fx.execute(() -> failed("Cannot start: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                fx.execute(() -> failed("Cannot start: " + ReadFiles.message(e)));
             } catch (OutOfMemoryError e) {
                 fx.execute(() -> failed("Cannot start: the data or the network does not fit in the Java heap ("
                         + Numbers.bytes(Runtime.getRuntime().maxMemory()) + "); choose a smaller dataset, input or batch, or give Java more memory (-Xmx)."));
@@ -762,6 +772,16 @@ public final class TrainingViewModel {
         progress.set(0);
         progressText.set("");
         specSink.accept(loaded.model().spec());
+        OptimizerSettings saved = loaded.progress().optimizer();
+        if (saved != null) {
+            // The run continues with the checkpoint's optimizer: show it, so that what Start uses is what the form says.
+            optimizer.set(saved.kind());
+            learningRate.set(loaded.progress().baseLearningRate());
+            momentum.set(loaded.progress().momentum());
+            weightDecay.set(saved.weightDecay());
+        }
+        seed.set(loaded.progress().seed()); // the checkpoint's seed fixes its data order; the run keeps it
+        batchSize.set(loaded.progress().partialEpoch() != null ? loaded.progress().partialEpoch().batchSize() : batchSize.get());
         checkpoint = loaded;
         model = loaded.model();
         run = null;
@@ -949,16 +969,13 @@ public final class TrainingViewModel {
         } catch (IllegalArgumentException e) {
             copies = 1;
         }
-        MemoryEstimate estimate = report.memoryForBatch(batch, copies);
-        long perThreadGradients = Math.max(0, threads.get() - 1L) * report.totalParameters() * 4L;
-        long need = estimate.totalBytes() + perThreadGradients;
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        // The engine's one estimate: the figure Start refuses a batch by (TrainingRun, and convas train).
+        TrainingMemory estimate = TrainingMemory.estimate(report, batch, Math.max(1, threads.get()), copies);
+        long need = estimate.totalBytes();
+        long available = TrainingMemory.freeHeap();
         memoryTooLarge.set(need > available);
-        memoryText.set("Estimated memory at batch " + batch + ": " + Numbers.bytes(need) + " (activations "
-                + Numbers.bytes(estimate.activationBytes()) + ", parameters, gradients and optimizer state "
-                + Numbers.bytes(estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes() + perThreadGradients)
-                + ") of " + Numbers.bytes(available) + " free" + (need > available ? ": too large, use a smaller batch" : ""));
+        memoryText.set("Estimated memory at batch " + batch + ": " + estimate.describe() + " of " + Numbers.bytes(available)
+                + " free" + (need > available ? ": too large, use a smaller batch" : ""));
     }
 
     private int settingsOptimizerCopies() {

@@ -176,7 +176,7 @@ public final class NetworkJson {
     public static String jsonProblem(Throwable e) {
         Throwable t = e instanceof JsonParseException && e.getCause() != null ? e.getCause() : e;
         if (t instanceof java.io.EOFException || e instanceof java.io.EOFException) {
-            return "the text ends too early (truncated?)" + location(ReadFiles.message(t));
+            return "the file ends too early (truncated?)" + location(ReadFiles.message(t));
         }
         String m = firstLine(ReadFiles.message(t));
         m = m.replaceAll("\\s*See https?://\\S+", "");
