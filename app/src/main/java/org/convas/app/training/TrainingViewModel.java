@@ -314,8 +314,8 @@ public final class TrainingViewModel {
                     dataReady(data);
                     info(data.note());
                 });
-            } catch (DatasetException | RuntimeException e) {
-                fx.execute(() -> failed("Cannot use " + key.source().title() + ": " + e.getMessage()));
+            } catch (DatasetException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> failed("Cannot use " + key.source().title() + ": " + ReadFiles.message(e)));
             }
         });
     }
@@ -430,8 +430,8 @@ public final class TrainingViewModel {
                 int done = ended.progress().epochsCompleted();
                 fx.execute(() -> info("Saved the checkpoint to " + folder + " (" + done + " whole epoch" + (done == 1 ? "" : "s")
                         + "). Load it to continue training."));
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + e.getMessage()));
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + ReadFiles.message(e)));
             }
         });
     }
@@ -452,8 +452,8 @@ public final class TrainingViewModel {
             try {
                 Checkpoint loaded = Checkpoint.load(folder);
                 fx.execute(() -> checkpointLoaded(folder, loaded));
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + e.getMessage()));
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + ReadFiles.message(e)));
             }
         });
     }
@@ -484,8 +484,8 @@ public final class TrainingViewModel {
                 if (idle == null) fx.execute(() -> {
                     if (model == null && spec.get() == net) model = m;
                 });
-            } catch (ModelException | IllegalArgumentException e) {
-                fx.execute(() -> warn("No activations to show: " + e.getMessage()));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> warn("No activations to show: " + ReadFiles.message(e)));
             }
         });
     }
@@ -506,7 +506,7 @@ public final class TrainingViewModel {
         }
         background.execute(() -> {
             try {
-                DecodedImage decoded = ImageDecoders.decode(Files.readAllBytes(file));
+                DecodedImage decoded = ImageDecoders.decode(ReadFiles.bytes(file, 256L << 20, "an image file"));
                 Image image = Image.interleaved(decoded.width(), decoded.height(), decoded.channels(), decoded.pixels());
                 Dataset one = new Dataset(file.getFileName().toString(), data.train().classNames(), List.of(image), new int[] {0},
                         List.of(file.getFileName().toString()));
@@ -517,8 +517,8 @@ public final class TrainingViewModel {
                             + " → " + data.key().input() + ")");
                     requestSnapshot();
                 });
-            } catch (IOException | ImageFormatException | DatasetException | RuntimeException e) {
-                fx.execute(() -> error("Cannot use " + file.getFileName() + " as an input image: " + e.getMessage()));
+            } catch (IOException | ImageFormatException | DatasetException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> error("Cannot use " + file.getFileName() + " as an input image: " + ReadFiles.message(e)));
             }
         });
     }

@@ -105,7 +105,7 @@ public final class TensorFile {
     }
 
     public static Map<String, float[]> read(Path file) throws IOException {
-        return decode(Files.readAllBytes(file), file.toString());
+        return decode(org.convas.engine.spec.ReadFiles.bytes(file, Integer.MAX_VALUE - 8, "a tensor file"), file.toString());
     }
 
     public static Map<String, float[]> decode(byte[] data, String source) throws IOException {
