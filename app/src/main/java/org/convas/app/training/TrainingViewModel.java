@@ -428,8 +428,10 @@ public final class TrainingViewModel {
             try {
                 ended.saveCheckpoint(folder);
                 int done = ended.progress().epochsCompleted();
+                int into = ended.progress().batchesIntoEpoch();
                 fx.execute(() -> info("Saved the checkpoint to " + folder + " (" + done + " whole epoch" + (done == 1 ? "" : "s")
-                        + "). Load it to continue training."));
+                        + (into > 0 ? " and " + into + " batch" + (into == 1 ? "" : "es") + " of epoch " + (done + 1) : "")
+                        + "). Load it to continue training" + (into > 0 ? " exactly where it stopped." : ".")));
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + ReadFiles.message(e)));
             }
@@ -797,8 +799,9 @@ public final class TrainingViewModel {
                 : String.format(Locale.ROOT, ", validation accuracy %.1f%%",
                 100 * loaded.progress().history().get(loaded.progress().history().size() - 1).validationAccuracy());
         info("Loaded the checkpoint " + folder.getFileName() + ": " + loaded.model().spec().name() + ", " + done + " epoch"
-                + (done == 1 ? "" : "s") + " done" + accuracy + ". Start (F5) continues with epoch " + (done + 1) + " of "
-                + epochs.get() + ".");
+                + (done == 1 ? "" : "s") + " done" + (loaded.progress().batchesIntoEpoch() > 0 ? " and "
+                + loaded.progress().batchesIntoEpoch() + " batches of the next" : "") + accuracy + ". Start (F5) continues with epoch "
+                + (done + 1) + " of " + epochs.get() + ", with the checkpoint's optimizer settings (shown on the left).");
         requestSnapshot();
     }
 

@@ -16,6 +16,7 @@ import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
 import org.convas.visualizer.charts.LayerNorm;
 import org.junit.jupiter.api.AfterEach;
+import org.convas.engine.train.TrainingSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,6 +167,26 @@ class TrainingViewModelTest {
         assertTrue(at32.startsWith("Estimated memory at batch 32: "), at32);
         assertTrue(at64.startsWith("Estimated memory at batch 64: "), at64);
         assertFalse(vm.memoryTooLargeProperty().get());
+    }
+
+    @Test
+    void theMemoryLineAndStartUseTheEnginesOneEstimate() {
+        // Issue 13: the line said 12.76 GiB at batch 20,000 while Start trained it, and 637.81 GiB against Start's 31.26
+        // GiB at batch 1,000,000. Both are now TrainingMemory's figure for the same settings.
+        for (int batch : new int[] {20_000, 1_000_000}) {
+            viewModel().batchSizeProperty().set(batch);
+            TrainingSettings s = vm.settings();
+            org.convas.engine.train.TrainingMemory m = org.convas.engine.train.TrainingMemory.estimate(spec.get(), batch,
+                    s.threads(), s.optimizer().stateCopies());
+            String line = vm.memoryTextProperty().get();
+            assertTrue(line.startsWith("Estimated memory at batch " + batch + ": " + m.describe() + " of "), line + " / " + m.describe());
+        }
+        vm.start();
+        frame();
+        assertEquals(Level.ERROR, vm.getMessage().level());
+        org.convas.engine.train.TrainingMemory m = org.convas.engine.train.TrainingMemory.estimate(spec.get(), 1_000_000,
+                vm.settings().threads(), vm.settings().optimizer().stateCopies());
+        assertTrue(vm.getMessage().text().contains("at batch 1000000 needs about " + m.describe()), vm.getMessage().text());
     }
 
     @Test
