@@ -224,6 +224,8 @@ public final class TrainingViewModel {
     private boolean delivering;
     private Model model;
     private Checkpoint checkpoint;
+    /** The folder the current run's checkpoint was loaded from: a save there continues it, elsewhere must not replace another run's. */
+    private Path checkpointFolder;
     private float[] customImage;
     private long steps;
     private long lastSnapshotRequest = Long.MIN_VALUE / 2;
@@ -424,11 +426,20 @@ public final class TrainingViewModel {
             return;
         }
         TrainingRun ended = run;
+        Path from = checkpointFolder;
         background.execute(() -> {
             try {
+                boolean same = from != null && from.toAbsolutePath().normalize().equals(folder.toAbsolutePath().normalize());
+                java.util.Optional<String> existing = same ? java.util.Optional.empty() : Checkpoint.describeExisting(folder);
+                if (existing.isPresent()) {
+                    fx.execute(() -> error("Not saved: " + folder + " " + existing.get() + ", which this would replace. Choose an"
+                            + " empty or new folder, or delete that one first."));
+                    return;
+                }
                 ended.saveCheckpoint(folder);
                 int done = ended.progress().epochsCompleted();
                 int into = ended.progress().batchesIntoEpoch();
+                fx.execute(() -> checkpointFolder = folder); // this run's own now: saving there again replaces it
                 fx.execute(() -> info("Saved the checkpoint to " + folder + " (" + done + " whole epoch" + (done == 1 ? "" : "s")
                         + (into > 0 ? " and " + into + " batch" + (into == 1 ? "" : "es") + " of epoch " + (done + 1) : "")
                         + "). Load it to continue training" + (into > 0 ? " exactly where it stopped." : ".")));
@@ -744,6 +755,7 @@ public final class TrainingViewModel {
         run = r;
         model = r.model();
         checkpoint = null;
+        if (resumed == null) checkpointFolder = null; // a new run: no folder holds it yet
         TrainingSettings s = r.settings();
         runEpochs = s.epochs();
         runBatchSize = s.batchSize();
@@ -785,6 +797,7 @@ public final class TrainingViewModel {
         seed.set(loaded.progress().seed()); // the checkpoint's seed fixes its data order; the run keeps it
         batchSize.set(loaded.progress().partialEpoch() != null ? loaded.progress().partialEpoch().batchSize() : batchSize.get());
         checkpoint = loaded;
+        checkpointFolder = folder;
         model = loaded.model();
         run = null;
         state.set(RunState.READY);

@@ -307,6 +307,18 @@ class TrainingViewModelTest {
         assertEquals(trainedSteps + 1, batches.get(0).step(), "steps continue from the checkpoint");
         vm.stop();
         frameUntil(() -> vm.getState() == RunState.FINISHED, "the run to stop");
+
+        // Saving the continued run where it came from replaces its own checkpoint; a folder holding another run's is refused.
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        for (String f : org.convas.engine.train.Checkpoint.FILES) Files.copy(folder.resolve(f), other.resolve(f));
+        vm.saveCheckpoint(other);
+        frameUntil(() -> vm.getMessage().text().startsWith("Not saved"), "the refusal");
+        assertEquals(Level.ERROR, vm.getMessage().level());
+        assertTrue(vm.getMessage().text().contains(other + " holds a checkpoint of \"" + before.name() + "\""), vm.getMessage().text());
+        vm.saveCheckpoint(folder);
+        frameUntil(() -> vm.getMessage().text().startsWith("Saved the checkpoint to "), "the save");
+        assertTrue(vm.getMessage().text().contains(" batch"), "saved inside an epoch: " + vm.getMessage().text());
     }
 
     @Test
