@@ -492,8 +492,12 @@ public final class TrainCommand implements Command {
         out.println("Resuming: " + (saved == null ? "the checkpoint does not record its optimizer; the options' is used"
                 : changes.isEmpty() ? "the checkpoint's optimizer settings" : "the checkpoint's optimizer settings, changed by the"
                 + " options: " + String.join(", ", changes)) + "; seed " + progress.seed() + " (the checkpoint's)");
+        // The augmentation draws from the run's seed too: the checkpoint's, or the resumed epochs would see other shifts.
+        Augmentation a = c.augmentation();
+        Augmentation augmentation = a.isNone() ? a : Augmentation.builder().shift(a.maxShift()).horizontalFlip(a.horizontalFlip())
+                .rotation(a.maxRotationDegrees()).scale(a.minScale(), a.maxScale()).seed(progress.seed()).build();
         return new Config(c.network(), c.data(), c.epochs(), c.batch(), o, c.schedule(), c.scheduleText(), c.clip(), c.threads(),
-                progress.seed(), c.checkpoint(), c.resume(), c.validationFraction(), c.augmentation(), c.limit(), c.progressEvery(),
+                progress.seed(), c.checkpoint(), c.resume(), c.validationFraction(), augmentation, c.limit(), c.progressEvery(),
                 c.given());
     }
 

@@ -282,4 +282,34 @@ class TrainCommandTest {
         assertTrue(r.err().contains("train: training huge at batch 64 needs about "), r.err());
         assertTrue(r.err().contains("of the Java heap is free."), r.err());
     }
+
+    @Test
+    void aResumedRunWithAugmentationFollowsTheUninterruptedOne(@TempDir Path dir) {
+        // The augmentation draws from the run's seed: a resumption without --seed used to augment with the default seed,
+        // so its epochs differed from the uninterrupted run's.
+        String[] common = {"--data", "synthetic-bars", "--limit", "128", "--threads", "2", "--batch", "16", "--augment",
+                "shift=2,flip,rotate=10"};
+        CliTest.Run whole = train(concat(new String[] {"lenet-fmnist", "--epochs", "2", "--seed", "5"}, common));
+        assertEquals(Cli.OK, whole.code(), whole.out() + whole.err());
+        Path ck = dir.resolve("ck");
+        CliTest.Run first = train(concat(new String[] {"lenet-fmnist", "--epochs", "1", "--seed", "5", "--checkpoint", ck.toString()}, common));
+        assertEquals(Cli.OK, first.code(), first.out() + first.err());
+        CliTest.Run rest = train(concat(new String[] {"--resume", ck.toString(), "--epochs", "2"}, common));
+        assertEquals(Cli.OK, rest.code(), rest.out() + rest.err());
+        assertEquals(epochLine(whole.out(), 2), epochLine(rest.out(), 2));
+        assertEquals(whole.out().lines().filter(l -> l.startsWith("Test:")).map(l -> l.replaceAll("\\(.*", "")).toList(),
+                rest.out().lines().filter(l -> l.startsWith("Test:")).map(l -> l.replaceAll("\\(.*", "")).toList());
+    }
+
+    /** Epoch {@code e}'s line without its duration. */
+    private static String epochLine(String out, int e) {
+        return out.lines().filter(l -> l.startsWith("epoch " + e + "/") && l.contains("train loss")).findFirst().orElseThrow()
+                .replaceAll("\\d+\\.\\d s ", "");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
