@@ -1,11 +1,18 @@
 package org.convas.engine.train;
 
+import org.convas.engine.calc.Calculator;
+import org.convas.engine.calc.LayerReport;
+import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.calc.Numbers;
 import org.convas.engine.model.BatchStatistics;
 import org.convas.engine.model.Executor;
+import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
 import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Node;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.spec.Shape;
 import org.convas.engine.train.TrainingEvents.ActivationMap;
 import org.convas.engine.train.TrainingEvents.BatchStats;
@@ -135,7 +142,7 @@ public final class TrainingRun {
                 Checkpoint.checkWritable(settings.checkpointDirectory());
             } catch (IOException e) {
                 throw new TrainingException("checkpoints cannot be saved to " + settings.checkpointDirectory() + ": "
-                        + org.convas.engine.spec.ReadFiles.message(e));
+                        + ReadFiles.message(e));
             }
         }
         if (progress != null && progress.optimizer() != null && progress.optimizer().kind() != settings.optimizer().kind()) {
@@ -202,9 +209,9 @@ public final class TrainingRun {
      * @throws org.convas.engine.model.ModelException when the network cannot be trained (calculator errors, not a classifier)
      * @throws TrainingException                       when it does not fit the heap, or the data does not fit it
      */
-    public static TrainingRun create(org.convas.engine.spec.NetworkSpec spec, org.convas.engine.model.Initializer initializer,
+    public static TrainingRun create(NetworkSpec spec, Initializer initializer,
                                      long seed, BatchSource train, BatchSource validation, TrainingSettings settings) {
-        org.convas.engine.calc.NetworkReport report = org.convas.engine.calc.Calculator.analyze(spec);
+        NetworkReport report = Calculator.analyze(spec);
         if (report.isValid()) {
             TrainingMemory.require(report, settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
         }
@@ -281,16 +288,16 @@ public final class TrainingRun {
      * The refusal when the heap ran out although the estimate fitted: the collector found no room for a large array in
      * one piece (a heap near full is fragmented), with a batch that leaves room for the largest array besides.
      */
-    private static TrainingException outOfMemory(org.convas.engine.calc.NetworkReport report, TrainingSettings settings, String doing) {
+    private static TrainingException outOfMemory(NetworkReport report, TrainingSettings settings, String doing) {
         TrainingMemory m = TrainingMemory.estimate(report, settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
         long largest = 0;
-        for (org.convas.engine.calc.LayerReport r : report.layers()) largest = Math.max(largest, r.weights() * 4);
+        for (LayerReport r : report.layers()) largest = Math.max(largest, r.weights() * 4);
         long free = TrainingMemory.freeHeap() - largest;
         int fits = m.largestBatch(report, settings.threads(), settings.optimizer().stateCopies(), free);
         return new TrainingException(String.format(Locale.ROOT, "the Java heap ran out while %s: training %s at batch %d needs"
                         + " about %s, and the heap had no room for an array of %s in one piece. %s", doing,
                 report.spec().name().isBlank() ? "the network" : report.spec().name(), settings.batchSize(), m.describe(),
-                org.convas.engine.calc.Numbers.bytes(largest),
+                Numbers.bytes(largest),
                 fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
                         : "Use a smaller network, or give Java more memory (-Xmx)."));
     }
@@ -415,7 +422,7 @@ public final class TrainingRun {
         try {
             result = epochs(pool);
         } catch (RuntimeException | Error e) {
-            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + org.convas.engine.spec.ReadFiles.message(e));
+            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + ReadFiles.message(e));
         } finally {
             if (pool != null) pool.shutdownNow();
         }
@@ -461,9 +468,8 @@ public final class TrainingRun {
                 currentBatch = batchIndex;
             }
             partial = from;
-            Iterator<Batch> it = train.epoch(batchSize, seed, epoch, settings.shuffle());
+            Iterator<Batch> it = train.epoch(batchSize, seed, epoch, settings.shuffle(), batchIndex);
             try {
-            for (int skip = 0; skip < batchIndex && it.hasNext(); skip++) it.next();
             while (it.hasNext()) {
                 Batch batch = it.next();
                 if (settings.dropLastPartial() && batch.count() < batchSize) break;
@@ -514,7 +520,7 @@ public final class TrainingRun {
                     Checkpoint.save(settings.checkpointDirectory(), model, optimizer.liveState(model.parameters()), progress());
                 } catch (IOException e) {
                     return new RunEnd(Status.FAILED, epochsCompleted, steps, "could not save the checkpoint to "
-                            + settings.checkpointDirectory() + ": " + org.convas.engine.spec.ReadFiles.message(e)
+                            + settings.checkpointDirectory() + ": " + ReadFiles.message(e)
                             + "; the previous checkpoint there is kept");
                 }
             }
