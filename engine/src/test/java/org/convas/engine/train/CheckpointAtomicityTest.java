@@ -37,27 +37,42 @@ class CheckpointAtomicityTest {
 
     @Test
     void aKillAtAnyStepOfASaveLeavesTheOldOrTheNewCheckpointComplete(@TempDir Path tmp) throws Exception {
-        Path dir = tmp.resolve("run");
-        List<String> outcomes = new ArrayList<>();
-        for (int stopAt = 1; ; stopAt++) {
-            clear(tmp);
+        // How many steps a save over an existing checkpoint takes (counted in this JVM).
+        Path counted = tmp.resolve("count").resolve("run");
+        CheckpointCrashProbe.save(counted, 1);
+        AtomicInteger steps = new AtomicInteger();
+        AtomicFiles.setStepHookForTests(step -> steps.incrementAndGet());
+        CheckpointCrashProbe.save(counted, 2);
+        AtomicFiles.setStepHookForTests(null);
+        int n = steps.get();
+        assertTrue(n > 10, "a save has a step before each write, flush and rename: " + n);
+
+        // One child JVM per step, killed just before it (and one that runs to the end), a few at a time.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<java.util.concurrent.Future<Child>> children = new ArrayList<>();
+        for (int stopAt = 1; stopAt <= n + 1; stopAt++) {
+            Path dir = tmp.resolve("kill-" + stopAt).resolve("run");
             CheckpointCrashProbe.save(dir, 1);                       // the checkpoint a crash must not lose
-            Child child = runChild(dir, stopAt, 2);                  // saving the next one, killed before step stopAt
+            int at = stopAt;
+            children.add(pool.submit(() -> runChild(dir, at, 2)));   // saving the next one, killed before step `at`
+        }
+        pool.shutdown();
+        List<String> outcomes = new ArrayList<>();
+        for (int stopAt = 1; stopAt <= n + 1; stopAt++) {
+            Path dir = tmp.resolve("kill-" + stopAt).resolve("run");
+            Child child = children.get(stopAt - 1).get(90, TimeUnit.SECONDS);
+            assertEquals(stopAt <= n ? CheckpointCrashProbe.HALTED : 0, child.exit, child.output);
             int loaded = assertLoadsWhole(dir, "killed " + child.output);
             outcomes.add(loaded + " (" + child.output + ")");
             CheckpointCrashProbe.save(dir, 3);                        // the next save recovers and succeeds
             assertEquals(3, assertLoadsWhole(dir, "the save after the kill " + child.output));
-            assertOnlyTheFolder(tmp);
-            if (child.exit == 0) {
-                assertEquals(2, loaded, "a save that ran to the end");
-                assertTrue(stopAt > 10, "a save has a step before each write, flush and rename: " + stopAt);
-                break;
-            }
-            assertEquals(CheckpointCrashProbe.HALTED, child.exit, child.output);
+            assertOnlyTheFolder(dir.getParent());
+            if (stopAt > n) assertEquals(2, loaded, "a save that ran to the end");
         }
         // Killed before the swap the old one is kept; from the first rename on, the new one is complete.
         assertTrue(outcomes.get(0).startsWith("1 "), outcomes.toString());
-        assertTrue(outcomes.get(outcomes.size() - 1).startsWith("2 "), outcomes.toString());
+        assertTrue(outcomes.get(n - 1).startsWith("2 "), outcomes.toString());
+        assertTrue(outcomes.stream().anyMatch(o -> o.startsWith("1 ")) && outcomes.stream().anyMatch(o -> o.startsWith("2 ")));
     }
 
     @Test
