@@ -68,7 +68,8 @@ public final class MainViewModel {
         } catch (SpecFormatException e) {
             return failed(e.getMessage());
         } catch (IOException e) {
-            return failed("cannot read " + path + ": " + e.getMessage());
+            String why = org.convas.engine.spec.ReadFiles.message(e);
+            return failed("cannot read " + (why.startsWith(path.toString()) ? why : path + ": " + why));
         }
     }
 

@@ -90,7 +90,7 @@ class MainViewModelTest {
         assertEquals("Not opened: " + error.get() + "; still showing LeNet-5", vm.getStatus());
 
         Optional<String> missing = vm.open(dir.resolve("gone.json"));
-        assertEquals(Optional.of("cannot read " + dir.resolve("gone.json") + ": " + dir.resolve("gone.json") + ": no such file"), missing);
+        assertEquals(Optional.of("cannot read " + dir.resolve("gone.json") + ": no such file or folder"), missing);
     }
 
     @Test

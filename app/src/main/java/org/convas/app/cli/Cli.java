@@ -66,7 +66,14 @@ public final class Cli {
             out.println(c.description());
             return OK;
         }
-        return c.run(rest, out, err);
+        try {
+            return c.run(rest, out, err);
+        } catch (OutOfMemoryError e) {
+            // A command that ran out of heap where it could not check first: say so, never print a stack trace.
+            err.println(name + ": the Java heap is full (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give Java more"
+                    + " memory, e.g. JAVA_TOOL_OPTIONS=-Xmx8g, or use a smaller network, batch or dataset");
+            return USAGE;
+        }
     }
 
     public void usage(PrintStream out) {

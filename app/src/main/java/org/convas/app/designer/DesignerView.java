@@ -195,30 +195,37 @@ public final class DesignerView extends BorderPane {
     public void open() {
         if (!confirmClose()) return;
         Path p = dialogs.open(getScene() == null ? null : getScene().getWindow(), "Open network", NETWORKS);
-        if (p != null) vm.open(p);
+        if (p != null) failed(vm.open(p), "Cannot open " + p.getFileName(), "This file cannot be opened; the current network is unchanged.");
     }
 
     public void openRecent(Path p) {
-        if (confirmClose()) vm.open(p);
+        if (confirmClose()) failed(vm.open(p), "Cannot open " + p.getFileName(), "This file cannot be opened; the current network is unchanged.");
     }
 
     public boolean save() {
-        return vm.save() || (vm.fileProperty().get() == null && saveAs());
+        if (vm.fileProperty().get() == null) return saveAs();
+        return failed(vm.save(), "Cannot save", "The network was not saved; the file on disk is unchanged.");
     }
 
     public boolean saveAs() {
         Path p = dialogs.save(window(), "Save network", vm.documentNameProperty().get() + DocumentModel.EXTENSION, NETWORKS);
-        return p != null && vm.saveAs(p);
+        return p != null && failed(vm.saveAs(p), "Cannot save " + p.getFileName(), "The network was not saved; the file on disk is unchanged.");
     }
 
     public void exportCsv() {
         Path p = dialogs.save(window(), "Export summary as CSV", vm.documentNameProperty().get() + ".csv", CSV);
-        if (p != null) vm.exportCsv(p);
+        if (p != null) failed(vm.exportCsv(p), "Cannot export " + p.getFileName(), "The summary was not exported.");
     }
 
     public void exportMarkdown() {
         Path p = dialogs.save(window(), "Export summary as Markdown", vm.documentNameProperty().get() + ".md", MARKDOWN);
-        if (p != null) vm.exportMarkdown(p);
+        if (p != null) failed(vm.exportMarkdown(p), "Cannot export " + p.getFileName(), "The summary was not exported.");
+    }
+
+    /** When {@code ok} is false, shows the view-model's message (the status line's text) in an error dialog. */
+    private boolean failed(boolean ok, String title, String header) {
+        if (!ok) org.convas.app.ErrorDialog.show(window(), title, header, vm.messageProperty().get());
+        return ok;
     }
 
     public void exportPng() {

@@ -351,13 +351,20 @@ public final class DesignerViewModel {
             message.set("Cannot open " + path.getFileName() + ": " + e.getMessage());
             return false;
         } catch (IOException e) {
-            message.set("Cannot open " + path + ": " + e.getMessage());
+            message.set("Cannot open " + withFile(path, e));
             return false;
         }
         load(opened, path);
         recentFiles.setAll(documents.recentFiles());
         message.set("Opened " + path.getFileName());
         return true;
+    }
+
+    /** "net.json: permission denied": the file once, then why (an I/O message may name the file itself, or not). */
+    static String withFile(Path path, IOException e) {
+        String m = org.convas.engine.spec.ReadFiles.message(e);
+        if (m.startsWith(path.toString())) return m;
+        return path + ": " + (e instanceof java.nio.file.FileSystemException ? org.convas.engine.spec.ReadFiles.reason(e) : m);
     }
 
     /** Saves to the current file; false when the document has no file yet (the view then asks: Save As). */
@@ -370,7 +377,7 @@ public final class DesignerViewModel {
         try {
             documents.save(spec, path);
         } catch (IOException e) {
-            message.set("Cannot save " + path + ": " + e.getMessage());
+            message.set("Cannot save " + withFile(path, e));
             return false;
         }
         savedSpec = spec;
@@ -388,7 +395,7 @@ public final class DesignerViewModel {
             message.set("Exported the summary to " + path.getFileName());
             return true;
         } catch (IOException e) {
-            message.set("Cannot export " + path + ": " + e.getMessage());
+            message.set("Cannot export " + withFile(path, e));
             return false;
         }
     }
@@ -399,7 +406,7 @@ public final class DesignerViewModel {
             message.set("Exported the summary to " + path.getFileName());
             return true;
         } catch (IOException e) {
-            message.set("Cannot export " + path + ": " + e.getMessage());
+            message.set("Cannot export " + withFile(path, e));
             return false;
         }
     }

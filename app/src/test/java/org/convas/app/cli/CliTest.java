@@ -91,6 +91,23 @@ class CliTest {
     }
 
     @Test
+    void aDeviceIsRefusedInsteadOfReadForever() {
+        Run r = run("summary", "/dev/zero");
+        assertEquals(Cli.USAGE, r.code());
+        assertEquals("summary: cannot read /dev/zero: larger than the 16 MiB a network file may have (it is a device or a"
+                + " pipe, not a file)", r.err().trim());
+    }
+
+    @Test
+    void hugeNumbersAreRefusedWithTheFieldsLimit(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pad.json");
+        Files.writeString(file, STRIDE_THREE_ON_SEVEN.replaceFirst("\"stride\": \\d+", "\"stride\": 2147483648"));
+        Run r = run("summary", file.toString());
+        assertEquals(Cli.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("field \"stride\": 2147483648 is too large: stride must be at most 65,536"), r.err());
+    }
+
+    @Test
     void truncatedFileExitsTwoNamingTheFileAndThePlace(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("cut.json");
         Files.writeString(file, STRIDE_THREE_ON_SEVEN.substring(0, STRIDE_THREE_ON_SEVEN.indexOf("\"stride\"")));

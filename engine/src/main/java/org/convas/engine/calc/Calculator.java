@@ -140,12 +140,19 @@ public final class Calculator {
                 a.formula = "average of each " + in.width() + "×" + in.height() + " map → 1×1×" + in.depth();
                 a.rf = wholeInput(rf0, in);
             } else if (layer instanceof LayerSpec.Flatten) {
-                a.output = Shape.vector(Math.toIntExact(in.size()));
-                a.formula = in.width() + "·" + in.height() + "·" + in.depth() + " = " + grouped(in.size());
-                a.inPlace = true;
-                // The layer after a Flatten (an FC) reads the whole vector, i.e. every position of the volume: the
-                // flat units report the span of the whole input, so an FC after them does too.
-                a.rf = wholeInput(rf0, in);
+                if (in.size() > Integer.MAX_VALUE) {
+                    a.error("inputs", Problem.TOO_LARGE, in.width() + "·" + in.height() + "·" + in.depth() + " = " + grouped(in.size())
+                            + " values: more than the " + grouped(Integer.MAX_VALUE) + " a flat vector may hold", "pool or stride first");
+                } else {
+                    a.output = Shape.vector((int) in.size());
+                }
+                if (a.output != null) {
+                    a.formula = in.width() + "·" + in.height() + "·" + in.depth() + " = " + grouped(in.size());
+                    a.inPlace = true;
+                    // The layer after a Flatten (an FC) reads the whole vector, i.e. every position of the volume: the
+                    // flat units report the span of the whole input, so an FC after them does too.
+                    a.rf = wholeInput(rf0, in);
+                }
             } else if (layer instanceof LayerSpec.FullyConnected f) {
                 fullyConnected(a, f, in, rf0);
             } else if (layer instanceof LayerSpec.BatchNorm) {
@@ -167,6 +174,13 @@ public final class Calculator {
                         || layer instanceof LayerSpec.Dropout;
                 a.rf = rf0;
             }
+        }
+        if (a.output != null && volume(a.output) > MAX_VALUES) {
+            long v = volume(a.output);
+            a.error("", Problem.TOO_LARGE, "the output " + a.output + " = " + (v == Long.MAX_VALUE ? "more than 9.2·10^18"
+                    : grouped(v)) + " values is more than the "
+                    + grouped(MAX_VALUES) + " (2^53) a layer may give", "stride, pool or fewer channels");
+            a.output = null;
         }
         if (a.output == null && a.formula.isEmpty()) {
             a.formula = "unknown: " + (a.problems.isEmpty() ? "an input above has a problem" : "see the problem");
@@ -231,29 +245,29 @@ public final class Calculator {
 
     // ---------------------------------------------------------------- window layers
 
-    /** One axis of a window layer. */
-    private record Axis(int out, double exact, int padBefore, int padAfter, int remainder, String formula) {
+    /** One axis of a window layer; long, so that no combination of fields within their limits can overflow. */
+    private record Axis(long out, double exact, long padBefore, long padAfter, long remainder, String formula) {
         boolean fits() { return remainder == 0 && out >= 1 && exact >= 1; }
     }
 
     /**
      * W2 = (W1 − F' + 2P)/S + 1 with F' = d·(F − 1) + 1; "same" padding gives ⌈W1/S⌉ with the padding split
-     * top/left-first like TensorFlow.
+     * top/left-first like TensorFlow. Exact in 64 bits: W1 &lt; 2^31 and F', S, P ≤ 65,536 (their limits).
      */
-    private static Axis axis(int n, int k, int s, int d, Padding padding, boolean height) {
-        int eff = d * (k - 1) + 1;
+    private static Axis axis(long n, long k, long s, long d, Padding padding, boolean height) {
+        long eff = d * (k - 1) + 1;
         if (padding.mode() == Padding.Mode.SAME) {
-            int out = (n + s - 1) / s;
-            int total = Math.max((out - 1) * s + eff - n, 0);
-            int before = total / 2;
+            long out = (n + s - 1) / s;
+            long total = Math.max((out - 1) * s + eff - n, 0);
+            long before = total / 2;
             return new Axis(out, out, before, total - before, 0,
                     "⌈" + n + "/" + s + "⌉ = " + out + " (same padding: " + before + " before, " + (total - before) + " after)");
         }
-        int p = padding.mode() == Padding.Mode.VALID ? 0 : (height ? padding.height() : padding.width());
-        int num = n - eff + 2 * p;
+        long p = padding.mode() == Padding.Mode.VALID ? 0 : (height ? padding.height() : padding.width());
+        long num = n - eff + 2 * p;
         double exact = (double) num / s + 1;
-        int out = Math.floorDiv(num, s) + 1;
-        int rem = Math.floorMod(num, s);
+        long out = Math.floorDiv(num, s) + 1;
+        long rem = Math.floorMod(num, s);
         String formula = "(" + n + MINUS + eff + " + 2·" + p + ")/" + s + " + 1 = " + decimal(exact);
         return new Axis(out, exact, p, p, num < 0 ? -1 : rem, formula);
     }
@@ -261,37 +275,43 @@ public final class Calculator {
     private static void window(Acc a, String what, int kh, int kw, int s, int d, Padding padding, Shape in) {
         Axis ax = axis(in.width(), kw, s, d, padding, false);
         Axis ay = axis(in.height(), kh, s, d, padding, true);
-        a.window = new Window(kh, kw, s, d, ay.padBefore, ax.padBefore, ay.padAfter, ax.padAfter);
+        a.window = new Window(kh, kw, s, d, (int) ay.padBefore, (int) ax.padBefore, (int) ay.padAfter, (int) ax.padAfter);
         boolean square = in.width() == in.height() && kh == kw && ax.padBefore == ay.padBefore && ax.padAfter == ay.padAfter;
         a.formula = square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula;
-        int effH = d * (kh - 1) + 1;
-        int effW = d * (kw - 1) + 1;
+        long effH = (long) d * (kh - 1) + 1;
+        long effW = (long) d * (kw - 1) + 1;
         String kernel = kh == kw ? kh + "×" + kh : kh + "×" + kw;
         String desc = "a " + kernel + " " + what + (d > 1 ? " (dilation " + d + ", effective " + effH + "×" + effW + ")" : "")
                 + " at stride " + s + (padding.mode() == Padding.Mode.EXPLICIT && (padding.height() > 0 || padding.width() > 0)
                 ? " with padding " + padding : "");
         String inText = in.width() + "×" + in.height() + " input";
         if (ax.out < 1 || ay.out < 1 || ax.remainder < 0 || ay.remainder < 0) {
-            int needW = Math.max(0, (effW - in.width() + 1) / 2);
-            int needH = Math.max(0, (effH - in.height() + 1) / 2);
-            int need = Math.max(needW, needH);
+            long needW = Math.max(0, (effW - in.width() + 1) / 2);
+            long needH = Math.max(0, (effH - in.height() + 1) / 2);
+            long need = Math.max(needW, needH);
             String fix = need > 0 ? "padding " + need + " or a smaller " + what : "a smaller " + what;
             a.error(what.equals("filter") ? "kernel" : "size", Problem.EMPTY_OUTPUT,
                     (square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula) + ": " + desc
                             + " is larger than the " + padded(in, ax, ay) + "; " + fix + " would fit", fix);
             return;
         }
+        if (ax.out > Integer.MAX_VALUE || ay.out > Integer.MAX_VALUE) {
+            a.error("padding", Problem.TOO_LARGE, (square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula)
+                    + ": an output " + grouped(Math.max(ax.out, ay.out)) + " wide is more than the " + grouped(Integer.MAX_VALUE)
+                    + " a side may have", "less padding");
+            return;
+        }
         if (ax.remainder != 0 || ay.remainder != 0) {
             Axis bad = ax.remainder != 0 ? ax : ay;
             boolean badIsHeight = bad == ay;
-            int n = badIsHeight ? in.height() : in.width();
-            int eff = badIsHeight ? effH : effW;
+            long n = badIsHeight ? in.height() : in.width();
+            long eff = badIsHeight ? effH : effW;
             String fix = fitSuggestion(n, eff, s, bad.padBefore, padding.mode() == Padding.Mode.EXPLICIT || padding.mode() == Padding.Mode.VALID);
             String formula = square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula;
             if (a.floorMode) {
-                int wp = in.width() + ax.padBefore + ax.padAfter;
-                int hp = in.height() + ay.padBefore + ay.padAfter;
-                long dropped = (long) wp * hp - (long) (wp - Math.max(ax.remainder, 0)) * (hp - Math.max(ay.remainder, 0));
+                long wp = in.width() + ax.padBefore + ax.padAfter;
+                long hp = in.height() + ay.padBefore + ay.padAfter;
+                long dropped = wp * hp - (wp - Math.max(ax.remainder, 0)) * (hp - Math.max(ay.remainder, 0));
                 a.warning("stride", Problem.FIT, formula + ", floored to " + ax.out + "×" + ay.out + ": " + desc
                         + " leaves " + leftover(ax.remainder, ay.remainder) + " of the " + padded(in, ax, ay) + " unused ("
                         + grouped(dropped) + " pixels per channel dropped)", fix);
@@ -301,35 +321,38 @@ public final class Calculator {
                 return;
             }
         }
-        a.output = new Shape(ax.out, ay.out, in.depth());
+        a.output = new Shape((int) ax.out, (int) ay.out, in.depth());
     }
 
     private static String padded(Shape in, Axis ax, Axis ay) {
-        int wp = in.width() + ax.padBefore + ax.padAfter;
-        int hp = in.height() + ay.padBefore + ay.padAfter;
+        long wp = in.width() + ax.padBefore + ax.padAfter;
+        long hp = in.height() + ay.padBefore + ay.padAfter;
         return wp == in.width() && hp == in.height() ? in.width() + "×" + in.height() + " input"
                 : "padded " + wp + "×" + hp + " input";
     }
 
-    private static String leftover(int rw, int rh) {
+    private static String leftover(long rw, long rh) {
         List<String> parts = new ArrayList<>();
         if (rw > 0) parts.add("the last " + rw + (rw == 1 ? " column" : " columns"));
         if (rh > 0) parts.add((parts.isEmpty() ? "the last " : "") + rh + (rh == 1 ? " row" : " rows"));
         return String.join(" and ", parts);
     }
 
-    /** The smallest extra padding, and the largest smaller stride, that make (n − F' + 2P) divisible by S. */
-    private static String fitSuggestion(int n, int eff, int s, int p, boolean canPad) {
+    /**
+     * The smallest extra padding, and the largest smaller stride, that make (n − F' + 2P) divisible by S. At most
+     * S ≤ 65,536 tries each (the stride's limit), in 64-bit arithmetic.
+     */
+    private static String fitSuggestion(long n, long eff, long s, long p, boolean canPad) {
         List<String> fixes = new ArrayList<>();
         if (canPad) {
-            for (int q = p + 1; q <= p + s; q++) {
+            for (long q = p + 1; q <= p + s && q <= LayerSpec.MAX_SIZE; q++) {
                 if (n - eff + 2 * q >= 0 && (n - eff + 2 * q) % s == 0) {
                     fixes.add("padding " + q);
                     break;
                 }
             }
         }
-        for (int t = s - 1; t >= 1; t--) {
+        for (long t = s - 1; t >= 1; t--) {
             if ((n - eff + 2 * p) % t == 0) {
                 fixes.add("stride " + t);
                 break;
@@ -351,13 +374,51 @@ public final class Calculator {
         if (a.output == null) return;
         a.output = new Shape(a.output.width(), a.output.height(), c.filters());
         int perGroup = d1 / c.groups();
-        a.weights = (long) c.filters() * perGroup * c.kernelHeight() * c.kernelWidth();
+        long fan = (long) perGroup * c.kernelHeight() * c.kernelWidth();  // ≤ 2^20 · 2^16 · 2^16
+        a.weights = product(a, "filters", "weights", c.filters(), fan);
+        a.macs = product(a, "filters", "multiply-adds", volume(a.output), fan);
+        if (a.weights < 0 || a.macs < 0) {
+            a.output = null;
+            a.weights = 0;
+            a.macs = 0;
+            return;
+        }
         a.biases = c.bias() ? c.filters() : 0;
-        String fan = c.kernelHeight() + "·" + c.kernelWidth() + "·" + perGroup;
-        a.paramFormula = (c.bias() ? "(" + fan + " + 1)·" : "(" + fan + ")·") + c.filters() + " = " + grouped(a.weights + a.biases)
+        String fanText = c.kernelHeight() + "·" + c.kernelWidth() + "·" + perGroup;
+        a.paramFormula = (c.bias() ? "(" + fanText + " + 1)·" : "(" + fanText + ")·") + c.filters() + " = " + grouped(a.weights + a.biases)
                 + (c.groups() > 1 ? " (" + c.groups() + " groups of " + perGroup + " channels)" : "");
-        a.macs = a.output.size() * perGroup * c.kernelHeight() * c.kernelWidth();
         a.rf = step(rf, a.window);
+    }
+
+    /** The most values a layer's output, and the most weights or multiply-adds a layer, may count: 2^53. */
+    public static final long MAX_VALUES = 1L << 53;
+
+    /** W·H·D exactly, or {@link Long#MAX_VALUE} when it does not fit in 64 bits. */
+    private static long volume(Shape s) {
+        try {
+            return Math.multiplyExact((long) s.width() * s.height(), (long) s.depth());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * x·y exactly, or −1 with an error on {@code field} when it exceeds {@link #MAX_VALUES} (never a wrapped number).
+     */
+    private static long product(Acc a, String field, String what, long x, long y) {
+        long p;
+        try {
+            p = Math.multiplyExact(x, y);
+        } catch (ArithmeticException e) {
+            p = Long.MAX_VALUE;
+        }
+        if (p > MAX_VALUES) {
+            a.error(field, Problem.TOO_LARGE, "the layer would have " + (p == Long.MAX_VALUE ? "more than 9.2·10^18"
+                    : grouped(p)) + " " + what + ", more than the " + grouped(MAX_VALUES) + " (2^53) Convas counts",
+                    "fewer " + field);
+            return -1;
+        }
+        return p;
     }
 
     private static void pool(Acc a, String what, int size, int stride, Padding padding, Shape in, ReceptiveField rf) {
@@ -371,7 +432,12 @@ public final class Calculator {
         a.output = Shape.vector(f.units());
         a.formula = in.isVector() ? fanIn + " → " + f.units() + " units"
                 : "flattens " + in + " = " + grouped(fanIn) + " values, then → " + f.units() + " units";
-        a.weights = fanIn * f.units();
+        a.weights = product(a, "units", "weights", fanIn, f.units());
+        if (a.weights < 0) {
+            a.output = null;
+            a.weights = 0;
+            return;
+        }
         a.biases = f.bias() ? f.units() : 0;
         a.paramFormula = (f.bias() ? "(" + fan + " + 1)·" : fan + "·") + f.units() + " = " + grouped(a.weights + a.biases);
         a.macs = a.weights;
@@ -404,6 +470,11 @@ public final class Calculator {
                 return;
             }
             depth += s.depth();
+            if (depth > LayerSpec.MAX_CHANNELS) {
+                a.error("inputs", Problem.TOO_LARGE, "Concat stacks more than " + grouped(LayerSpec.MAX_CHANNELS)
+                        + " channels (the most a volume may have)", "fewer or narrower inputs");
+                return;
+            }
         }
         if (add) {
             a.output = first;
@@ -427,15 +498,28 @@ public final class Calculator {
 
     private static ReceptiveField step(ReceptiveField rf, Window w) {
         if (rf == null) return null;
-        int effW = w.effectiveKernelW();
-        int effH = w.effectiveKernelH();
+        long effW = w.effectiveKernelW();
+        long effH = w.effectiveKernelH();
         return new ReceptiveField(
-                rf.width() + (effW - 1) * rf.jumpX(),
-                rf.height() + (effH - 1) * rf.jumpY(),
-                rf.jumpX() * w.stride(),
-                rf.jumpY() * w.stride(),
+                saturatedAdd(rf.width(), saturatedMultiply(effW - 1, rf.jumpX())),
+                saturatedAdd(rf.height(), saturatedMultiply(effH - 1, rf.jumpY())),
+                saturatedMultiply(rf.jumpX(), w.stride()),
+                saturatedMultiply(rf.jumpY(), w.stride()),
                 rf.startX() + ((effW - 1) / 2.0 - w.padLeft()) * rf.jumpX(),
                 rf.startY() + ((effH - 1) / 2.0 - w.padTop()) * rf.jumpY());
+    }
+
+    /** a + b for a, b ≥ 0, or Long.MAX_VALUE when the sum does not fit: a total never wraps round to a negative. */
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    /** a · b for a, b ≥ 0, or Long.MAX_VALUE when the product does not fit. */
+    static long saturatedMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
     }
 
     private static int gcd(int a, int b) {

@@ -14,6 +14,8 @@ public record Problem(Severity severity, String nodeId, String field, String rul
     /** Rules, so views and tests can tell problems apart without parsing text. */
     public static final String FIT = "fit";
     public static final String EMPTY_OUTPUT = "empty-output";
+    /** A size or count beyond what Convas computes exactly (more than 2^53 values, or a side over 2^31 − 1). */
+    public static final String TOO_LARGE = "too-large";
     public static final String RANGE = "range";
     public static final String CONNECTION = "connection";
     public static final String CYCLE = "cycle";
