@@ -214,6 +214,23 @@ class CliTest {
     }
 
     @Test
+    void helpReadsInAHundredColumnsAndNeverSplitsAnOption() {
+        for (String text : List.of(run("help").out(), run("train", "--help").out(), run("bench", "--help").out())) {
+            for (String line : text.split("\n")) {
+                assertTrue(line.length() <= Cli.WIDTH, "longer than " + Cli.WIDTH + " columns: " + line);
+                // An option's bracket opens and closes on the same line.
+                assertEquals(line.chars().filter(ch -> ch == '[').count(), line.chars().filter(ch -> ch == ']').count(), line);
+            }
+        }
+        String help = run("help").out();
+        // Each command's description sits on its own indented line, under the command, not padded beside it.
+        assertTrue(help.contains("\n  presets\n      list the preset networks"), help);
+        assertTrue(help.contains("\n  train <preset|file.json> --data <dataset> [--epochs N]"), help);
+        assertTrue(help.contains(" [--optimizer sgd|momentum|nesterov|adam|rmsprop|adagrad]"), help);
+        assertFalse(help.contains("    ".repeat(10)), "no row padded to the longest usage line");
+    }
+
+    @Test
     void guiWithAnUnreadableNetworkFailsInTheTerminalWithoutOpeningAWindow(@TempDir Path dir) {
         Run r = run("gui", dir.resolve("absent.json").toString());
         assertEquals(Cli.USAGE, r.code());
