@@ -6,7 +6,6 @@ import javafx.scene.Scene;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
-import org.convas.app.designer.DesignerApp;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
@@ -34,7 +33,7 @@ public final class ConvasApp extends Application {
         NetworkSource initial = initialNetwork();
         MainViewModel model = new MainViewModel(Presets.all(), initial);
         MainWindow window = new MainWindow(model);
-        designer = DesignerApp.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
+        designer = DesignerView.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
         if (initial.file() != null) designer.viewModel().open(initial.file());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);

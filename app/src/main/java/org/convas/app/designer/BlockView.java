@@ -123,7 +123,7 @@ public final class BlockView extends Pane {
 
     public Tooltip tooltip() { return tooltip; }
 
-    /** "stride: (7 − 3 + 2·0)/3 + 1 = 2.33: … Fix: padding 1 or stride 2", one problem a paragraph. */
+    /** "stride: (7 − 3 + 2·0)/3 + 1 = 2.33: … Fix: padding 1, stride 2, …", one problem a paragraph. */
     static String problemText(List<Problem> problems) {
         return problems.stream().map(p -> (p.isError() ? "" : "Warning: ") + p.text()
                 + (p.fix().isEmpty() ? "" : "\nFix: " + p.fix())).collect(Collectors.joining("\n\n"));

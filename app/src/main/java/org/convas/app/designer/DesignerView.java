@@ -116,6 +116,11 @@ public final class DesignerView extends BorderPane {
         });
     }
 
+    /** A designer view with its view-model on a document store: what the main window mounts. */
+    public static DesignerView create(DocumentModel documents) {
+        return new DesignerView(new DesignerViewModel(documents));
+    }
+
     // ---------------------------------------------------------------- for the main window and the summary table
 
     public DesignerViewModel viewModel() { return vm; }

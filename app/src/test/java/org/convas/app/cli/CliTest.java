@@ -85,7 +85,7 @@ class CliTest {
         assertEquals(Cli.INVALID_NETWORK, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("Problems: 1 error, 0 warnings"), r.out());
         assertTrue(r.out().contains("error at conv1, stride: (7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit"
-                + " a 7×7 input; padding 1 or stride 2 would fit"), r.out());
+                + " a 7×7 input; padding 1, stride 2, same padding or floor mode (a network setting) would fit"), r.out());
         assertTrue(lineOf(r.out(), "conv1 ").contains(" ? "), "the unknown output shows a question mark");
         assertTrue(r.out().contains("Totals count only the layers whose output shape is known"));
     }
@@ -178,7 +178,7 @@ class CliTest {
         assertEquals("conv1", p.get("node").getAsString());
         assertEquals("stride", p.get("field").getAsString());
         assertEquals("fit", p.get("rule").getAsString());
-        assertEquals("padding 1 or stride 2", p.get("fix").getAsString());
+        assertEquals("padding 1, stride 2, same padding or floor mode (a network setting)", p.get("fix").getAsString());
         assertTrue(root.getAsJsonArray("layers").get(1).getAsJsonObject().get("output").isJsonNull());
     }
 
