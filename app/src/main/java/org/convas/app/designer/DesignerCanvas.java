@@ -546,10 +546,17 @@ public final class DesignerCanvas extends Region {
 
     /** The whole network drawn at 100 % on white, for PNG export. */
     public WritableImage snapshotNetwork() {
+        return snapshotNetwork(1);
+    }
+
+    /** The whole network on white at {@code scale} times 100 % (2 and 3 for slides and high-density screens). */
+    public WritableImage snapshotNetwork(double scale) {
         SnapshotParameters params = new SnapshotParameters();
         params.setFill(Color.WHITE);
+        params.setTransform(new Scale(scale, scale));
         Bounds b = layoutBounds();
-        if (b != null) params.setViewport(new javafx.geometry.Rectangle2D(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight()));
+        // The viewport is in the coordinates after the transform: the layout bounds, scaled.
+        if (b != null) params.setViewport(new javafx.geometry.Rectangle2D(b.getMinX() * scale, b.getMinY() * scale, b.getWidth() * scale, b.getHeight() * scale));
         // Without the view's zoom and pan, so the viewport above is in layout coordinates and the image at 100 %.
         var saved = new ArrayList<>(content.getTransforms());
         content.getTransforms().clear();

@@ -234,6 +234,16 @@ class DesignerViewFxTest {
         // Four blocks in one column: one block wide plus margins, four rows tall.
         assertTrue(image.getWidth() >= AutoLayout.BLOCK_WIDTH && image.getWidth() < 2 * AutoLayout.BLOCK_WIDTH, "width " + image.getWidth());
         assertTrue(image.getHeight() >= 3 * AutoLayout.ROW_SPACING + AutoLayout.BLOCK_HEIGHT, "height " + image.getHeight());
+        // 2× and 3× are the same picture with twice and three times the pixels.
+        for (int scale : new int[] {2, 3}) {
+            Path big = temp.resolve("canvas-" + run + "@" + scale + "x.png");
+            int k = scale;
+            robot.interact(() -> ok[0] = view.writePng(big, k));
+            assertTrue(ok[0]);
+            var bigImage = javax.imageio.ImageIO.read(big.toFile());
+            assertEquals(image.getWidth() * scale, bigImage.getWidth(), 2.0);
+            assertEquals(image.getHeight() * scale, bigImage.getHeight(), 2.0);
+        }
     }
 
     @Test
