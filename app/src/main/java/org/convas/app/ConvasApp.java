@@ -35,6 +35,7 @@ public final class ConvasApp extends Application {
         MainWindow window = new MainWindow(model);
         designer = DesignerView.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
         if (initial.file() != null) designer.viewModel().open(initial.file());
+        else if (initial.preset() != null) designer.viewModel().newFrom(initial.preset());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
         // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.

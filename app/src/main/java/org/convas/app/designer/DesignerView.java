@@ -92,7 +92,7 @@ public final class DesignerView extends BorderPane {
         inspector.setMinWidth(240);
 
         SplitPane split = new SplitPane(palette, canvas, inspector);
-        split.setDividerPositions(0.14, 0.76);
+        split.setDividerPositions(0.13, 0.78);
         SplitPane.setResizableWithParent(palette, false);
         SplitPane.setResizableWithParent(inspector, false);
         setCenter(split);
