@@ -1,9 +1,7 @@
 package org.convas.app;
 
 import javafx.application.Application;
-import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
-import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 import org.convas.app.designer.DesignerView;
@@ -45,12 +43,10 @@ public final class ConvasApp extends Application {
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
         window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
-        // As large as the work wants (1440×900), but never larger than the screen it opens on.
-        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        stage.setScene(new Scene(window, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight())));
+        stage.setScene(new Scene(window));
         designer.attachTo(stage);
-        stage.setMinWidth(720);
-        stage.setMinHeight(420);
+        // Where it was last time (or 1440×900 centred), and kept so under window managers that shrink it.
+        WindowPlacement.inHome(DocumentModel.defaultBaseDirectory()).apply(stage);
         stage.show();
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();

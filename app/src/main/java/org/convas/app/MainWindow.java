@@ -36,7 +36,7 @@ import java.util.Objects;
 public final class MainWindow extends BorderPane {
 
     /** The share of the work area's height the designer gets at first (the summary dock has the rest). */
-    static final double DESIGNER_SHARE = 0.74;
+    static final double DESIGNER_SHARE = 0.7;
 
     private final MainViewModel model;
     private final SummaryTable summary = new SummaryTable();

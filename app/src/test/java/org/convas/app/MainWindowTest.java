@@ -158,7 +158,7 @@ class MainWindowTest {
         SplitPane dock = (SplitPane) work.getItems().get(1);
         assertEquals("summary-dock", dock.getId());
         assertEquals(List.of(window.summaryTable(), window.problemList()), dock.getItems());
-        assertTrue(designer.getHeight() > 2.4 * dock.getHeight(), designer.getHeight() + " vs " + dock.getHeight());
+        assertTrue(designer.getHeight() > 2 * dock.getHeight(), designer.getHeight() + " vs " + dock.getHeight());
         assertTrue(designer.canvas().getWidth() > 0.6 * window.getWidth(), "the canvas has most of the width: " + designer.canvas().getWidth());
     }
 }
