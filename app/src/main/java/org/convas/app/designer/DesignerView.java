@@ -160,7 +160,11 @@ public final class DesignerView extends BorderPane {
             if (confirmClose()) vm.close(false);
             else e.consume();
         });
-        Platform.runLater(this::offerRecovery);
+        // Once the window has its size and place (a window manager may still be moving it right after it shows).
+        javafx.animation.PauseTransition settled = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+        settled.setOnFinished(e -> offerRecovery());
+        if (stage.isShowing()) settled.play();
+        else stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> settled.play());
     }
 
     /** True when the document may be closed: it is saved, or the person saved or discarded it now. */
@@ -497,7 +501,7 @@ public final class DesignerView extends BorderPane {
         ButtonType discard = new ButtonType("Don't Save", ButtonBar.ButtonData.NO);
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save the changes to \"" + name + "\" first?", save, discard, ButtonType.CANCEL);
         a.setHeaderText("Unsaved changes");
-        a.initOwner(window());
+        Dialogs.ownedBy(a, window());
         Optional<ButtonType> r = a.showAndWait();
         if (r.isEmpty() || r.get() == ButtonType.CANCEL) return UnsavedChoice.CANCEL;
         return r.get() == save ? UnsavedChoice.SAVE : UnsavedChoice.DISCARD;
@@ -512,7 +516,7 @@ public final class DesignerView extends BorderPane {
                 + "\" (autosaved " + when + ")" + (r.documentFile() == null ? "" : "\nfile: " + r.documentFile()) + ".",
                 recover, discard, later);
         a.setHeaderText("Recover unsaved work?");
-        a.initOwner(window());
+        Dialogs.ownedBy(a, window());
         Optional<ButtonType> c = a.showAndWait();
         if (c.isPresent() && c.get() == recover) return RecoveryChoice.RECOVER;
         if (c.isPresent() && c.get() == discard) return RecoveryChoice.DISCARD;
