@@ -316,8 +316,16 @@ public final class DesignerView extends BorderPane {
                 item("Automatic Layout", "Shortcut+L", vm::autoLayout));
 
         Menu view = new Menu("View");
+        javafx.scene.control.CheckMenuItem overview = new javafx.scene.control.CheckMenuItem("Overview");
+        overview.setId("menu-overview");
+        overview.setAccelerator(KeyCombination.keyCombination("Shortcut+M"));
+        overview.selectedProperty().bindBidirectional(canvas.overview().visibleProperty());
+        canvas.overview().visibleProperty().addListener((o, a, b) -> canvas.refresh());
         view.getItems().addAll(item("Zoom In\t+", null, () -> canvas.zoomBy(1.25)), item("Zoom Out\t−", null, () -> canvas.zoomBy(0.8)),
-                item("Fit to Window", "Shortcut+0", canvas::fitToWindow), item("Readable Size", null, canvas::showReadable));
+                item("Fit to Window", "Shortcut+0", canvas::fitToWindow), item("Readable Size", null, canvas::showReadable),
+                new SeparatorMenuItem(), overview,
+                item("Collapse All Modules", "Shortcut+Shift+MINUS", () -> canvas.setAllCollapsed(true)),
+                item("Expand All Modules", "Shortcut+Shift+EQUALS", () -> canvas.setAllCollapsed(false)));
         Menu help = new Menu("Help");
         help.setId("menu-help");
         help.getItems().addAll(item("Keyboard Shortcuts", "F1", this::showShortcuts), item("About Convas", null, this::showAbout));
@@ -389,6 +397,8 @@ public final class DesignerView extends BorderPane {
             "+ / −             zoom in / out        Ctrl+wheel    zoom at the pointer",
             "Ctrl+0            fit to window        Ctrl+L        automatic layout",
             "Ctrl+M            overview on/off      drag background  pan",
+            "Ctrl+Shift+−/+    collapse / expand every residual block and Inception module",
+            "double-click      expand a folded module; right-click a block to fold its module",
             "Shift+drag        select with a rubber band; Ctrl/Shift+click adds to the selection",
             "Enter / double-click in the palette   append the block after the selection",
             "F1                this list            Ctrl+Q        quit");

@@ -281,6 +281,9 @@ public final class DesignerViewModel {
         return insertAfter(after, layer);
     }
 
+    /** Puts a view's explanation in the status line (a gesture that does not apply, e.g. a wire onto a folded module). */
+    public void tell(String text) { message.set(text); }
+
     public boolean connect(String from, String to) { return execute(new DesignerCommand.Connect(from, to)); }
 
     public boolean disconnect(String from, String to) { return execute(new DesignerCommand.Disconnect(from, to)); }
