@@ -132,7 +132,7 @@ public final class BlockView extends Pane {
             category = Palette.Category.MERGE;
         }
         if (!getStyleClass().contains("block-module")) getStyleClass().add("block-module");
-        title.setText(m.kind() + " · " + m.members().size() + " blocks");
+        title.setText(m.kind() + " (" + m.members().size() + ")");
         nodeId.setText(m.id() + "  ▸ double-click to expand");
         inputPort.setVisible(true);
         boolean known = merge != null && merge.isKnown();

@@ -203,7 +203,7 @@ class DesignerPolishFxTest {
         assertNotNull(canvas.moduleBlock(first.id()));
         assertTrue(robot.lookup("#block-" + first.members().get(0)).tryQuery().isEmpty(), "its blocks are folded away");
         String title = robot.from(canvas.moduleBlock(first.id())).lookup(".block-title").queryAs(Label.class).getText();
-        assertEquals("Residual block · " + first.members().size() + " blocks", title);
+        assertEquals("Residual block (" + first.members().size() + ")", title);
         // Folded, ResNet-50 fits at a zoom where text is still drawn large enough to see.
         assertTrue(canvas.zoom() > 0.1, "zoom " + canvas.zoom());
 
