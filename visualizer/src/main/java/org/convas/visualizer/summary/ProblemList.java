@@ -30,7 +30,7 @@ import java.util.Objects;
  * {@link #selectedNodeIdProperty()} to its node, so a table or a designer bound to the same property shows
  * where it is; setting the property to another node clears the problem selection.
  */
-public class ProblemList extends BorderPane {
+public final class ProblemList extends BorderPane {
 
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
     private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
