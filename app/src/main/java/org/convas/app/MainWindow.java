@@ -116,6 +116,7 @@ public final class MainWindow extends BorderPane {
         vm.documentNameProperty().addListener((obs, old, now) -> model.setDocument(now, vm.presetProperty().get()));
         vm.presetProperty().addListener((obs, old, now) -> model.setDocument(vm.documentNameProperty().get(), now));
         model.selectedNodeIdProperty().bindBidirectional(designer.selectedNodeIdProperty());
+        problems.setOnApplyFix(vm::applyFix);
         centerView = designer;
         layOutWorkArea();
     }

@@ -152,6 +152,22 @@ class MainWindowTest {
     }
 
     @Test
+    void aProblemsFixIsAppliedFromTheProblemListWithOneClick(FxRobot robot, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("stride3.json");
+        Files.writeString(file, """
+                {"format": "convas-network", "version": 1, "name": "Stride three",
+                 "nodes": [{"id": "input", "type": "input", "width": 7, "height": 7, "depth": 1},
+                           {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 1, "kernel": 3, "stride": 3, "padding": 0}]}
+                """);
+        robot.interact(() -> designer.openFile(file));
+        robot.clickOn("Apply: stride 2");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(model.getReport().isValid(), model.getReport().problems()::toString);
+        assertEquals("3×3×1", model.getReport().layer("conv1").output().toString()); // (7 − 3)/2 + 1 = 3
+        assertEquals("Problems: none", robot.lookup("#problem-header").queryAs(Label.class).getText());
+    }
+
+    @Test
     void theDesignerTakesMostOfTheWorkAreaAndTheSummaryIsDockedBelow(FxRobot robot) {
         SplitPane work = robot.lookup("#work-area").queryAs(SplitPane.class);
         assertSame(designer, work.getItems().get(0));
