@@ -135,8 +135,8 @@ final class WindowPlacement {
                 boolean ours = c.getAddedSubList().stream().anyMatch(w -> owned(w, stage))
                         || c.getRemoved().stream().anyMatch(w -> owned(w, stage));
                 if (ours) {
-                    intended = new Bounds(stage.getX(), stage.getY(), Math.max(stage.getWidth(), intended.width()),
-                            Math.max(stage.getHeight(), intended.height()), false);
+                    // The size the person has now (they may have made it smaller on purpose): the one to keep.
+                    intended = new Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false);
                     settle(stage);
                 }
             }
