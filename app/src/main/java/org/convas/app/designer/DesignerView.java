@@ -183,6 +183,10 @@ public final class DesignerView extends BorderPane {
             RecoveryChoice c = recoveryPrompt.apply(r);
             if (c == RecoveryChoice.RECOVER) {
                 if (vm.recover(r)) return;
+                Alert a = Dialogs.error(window(), "Cannot recover " + r.name(), "The unsaved work cannot be read back; it is kept in "
+                        + r.file().getParent() + ".", vm.messageProperty().get());
+                a.getDialogPane().setId("recover-error");
+                a.show();
             } else if (c == RecoveryChoice.DISCARD) {
                 vm.discardRecovery(r);
             }

@@ -479,8 +479,11 @@ public final class DesignerViewModel {
         NetworkSpec spec;
         try {
             spec = r.load();
-        } catch (SpecFormatException | IOException e) {
+        } catch (SpecFormatException e) {
             message.set("Cannot recover " + r.name() + ": " + e.getMessage());
+            return false;
+        } catch (IOException e) {
+            message.set("Cannot recover " + r.name() + ": " + reason(e, r.file()));
             return false;
         }
         load(spec, r.documentFile(), false); // recovered work is by definition not what is on disk
