@@ -118,8 +118,9 @@ public final class Calculator {
         final Node node;
         final boolean floorMode;
         final List<Problem> problems = new ArrayList<>();
+        final NetworkSpec spec;
         /** Problems whose verified fixes end their text as "; … would fit" (true) or only fill the fix (false). */
-        Map<Problem, Boolean> sentences = new java.util.IdentityHashMap<>();
+        final Map<Problem, Boolean> sentences;
         Shape output;
         String formula = "";
         long weights;
@@ -130,11 +131,11 @@ public final class Calculator {
         ReceptiveField rf;
         Window window;
 
-        NetworkSpec spec;
-
-        Acc(Node node, boolean floorMode) {
+        Acc(Node node, NetworkSpec spec, Map<Problem, Boolean> sentences) {
             this.node = node;
-            this.floorMode = floorMode;
+            this.spec = spec;
+            this.floorMode = spec.floorMode();
+            this.sentences = sentences;
         }
 
         void error(String field, String rule, String text, String fix) {
@@ -160,9 +161,7 @@ public final class Calculator {
     private static LayerReport analyzeNode(NetworkSpec spec, Node node, Map<String, Shape> shapes,
                                            Map<String, ReceptiveField> fields, boolean onCycle, Set<String> reachable,
                                            List<Node> outputs, Map<Problem, Boolean> sentences) {
-        Acc a = new Acc(node, spec.floorMode());
-        a.sentences = sentences;
-        a.spec = spec;
+        Acc a = new Acc(node, spec, sentences);
         LayerSpec layer = node.layer();
         List<Shape> ins = new ArrayList<>();
         List<ReceptiveField> inFields = new ArrayList<>();
