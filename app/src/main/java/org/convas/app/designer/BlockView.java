@@ -151,8 +151,10 @@ public final class BlockView extends Pane {
 
     /** "stride: (7 − 3 + 2·0)/3 + 1 = 2.33: … Fix: padding 1, stride 2, …", one problem a paragraph. */
     static String problemText(List<Problem> problems) {
+        // A message that already ends with its fixes ("…; padding 2 or same padding would fit") gets no "Fix:" line.
         return problems.stream().map(p -> (p.isError() ? "" : "Warning: ") + p.text()
-                + (p.fix().isEmpty() ? "" : "\nFix: " + p.fix())).collect(Collectors.joining("\n\n"));
+                + (p.fix().isEmpty() || p.text().endsWith(p.fix() + " would fit") ? "" : "\nFix: " + p.fix()))
+                .collect(Collectors.joining("\n\n"));
     }
 
     public void setSelected(boolean selected) {

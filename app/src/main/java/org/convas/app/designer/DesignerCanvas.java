@@ -820,7 +820,10 @@ public final class DesignerCanvas extends Region {
             var g = getGraphicsContext2D();
             g.clearRect(0, 0, WIDTH, HEIGHT);
             shownBounds = layoutBounds();
-            if (shownBounds == null || !isVisible()) return;
+            // Only while part of the network is out of view: a network that fits needs no map, and the corner stays free.
+            boolean needed = shownBounds != null && !viewport().contains(shownBounds);
+            setMouseTransparent(!needed);
+            if (!needed || !isVisible()) return;
             g.setFill(Color.rgb(255, 255, 255, 0.92));
             g.fillRect(0, 0, WIDTH, HEIGHT);
             g.setStroke(Color.rgb(120, 130, 140));

@@ -238,5 +238,12 @@ class DesignerPolishFxTest {
         robot.press(KeyCode.CONTROL, KeyCode.M).release(KeyCode.M, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(overview.isVisible());
+        robot.press(KeyCode.CONTROL, KeyCode.M).release(KeyCode.M, KeyCode.CONTROL);
+        // A network that is wholly in view needs no map: the corner stays free for clicks on the canvas.
+        load(robot, Presets.find("lenet5").orElseThrow().spec());
+        robot.clickOn("#tool-fit");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(overview.isVisible());
+        assertTrue(overview.isMouseTransparent());
     }
 }

@@ -111,7 +111,7 @@ class DesignerViewFxTest {
         assertTrue(has(conv, "error"), "the block is red");
         assertTrue(conv.tooltip().getText().startsWith("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input"),
                 conv.tooltip().getText());
-        assertTrue(conv.tooltip().getText().contains("Fix: padding 1, stride 2, same padding or floor mode (a network setting)"), conv.tooltip().getText());
+        assertTrue(conv.tooltip().getText().endsWith("; padding 1, stride 2, same padding or floor mode (a network setting) would fit"), conv.tooltip().getText());
         String details = robot.lookup("#inspector-details").queryAs(Label.class).getText();
         assertTrue(details.contains("does not fit a 7×7 input"), details);
         assertEquals("?×?×?", shape(robot, "relu1"), "downstream shapes are unknown, not wrong");
