@@ -179,6 +179,8 @@ class CliTest {
         assertEquals("stride", p.get("field").getAsString());
         assertEquals("fit", p.get("rule").getAsString());
         assertEquals("padding 1, stride 2, same padding or floor mode (a network setting)", p.get("fix").getAsString());
+        assertEquals(4, p.getAsJsonArray("fixes").size());
+        assertEquals("padding 1", p.getAsJsonArray("fixes").get(0).getAsString());
         assertTrue(root.getAsJsonArray("layers").get(1).getAsJsonObject().get("output").isJsonNull());
     }
 
