@@ -382,7 +382,8 @@ public final class DesignerCanvas extends Region {
 
     private void updateSelection() {
         views.forEach((id, v) -> v.setSelected(vm.selection().contains(id)));
-        moduleViews.forEach((id, v) -> v.setSelected(vm.selection().contains(id)));
+        // A folded module is highlighted when any block inside it is selected (a row of the summary table, say).
+        moduleViews.forEach((id, v) -> v.setSelected(nodesOf(id).stream().anyMatch(vm.selection()::contains)));
     }
 
     public BlockView block(String id) { return views.get(id); }
