@@ -67,6 +67,7 @@ public final class DesignerCanvas extends Region {
     private final java.util.Set<String> collapsed = new java.util.HashSet<>();
     private List<Modules.Module> modules = List.of();
     private NetworkSpec modulesOf;
+    private List<Object> modulesTopology = List.of();
     /** Node id → the folded module that hides it. */
     private final Map<String, Modules.Module> hiddenIn = new HashMap<>();
     private final Overview overview = new Overview();
@@ -139,9 +140,14 @@ public final class DesignerCanvas extends Region {
         NetworkSpec spec = vm.spec();
         NetworkReport report = vm.report();
         if (spec != modulesOf) {
-            modules = Modules.of(spec);
+            // Modules depend on the connections only: moves and settings (most edits) keep them.
+            List<Object> topology = topologyOf(spec);
+            if (!topology.equals(modulesTopology)) {
+                modules = Modules.of(spec);
+                modulesTopology = topology;
+                collapsed.retainAll(modules.stream().map(Modules.Module::id).toList());
+            }
             modulesOf = spec;
-            collapsed.retainAll(modules.stream().map(Modules.Module::id).toList());
         }
         hiddenIn.clear();
         for (Modules.Module m : modules) if (collapsed.contains(m.id())) for (String id : m.members()) hiddenIn.put(id, m);
@@ -196,6 +202,13 @@ public final class DesignerCanvas extends Region {
     }
 
     // ---------------------------------------------------------------- folded modules
+
+    /** What the modules are computed from: each block's id, kind of layer and inputs. */
+    private static List<Object> topologyOf(NetworkSpec spec) {
+        List<Object> t = new ArrayList<>(spec.size());
+        for (Node n : spec.nodes()) t.add(List.of(n.id(), n.layer().getClass(), n.inputs()));
+        return t;
+    }
 
     /** The modules the canvas can fold (residual blocks, Inception modules), in network order. */
     public List<Modules.Module> modules() {
