@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * Writes files, and folders of files, so that a crash or a full disk leaves either the old version or the new one,
- * never half of one.
+ * never half of one. A new file gets the permissions any new file gets (the user's umask: usually readable by the
+ * group and others), and a file written over keeps the permissions it had, so a person who made a file private
+ * keeps it private.
  *
  * <p>A file: the bytes go to a temporary file beside the target, which is flushed to the disk ({@code fsync}), then
  * renamed over the target in one atomic step, and the folder's entry is flushed too.
@@ -51,6 +53,7 @@ public final class AtomicFiles {
         }
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Step NONE = step -> { };
     private static volatile Step step = NONE;
 
@@ -65,6 +68,16 @@ public final class AtomicFiles {
         step = hook == null ? NONE : hook;
     }
 
+    /** Gives the new content the permissions of the file it replaces, where the file system has POSIX permissions. */
+    private static void keepPermissions(Path target, Path tmp) throws IOException {
+        if (!Files.exists(target)) return;
+        try {
+            Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+        } catch (UnsupportedOperationException e) {
+            // Windows: no POSIX permissions to keep.
+        }
+    }
+
     public static void writeString(Path target, String text) throws IOException {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
@@ -73,9 +86,12 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        // Not Files.createTempFile: it makes the file readable by its owner only (0600), and the rename would
+        // hand that on to the saved network, export or checkpoint.
+        Path tmp = (dir == null ? Path.of("") : dir).resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
             write(tmp, Content.of(bytes), abs.getFileName().toString());
+            keepPermissions(abs, tmp);
             step.before("rename " + abs.getFileName());
             move(tmp, abs);
             if (dir != null) syncFolder(dir);

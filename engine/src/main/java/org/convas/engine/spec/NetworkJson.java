@@ -127,6 +127,13 @@ public final class NetworkJson {
             o.addProperty("alpha", r.alpha());
             o.addProperty("beta", r.beta());
             o.addProperty("k", r.k());
+        } else if (!(l instanceof LayerSpec.GlobalAvgPool || l instanceof LayerSpec.Flatten || l instanceof LayerSpec.ReLU
+                || l instanceof LayerSpec.Sigmoid || l instanceof LayerSpec.Tanh || l instanceof LayerSpec.Add
+                || l instanceof LayerSpec.Concat || l instanceof LayerSpec.Softmax)) {
+            // Types without settings are listed by name: a new type must say how it is saved, never be saved
+            // without its settings by default (docs/adding-a-layer.md).
+            throw new IllegalStateException("NetworkJson cannot save layer type \"" + l.type() + "\" ("
+                    + l.getClass().getSimpleName() + "): add it to NetworkJson.writeNode and Reader.node (docs/adding-a-layer.md)");
         }
         return o;
     }

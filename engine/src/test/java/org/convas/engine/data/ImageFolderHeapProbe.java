@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 /** Run in a child JVM with a small heap by {@link ImageFolderTest}: loads a folder and prints what happened. */
 public final class ImageFolderHeapProbe {
+    private ImageFolderHeapProbe() { }
+
     public static void main(String[] args) {
         try {
             ImageFolder.Result r = ImageFolder.load(Path.of(args[0]));

@@ -152,7 +152,7 @@ class ImageFolderTest {
             for (int i = 0; i < 4; i++) javax.imageio.ImageIO.write(image, "png", dir.resolve(cls).resolve(i + ".png").toFile());
         }
         String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaExe, "-Xmx40m", "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(javaExe, "-Xmx40m", "-cp", childClassPath(),
                 ImageFolderHeapProbe.class.getName(), dir.toString()).redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe ends");
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
@@ -160,5 +160,15 @@ class ImageFolderTest {
         assertTrue(out.contains("of the Java heap is free") || out.contains("the Java heap is full after"), out);
         assertTrue(out.contains("-Xmx"), out);
         assertFalse(out.contains("corrupt"), out);
+    }
+
+    /**
+     * The test's classes and their dependencies for a child JVM's class path: surefire runs the engine's tests on
+     * the module path (engine has a module-info), so they are in jdk.module.path, not java.class.path.
+     */
+    private static String childClassPath() {
+        return java.util.stream.Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+                .filter(s -> s != null && !s.isBlank())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 }

@@ -190,7 +190,7 @@ class CheckpointAtomicityTest {
 
     private static Child runChild(Path dir, int stopAt, int epochs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", childClassPath(),
                 CheckpointCrashProbe.class.getName(), dir.toString(), Integer.toString(stopAt), Integer.toString(epochs))
                 .redirectErrorStream(true).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -199,5 +199,15 @@ class CheckpointAtomicityTest {
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         return new Child(p.exitValue(), out.isEmpty() ? "(no output)" : out.lines().reduce((a, b) -> b).orElse(out));
+    }
+
+    /**
+     * The test's classes and their dependencies for a child JVM's class path: surefire runs the engine's tests on
+     * the module path (engine has a module-info), so they are in jdk.module.path, not java.class.path.
+     */
+    private static String childClassPath() {
+        return java.util.stream.Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+                .filter(s -> s != null && !s.isBlank())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * prints the number of steps when the save has fewer steps than that.
  */
 public final class CheckpointCrashProbe {
+    private CheckpointCrashProbe() { }
+
 
     static final int HALTED = 77;
 
