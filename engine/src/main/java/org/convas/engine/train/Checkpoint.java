@@ -46,6 +46,14 @@ public final class Checkpoint {
         this.optimizerState = optimizerState;
     }
 
+    /**
+     * A checkpoint held in memory (nothing is written): to continue a run that has just ended without a trip
+     * through the disk. The model is shared, not copied; the optimizer state should be a copy.
+     */
+    public static Checkpoint of(Model model, Map<String, float[]> optimizerState, TrainingProgress progress) {
+        return new Checkpoint(model, progress, Map.copyOf(optimizerState));
+    }
+
     public Model model() { return model; }
 
     public TrainingProgress progress() { return progress; }

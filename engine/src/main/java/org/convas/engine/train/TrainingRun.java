@@ -98,6 +98,12 @@ public final class TrainingRun {
     private record SnapshotRequest(float[] image, int label) {
     }
 
+    /** A checkpoint to write between two batches, and who waits for it. */
+    private record CheckpointRequest(java.nio.file.Path dir, java.util.concurrent.CompletableFuture<Void> done) {
+    }
+
+    private final AtomicReference<CheckpointRequest> pendingCheckpoint = new AtomicReference<>();
+
     private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
                         TrainingProgress progress, java.util.Map<String, float[]> optimizerState) {
         this.model = model;
@@ -383,7 +389,10 @@ public final class TrainingRun {
             if (pool != null) pool.shutdownNow();
         }
         end = result;
-        state = State.FINISHED;
+        synchronized (control) {
+            state = State.FINISHED; // under the lock: a checkpoint asked for from now on is written by requestCheckpoint
+        }
+        serveCheckpoint(); // one asked for while the last batch ran
         for (TrainingListener l : listeners) l.onFinished(result);
         finished.countDown();
     }
@@ -476,6 +485,52 @@ public final class TrainingRun {
         Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
     }
 
+    /**
+     * Saves a checkpoint as soon as the weights hold still: at once when the run has ended (or not started), while
+     * paused on the training thread right away, while running before the next batch. The future completes when
+     * the files are written (exceptionally with the IOException). Like {@link #saveCheckpoint}, a checkpoint
+     * taken inside an epoch resumes at the start of that epoch with the weights it had.
+     */
+    public java.util.concurrent.CompletableFuture<Void> requestCheckpoint(java.nio.file.Path dir) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        synchronized (control) {
+            if (state == State.RUNNING || state == State.PAUSED) {
+                CheckpointRequest old = pendingCheckpoint.getAndSet(new CheckpointRequest(dir, done));
+                if (old != null) old.done().cancel(false);
+                control.notifyAll();
+                return done;
+            }
+        }
+        try {
+            Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
+            done.complete(null);
+        } catch (IOException | RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /**
+     * The ended run in memory, to continue it with {@link #resume} without writing files (the model is this run's,
+     * the optimizer state a copy).
+     */
+    public Checkpoint checkpoint() {
+        if (state != State.FINISHED) throw new IllegalStateException("the run has not ended; cancel it and await() first");
+        return Checkpoint.of(model, optimizer.state(model.parameters()), progress());
+    }
+
+    /** Writes a requested checkpoint; training thread, between batches. */
+    private void serveCheckpoint() {
+        CheckpointRequest r = pendingCheckpoint.getAndSet(null);
+        if (r == null) return;
+        try {
+            Checkpoint.save(r.dir(), model, optimizer.state(model.parameters()), progress());
+            r.done().complete(null);
+        } catch (IOException | RuntimeException e) {
+            r.done().completeExceptionally(e);
+        }
+    }
+
     /** A source that prefetches on its own thread hands out closeable iterators: stop them when a run ends early. */
     static void closeIfPossible(Iterator<?> it) {
         if (it instanceof AutoCloseable c) {
@@ -521,6 +576,7 @@ public final class TrainingRun {
     private boolean between() {
         while (true) {
             serveSnapshot();
+            serveCheckpoint();
             if (cancelRequested) return false;
             synchronized (control) {
                 if (!pauseRequested) {
@@ -528,7 +584,7 @@ public final class TrainingRun {
                     return !cancelRequested;
                 }
                 state = State.PAUSED;
-                if (pendingSnapshot.get() == null && !cancelRequested) {
+                if (pendingSnapshot.get() == null && pendingCheckpoint.get() == null && !cancelRequested) {
                     try {
                         control.wait();
                     } catch (InterruptedException e) {
