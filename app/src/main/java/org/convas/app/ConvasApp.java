@@ -1,6 +1,7 @@
 package org.convas.app;
 
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.stage.Screen;
@@ -18,6 +19,7 @@ import org.convas.engine.train.Warmup;
 import org.convas.samples.Presets;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -38,9 +40,16 @@ public final class ConvasApp extends Application {
         if (initial.file() != null) designer.viewModel().open(initial.file());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
-        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
-        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
-        window.setTrainingView(new TrainingWorkspace(training));
+        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document. Every
+        // other document starts the workspace's views again, and before one replaces this network (or the window
+        // closes) the workspace asks about a run still going or trained weights not saved.
+        Path home = DocumentModel.defaultBaseDirectory();
+        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec),
+                home.resolve("autosave-training"));
+        TrainingWorkspace workspace = new TrainingWorkspace(training);
+        window.setTrainingView(workspace);
+        designer.viewModel().documentsLoadedProperty().addListener((obs, old, now) -> training.documentReplaced());
+        designer.setDocumentGuard(workspace::confirmLeave);
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
@@ -52,6 +61,7 @@ public final class ConvasApp extends Application {
         stage.setMinWidth(720);
         stage.setMinHeight(420);
         stage.show();
+        Platform.runLater(workspace::offerRecovery);
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();
     }

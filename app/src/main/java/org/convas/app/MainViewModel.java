@@ -86,6 +86,27 @@ public final class MainViewModel {
         title.set(titleFor(edited, file.get()));
     }
 
+    /**
+     * Says where the document on show came from, after the designer loaded another one: the preset it is (so the
+     * Network chooser shows it, and choosing another preset loads that), or its file; both null for a network from
+     * elsewhere (a checkpoint, a new blank document).
+     */
+    public void setOrigin(Preset p, Path f) {
+        file.set(f); // first: the chooser's text for "no preset" depends on it
+        preset.set(p);
+        if (spec.get() != null) title.set(titleFor(spec.get(), f));
+    }
+
+    /** The preset whose network this is (same layers, wiring and name; positions do not count), or null. */
+    public Preset presetOf(NetworkSpec s) {
+        if (s == null) return null;
+        for (Preset p : catalogue) {
+            NetworkSpec candidate = p.spec();
+            if (candidate.name().equals(s.name()) && candidate.nodes().equals(s.nodes())) return p;
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- state
 
     public List<Preset> presets() { return catalogue; }

@@ -46,6 +46,8 @@ public final class MainWindow extends BorderPane {
 
     /** What the preset chooser says while the network on show came from a file. */
     static final String FROM_FILE = "From a file";
+    /** What the preset chooser says for a network that is neither a preset nor from a file (new, from a checkpoint). */
+    static final String OTHER_NETWORK = "Other network";
 
     private final MainViewModel model;
     private final SummaryTable summary = new SummaryTable();
@@ -115,7 +117,15 @@ public final class MainWindow extends BorderPane {
         designer.setMenuBarShown(false);
         java.util.List<Menu> menus = new java.util.ArrayList<>(designer.menus().getMenus());
         designer.menus().getMenus().clear();
-        presetAction = designer::newFrom;
+        // Choosing a preset goes through the designer (which asks about unsaved work first); when the person cancels,
+        // the chooser goes back to the network still on show.
+        presetAction = p -> {
+            long before = designer.viewModel().documentsLoadedProperty().get();
+            designer.newFrom(p);
+            if (designer.viewModel().documentsLoadedProperty().get() == before) {
+                javafx.application.Platform.runLater(() -> presetChooser.setValue(model.getPreset()));
+            }
+        };
         openAction = designer::open;
         MenuBar bar = new MenuBar();
         bar.setId("main-menu");
@@ -128,6 +138,11 @@ public final class MainWindow extends BorderPane {
         setTop(new VBox(bar, toolBar));
         model.setSpec(designer.viewModel().spec());
         designer.viewModel().specProperty().addListener((obs, old, now) -> model.setSpec(now));
+        // Whatever loads another document (the chooser, File ▸ New from Preset, Open, a checkpoint's network), the
+        // Network chooser follows: the preset it is, or "From a file"/"Other network".
+        designer.viewModel().documentsLoadedProperty().addListener((obs, old, now) -> model.setOrigin(
+                model.presetOf(designer.viewModel().spec()), designer.viewModel().fileProperty().get()));
+        model.setOrigin(model.presetOf(designer.viewModel().spec()), designer.viewModel().fileProperty().get());
         model.selectedNodeIdProperty().bindBidirectional(designer.selectedNodeIdProperty());
         setCenterView(designer);
     }
@@ -259,12 +274,13 @@ public final class MainWindow extends BorderPane {
         });
         // A network from a file has no preset: the button then says so instead of going blank. The skin shows
         // the prompt text for a null value, the button cell covers the other paths.
-        presetChooser.setPromptText(FROM_FILE);
+        presetChooser.promptTextProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> model.getFile() != null ? FROM_FILE : OTHER_NETWORK, model.fileProperty()));
         presetChooser.setButtonCell(new ListCell<>() {
             @Override
             protected void updateItem(Preset p, boolean empty) {
                 super.updateItem(p, empty);
-                setText(empty || p == null ? FROM_FILE : p.title());
+                setText(empty || p == null ? (model.getFile() != null ? FROM_FILE : OTHER_NETWORK) : p.title());
             }
         });
         presetChooser.setCellFactory(list -> new ListCell<>() {

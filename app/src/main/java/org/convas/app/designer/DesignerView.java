@@ -77,6 +77,8 @@ public final class DesignerView extends BorderPane {
     private FileDialogs dialogs = new NativeDialogs();
     private java.util.function.Function<String, UnsavedChoice> unsavedPrompt = this::askUnsaved;
     private java.util.function.Function<DocumentModel.Recovery, RecoveryChoice> recoveryPrompt = this::askRecovery;
+    /** Asked before the document is replaced or the window closes, before the unsaved-edits question (the training workspace). */
+    private java.util.function.Predicate<String> documentGuard = action -> true;
 
     public DesignerView(DesignerViewModel vm) {
         this.vm = vm;
@@ -158,8 +160,17 @@ public final class DesignerView extends BorderPane {
         Platform.runLater(this::offerRecovery);
     }
 
+    /**
+     * Another part of the window with work tied to this document (trained weights) is asked first whenever the
+     * document would be replaced or the window closed; it returns false to keep the document.
+     */
+    public void setDocumentGuard(java.util.function.Predicate<String> guard) {
+        this.documentGuard = java.util.Objects.requireNonNull(guard);
+    }
+
     /** True when the document may be closed: it is saved, or the person saved or discarded it now. */
     public boolean confirmClose() {
+        if (!documentGuard.test("close this network")) return false;
         if (!vm.isDirty()) return true;
         return switch (unsavedPrompt.apply(vm.documentNameProperty().get())) {
             case SAVE -> save();
