@@ -172,6 +172,11 @@ public final class MainWindow extends BorderPane {
         setCenter(modes);
     }
 
+    /** The training view set with {@link #setTrainingView}, or null. */
+    public Node getTrainingView() {
+        return trainTab.getContent();
+    }
+
     /** Brings the "Train" tab to the front (when a training view was set). */
     public void showTraining() {
         if (modes.getTabs().contains(trainTab)) modes.getSelectionModel().select(trainTab);
