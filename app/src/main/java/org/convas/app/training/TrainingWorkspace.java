@@ -149,7 +149,11 @@ public final class TrainingWorkspace extends BorderPane {
         chartsAndFilters.setOrientation(Orientation.VERTICAL);
         chartsAndFilters.setDividerPositions(0.62);
         chartsAndFilters.setMinWidth(300);
+        // Their own minimums (two chart viewers side by side, a filter row) would add up to more than 1024 px leaves:
+        // a split pane then overflows and the inspection views are pushed off the window.
+        charts.setMinWidth(280);
         charts.setMinHeight(160);
+        for (Node n : chartsAndFilters.getItems()) if (n != charts && n instanceof javafx.scene.layout.Region r) r.setMinWidth(280);
         SplitPane centre = new SplitPane(chartsAndFilters, views);
         centre.setOrientation(Orientation.HORIZONTAL);
         centre.setDividerPositions(0.5);

@@ -468,7 +468,7 @@ public final class TrainingRun {
             }
         }
         serveSnapshot();
-        return new RunEnd(Status.COMPLETED, epochsCompleted, steps, "trained " + epochsCompleted + " epochs");
+        return new RunEnd(Status.COMPLETED, epochsCompleted, steps, "trained " + epochsCompleted + (epochsCompleted == 1 ? " epoch" : " epochs"));
     }
 
     /**
