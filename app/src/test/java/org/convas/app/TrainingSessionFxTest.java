@@ -49,9 +49,14 @@ class TrainingSessionFxTest {
     private TrainingWorkspace workspace;
     private TrainingViewModel vm;
 
+    private String previousHome;
+
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
+        // A home of its own: an earlier test's autosaved weights would be offered back in a modal dialog.
+        previousHome = System.getProperty("convas.home");
+        System.setProperty("convas.home", java.nio.file.Files.createTempDirectory("convas-home").toString());
         new ConvasApp().start(stage);
         window = (MainWindow) stage.getScene().getRoot();
         designer = (DesignerView) window.getCenterView();
@@ -65,6 +70,8 @@ class TrainingSessionFxTest {
     @AfterEach
     void shutDown() {
         vm.shutdown();
+        if (previousHome == null) System.clearProperty("convas.home");
+        else System.setProperty("convas.home", previousHome);
     }
 
     private static void waitFor(String what, Callable<Boolean> condition) throws Exception {
@@ -136,9 +143,14 @@ class TrainingSessionFxTest {
         robot.interact(vm::start);
         waitFor("a few batches", () -> onFx(() -> workspace.charts().pointCount(TrainingCharts.Series.BATCH_LOSS)) > 2);
 
-        workspace.setLeavePrompt(q -> LeaveAnswer.CANCEL);
+        List<LeaveQuestion> cancelled = new ArrayList<>();
+        workspace.setLeavePrompt(q -> {
+            cancelled.add(q);
+            return LeaveAnswer.CANCEL;
+        });
         robot.press(KeyCode.CONTROL).type(KeyCode.Q).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, cancelled.size(), "Ctrl+Q asked");
         assertTrue(stage.isShowing(), "cancelled: the window stays");
         assertEquals(RunState.RUNNING, vm.getState(), "and the run goes on");
 

@@ -154,7 +154,7 @@ public final class DesignerView extends BorderPane {
     public void attachTo(Stage stage) {
         stage.titleProperty().bind(vm.titleProperty());
         stage.setOnCloseRequest(e -> {
-            if (confirmClose()) vm.close(false);
+            if (confirmClose("quit")) vm.close(false);
             else e.consume();
         });
         Platform.runLater(this::offerRecovery);
@@ -170,7 +170,12 @@ public final class DesignerView extends BorderPane {
 
     /** True when the document may be closed: it is saved, or the person saved or discarded it now. */
     public boolean confirmClose() {
-        if (!documentGuard.test("close this network")) return false;
+        return confirmClose("open another network");
+    }
+
+    /** As {@link #confirmClose()}; {@code action} says what closing is for ("quit"), for the document guard's question. */
+    public boolean confirmClose(String action) {
+        if (!documentGuard.test(action)) return false;
         if (!vm.isDirty()) return true;
         return switch (unsavedPrompt.apply(vm.documentNameProperty().get())) {
             case SAVE -> save();
@@ -194,7 +199,7 @@ public final class DesignerView extends BorderPane {
     // ---------------------------------------------------------------- document commands
 
     public void newBlank() {
-        if (confirmClose()) vm.newBlank();
+        if (confirmClose("start a new network")) vm.newBlank();
     }
 
     public void newFrom(Preset preset) {

@@ -379,29 +379,34 @@ public final class TrainingViewModel {
 
     private void updateNetworkText() {
         NetworkSpec doc = spec.get();
+        if (isActive() && model != null) {
+            networkText.set("Training " + name(model.spec()) + ": the weights change with every step; Save checkpoint keeps "
+                    + "them as they are.");
+            return;
+        }
         if (model == null) {
             networkText.set(doc == null ? "" : name(doc) + ": not trained yet; the filters are its random start (seed "
                     + settings.seedProperty().get() + ").");
             return;
         }
-        String trained = name(model.spec()) + ": " + trainedDescription();
+        String trained = name(model.spec()) + " trained " + trainedDescription();
         if (!sameArchitecture(model.spec(), doc)) {
             networkText.set(trained + ". The Design tab has changed the network since: these weights belong to the version "
                     + "trained; Start trains the edited network from its random start.");
         } else {
-            networkText.set(trained + (unsavedTraining.get() ? " (not saved: Save checkpoint keeps them)" : "") + ".");
+            networkText.set(trained + (unsavedTraining.get() ? ", not saved (Save checkpoint keeps them)" : "") + ".");
         }
     }
 
-    /** "trained 3 epochs (1,500 steps), validation accuracy 88.1%". */
+    /** "3 whole epochs (1,500 steps), validation accuracy 88.1%". */
     private String trainedDescription() {
         Checkpoint c = resumable;
         List<EpochStats> history = c != null ? c.progress().history() : run != null ? run.progress().history() : List.of();
         int epochsDone = c != null ? c.progress().epochsCompleted() : run != null ? run.progress().epochsCompleted() : 0;
         String accuracy = history.isEmpty() || Double.isNaN(history.get(history.size() - 1).validationAccuracy()) ? ""
                 : String.format(Locale.ROOT, ", validation accuracy %.1f%%", 100 * history.get(history.size() - 1).validationAccuracy());
-        return "trained " + RunRecord.plural(epochsDone, "whole epoch") + " (" + String.format(Locale.ROOT, "%,d", trainedSteps)
-                + " steps)" + accuracy;
+        return RunRecord.plural(epochsDone, "whole epoch") + " (" + String.format(Locale.ROOT, "%,d", trainedSteps)
+                + (trainedSteps == 1 ? " step)" : " steps)") + accuracy;
     }
 
     /** Same layers and wiring (positions and the name do not count). */
@@ -422,7 +427,7 @@ public final class TrainingViewModel {
     public Optional<LeaveQuestion> leaveQuestion(String action) {
         if (!hasWorkToLose()) return Optional.empty();
         NetworkSpec trained = model != null ? model.spec() : spec.get();
-        String what = isActive() ? "training is running (" + progressSummary() + ")" : trainedDescription() + ", not saved";
+        String what = isActive() ? "training is running (" + progressSummary() + ")" : "trained " + trainedDescription() + ", not saved";
         return Optional.of(new LeaveQuestion(action, name(trained), what, isActive()));
     }
 
@@ -1297,7 +1302,7 @@ public final class TrainingViewModel {
     private String caption(Snapshot s) {
         if (isActive()) return s.batch() == 0 ? "at the start of epoch " + s.epoch() : "epoch " + s.epoch() + ", batch " + s.batch();
         if (model == null) return "random start (seed " + settings.seedProperty().get() + "), before training";
-        return "trained: " + trainedDescription();
+        return "trained weights, " + RunRecord.plural(epochsCompleted(), "whole epoch");
     }
 
     private void updateImageText() {

@@ -215,6 +215,7 @@ public final class TrainingWorkspace extends BorderPane {
             showResults();
         });
         vm.setStartPrompt(this::askStart);
+        showFilters(vm.snapshotProperty().get());
         mistakes.setOnImageClicked(i -> {
             ValidationReport report = vm.validationReportProperty().get();
             if (report == null || i >= report.misclassified().size()) return;
@@ -307,11 +308,18 @@ public final class TrainingWorkspace extends BorderPane {
 
         ProgressBar bar = new ProgressBar();
         bar.setId("train-progress");
-        bar.setPrefWidth(200);
+        bar.setPrefWidth(150);
         bar.progressProperty().bind(vm.progressProperty());
         Label text = new Label();
         text.setId("train-progress-text");
         text.textProperty().bind(vm.progressTextProperty());
+        // A fixed share of the bar, cut with an ellipsis: a long line must not push the text into the tool bar's
+        // overflow menu, where nobody sees it (at 1024 px the buttons leave about 330 px).
+        text.setPrefWidth(320);
+        text.setMinWidth(120);
+        text.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        text.tooltipProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> text.getText().isEmpty() ? null : new Tooltip(text.getText()), text.textProperty()));
         HBox.setHgrow(text, Priority.ALWAYS);
         return new ToolBar(start, pause, stop, new Separator(Orientation.VERTICAL), save, load,
                 new Separator(Orientation.VERTICAL), bar, text);
@@ -415,7 +423,7 @@ public final class TrainingWorkspace extends BorderPane {
         };
         vm.data().dataSourceProperty().addListener((obs, old, now) -> offer.run());
         offer.run();
-        VBox box = new VBox(6, chooser, new HBox(6, idx, cifar, folder), new HBox(6, load, recommended), conversion);
+        VBox box = new VBox(6, chooser, new HBox(6, idx, cifar, folder), load, recommended, conversion);
         return section("Dataset", box);
     }
 
@@ -482,7 +490,7 @@ public final class TrainingWorkspace extends BorderPane {
         clip.setId("train-clip");
         clip.setTooltip(new Tooltip("Scale the gradients down when their global L2 norm exceeds this (1 to 5 tames a "
                 + "diverging run); 0 is off"));
-        g.addRow(6, new Label("Clip gradients"), clip);
+        g.addRow(6, new Label("Clip norm"), clip);
         for (Node n : List.of(kind, decay, schedule, step, clip)) n.disableProperty().bind(runActive());
         return g;
     }
@@ -623,8 +631,13 @@ public final class TrainingWorkspace extends BorderPane {
         filters.setTileSize(72);
         HBox top = new HBox(8, new Label("Convolution"), layer, filterInfo);
         top.setAlignment(Pos.CENTER_LEFT);
-        Label network = wrapping(vm.networkTextProperty());
+        Label network = new Label();
+        network.textProperty().bind(vm.networkTextProperty());
+        network.getStyleClass().add("note");
         network.setId("train-network");
+        network.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        network.tooltipProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> network.getText().isEmpty() ? null : new Tooltip(network.getText()), network.textProperty()));
         VBox header = new VBox(2, network, top, filterTuning);
         header.setPadding(new Insets(4));
         BorderPane pane = new BorderPane(filters, header, null, null, null);
@@ -686,8 +699,11 @@ public final class TrainingWorkspace extends BorderPane {
             if (bank.nodeId().equals(layer)) {
                 filters.setFilters(bank.weights(), bank.filters(), bank.depth(), bank.height(), bank.width());
                 filterInfo.setText(vm.filterCaptionProperty().get());
-                filterTuning.setText(bank.weights().length <= MAX_TUNED_WEIGHTS
-                        ? FilterTuning.of(bank.weights(), bank.filters(), bank.depth(), bank.height(), bank.width()).describe() : "");
+                FilterTuning.Bank tuning = bank.weights().length <= MAX_TUNED_WEIGHTS
+                        ? FilterTuning.of(bank.weights(), bank.filters(), bank.depth(), bank.height(), bank.width()) : null;
+                filterTuning.setText(tuning == null ? "" : String.format(Locale.ROOT,
+                        "Orientation selectivity %.2f · edge/blob template match %.2f (random filters: about 0.2 · 0.55)",
+                        tuning.meanOrientationSelectivity(), tuning.meanTemplateMatch()));
                 return;
             }
         }
@@ -810,7 +826,7 @@ public final class TrainingWorkspace extends BorderPane {
         if (q.canContinue()) buttons.add(more);
         buttons.add(over);
         buttons.add(ButtonType.CANCEL);
-        String text = q.network() + " is " + q.trained() + (q.unsaved() ? ", not saved" : "") + ". "
+        String text = q.network() + " has trained weights: " + q.trained() + (q.unsaved() ? ", not saved" : "") + ". "
                 + (q.canContinue() ? "Continue training these weights, or start over from random weights?"
                 : "The network was edited since, so these weights no longer fit it: start the edited network from random weights?");
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, text, buttons.toArray(ButtonType[]::new));
@@ -834,20 +850,25 @@ public final class TrainingWorkspace extends BorderPane {
         runTable.setItems(vm.runs());
         runTable.setEditable(true);
         runTable.setColumnResizePolicy(javafx.scene.control.TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        javafx.scene.control.TableColumn<RunRecord, Boolean> shown = new javafx.scene.control.TableColumn<>("Overlay");
+        javafx.scene.control.TableColumn<RunRecord, Boolean> shown = new javafx.scene.control.TableColumn<>("Show");
         shown.setCellValueFactory(c -> c.getValue().overlaidProperty());
         shown.setCellFactory(javafx.scene.control.cell.CheckBoxTableCell.forTableColumn(shown));
         shown.setEditable(true);
-        shown.setPrefWidth(64);
+        shown.setPrefWidth(46);
         runTable.getColumns().add(shown);
-        runTable.getColumns().add(column("#", r -> String.valueOf(r.number()), 36));
-        runTable.getColumns().add(column("Network", RunRecord::network, 120));
+        runTable.getColumns().add(column("Run", r -> String.valueOf(r.number()), 36));
+        runTable.getColumns().add(column("Network", RunRecord::network, 96));
+        runTable.getColumns().add(column("Time", r -> TrainingViewModel.duration(r.secondsProperty().get()), 44));
+        runTable.getColumns().add(column("Valid.", r -> percent(r.validationAccuracy()), 52));
+        runTable.getColumns().add(column("Test", r -> percent(r.testAccuracyProperty().get()), 52));
         runTable.getColumns().add(column("Settings", RunRecord::settings, 220));
-        runTable.getColumns().add(column("Time", r -> TrainingViewModel.duration(r.secondsProperty().get()), 56));
-        runTable.getColumns().add(column("Validation", r -> percent(r.validationAccuracy()), 76));
-        runTable.getColumns().add(column("Test", r -> percent(r.testAccuracyProperty().get()), 64));
+        runTable.setRowFactory(t -> {
+            javafx.scene.control.TableRow<RunRecord> row = new javafx.scene.control.TableRow<>();
+            row.itemProperty().addListener((o, a, r) -> row.setTooltip(r == null ? null : new Tooltip(r.summary() + "\n" + r.settings())));
+            return row;
+        });
         runTable.setPlaceholder(new Label("No runs yet"));
-        Label hint = new Label("Tick Overlay to draw a run's curves (dashed) over the current one: compare optimizers, or a deep "
+        Label hint = new Label("Tick Show to draw a run's curves (dashed) over the current one: compare optimizers, or a deep "
                 + "and a shallow network.");
         hint.setWrapText(true);
         hint.getStyleClass().add("note");
