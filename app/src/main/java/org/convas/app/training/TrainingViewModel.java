@@ -216,6 +216,8 @@ public final class TrainingViewModel {
     private TrainingRun run;
     /** The data the trained model was trained on (its class names label the top-5). */
     private PreparedData runData;
+    /** What a loaded checkpoint was trained on, from its note; null without one. */
+    private TrainedDataNote loadedNote;
     private boolean delivering;
     /** The trained model (from a run or a checkpoint), or null: the views then show the document's network untrained. */
     private Model model;
@@ -310,6 +312,7 @@ public final class TrainingViewModel {
         idleModel = null;
         resumable = null;
         runData = null;
+        loadedNote = null;
         trainedSteps = 0;
         trainedNetwork.set(null);
         setUnsaved(false);
@@ -366,7 +369,7 @@ public final class TrainingViewModel {
         PreparedData prepared = data.preparedDataProperty().get();
         Shape input = inputShape(shown);
         if (prepared != null && input != null && !prepared.key().input().equals(input)) {
-            prepareData(); // the views need the images at the new input size; quietly, the data was loaded before
+            prepareData(false); // the views need the images at the new input size; quietly, the data was loaded before
         } else {
             requestSnapshot();
         }
@@ -490,7 +493,15 @@ public final class TrainingViewModel {
         } else {
             throw new IOException("there are no trained weights to save");
         }
+        TrainedDataNote note = trainedDataNote();
+        if (note != null) note.writeTo(folder);
         saved(folder);
+    }
+
+    /** What the trained weights were trained on, for a note beside their checkpoint; null when unknown. */
+    private TrainedDataNote trainedDataNote() {
+        if (runData != null) return TrainedDataNote.of(runData.key().source(), runData.train().classNames());
+        return loadedNote;
     }
 
     private void saved(Path folder) {
@@ -503,6 +514,11 @@ public final class TrainingViewModel {
 
     /** Loads and preprocesses the chosen data for the network's input (background), then shows the preview. */
     public void prepareData() {
+        prepareData(true);
+    }
+
+    /** {@code announce}: say what was loaded in the message bar (not when the workspace loads it by itself). */
+    private void prepareData(boolean announce) {
         DataKey key = dataKey(shownNetwork());
         if (key == null) return;
         busy.set(true);
@@ -518,7 +534,7 @@ public final class TrainingViewModel {
                     progressText.set("");
                     if (asked != generation && !Objects.equals(inputShape(shownNetwork()), key.input())) return;
                     dataReady(prepared, true);
-                    info(prepared.note());
+                    if (announce) info(prepared.note());
                 });
             } catch (DatasetException | RuntimeException e) {
                 fx.execute(() -> failed("Cannot use " + key.source().title() + ": " + e.getMessage()));
@@ -658,11 +674,13 @@ public final class TrainingViewModel {
         }
         TrainingRun source = run;
         Checkpoint loaded = resumable;
+        TrainedDataNote note = trainedDataNote();
         long asked = generation;
         background.execute(() -> {
             try {
                 if (source != null) source.requestCheckpoint(folder).get();
                 else Checkpoint.save(folder, loaded.model(), loaded.optimizerState(), loaded.progress());
+                if (note != null) note.writeTo(folder);
                 int done = source != null ? source.progress().epochsCompleted() : loaded.progress().epochsCompleted();
                 fx.execute(() -> {
                     if (asked != generation) return;
@@ -702,7 +720,10 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 Checkpoint loaded = Checkpoint.load(folder);
-                fx.execute(() -> checkpointLoaded(folder, loaded, recovered));
+                Optional<TrainedDataNote> note = TrainedDataNote.readFrom(folder);
+                fx.execute(() -> {
+                    checkpointLoaded(folder, loaded, recovered, note.orElse(null));
+                });
             } catch (IOException | RuntimeException e) {
                 fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + e.getMessage()));
             }
@@ -988,6 +1009,7 @@ public final class TrainingViewModel {
         if (data.preparedDataProperty().get() != prepared) dataReady(prepared, false);
         run = r;
         runData = prepared;
+        loadedNote = null;
         model = r.model();
         idleModel = null;
         resumable = null;
@@ -1015,6 +1037,7 @@ public final class TrainingViewModel {
         }
         runs.add(record);
         currentRun.set(record);
+        if (r.settings().checkpointDirectory() != null) writeNoteLater(r.settings().checkpointDirectory(), trainedDataNote());
         state.set(RunState.RUNNING);
         progress.set(0);
         progressText.set("Starting…");
@@ -1025,7 +1048,7 @@ public final class TrainingViewModel {
         requestSnapshot();
     }
 
-    private void checkpointLoaded(Path folder, Checkpoint loaded, boolean recovered) {
+    private void checkpointLoaded(Path folder, Checkpoint loaded, boolean recovered, TrainedDataNote note) {
         busy.set(false);
         progress.set(0);
         progressText.set("");
@@ -1035,15 +1058,22 @@ public final class TrainingViewModel {
         documentReplaced();
         model = loaded.model();
         resumable = loaded;
+        loadedNote = note;
+        if (note != null && note.datasetId() != null) { // the same bundled data again, so the class names fit
+            data.dataSources().stream().filter(s -> s instanceof DataSource.Bundled b && b.entry().id().equals(note.datasetId()))
+                    .findFirst().ifPresent(s -> data.dataSourceProperty().set(s));
+        }
         trainedSteps = loaded.progress().steps();
         trainedNetwork.set(model.spec());
         setUnsaved(recovered); // recovered weights exist only in the autosave
         int done = loaded.progress().epochsCompleted();
         steps = trainedSteps;
+        showNetwork(); // first: it clears the charts
         List<EpochPoint> history = new ArrayList<>();
         for (EpochStats e : loaded.progress().history()) history.add(epochPoint(e));
         if (!history.isEmpty()) for (Feed f : feeds) f.epochs(history);
-        showNetwork();
+        // The filters and maps need images at the network's input: load the chosen data if none is loaded yet.
+        if (data.preparedDataProperty().get() == null) prepareData(false);
         String accuracy = loaded.progress().history().isEmpty() ? ""
                 : String.format(Locale.ROOT, ", validation accuracy %.1f%%",
                 100 * loaded.progress().history().get(loaded.progress().history().size() - 1).validationAccuracy());
@@ -1218,10 +1248,12 @@ public final class TrainingViewModel {
         Path folder = autosaveDirectory;
         if (folder == null || state == null || state.model().parameterCount() > AUTOSAVE_MAX_PARAMETERS) return;
         ownsAutosave = true;
+        TrainedDataNote note = trainedDataNote();
         try {
             background.execute(() -> {
                 try {
                     Checkpoint.save(folder, state.model(), state.optimizerState(), state.progress());
+                    if (note != null) note.writeTo(folder);
                 } catch (IOException | RuntimeException e) {
                     fx.execute(() -> warn("Could not autosave the trained weights to " + folder + ": " + e.getMessage()
                             + ". Save a checkpoint to keep them."));
@@ -1229,6 +1261,22 @@ public final class TrainingViewModel {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Closing: the autosave of the last epoch stays.
+        }
+    }
+
+    private void writeNoteLater(Path folder, TrainedDataNote note) {
+        if (note == null) return;
+        try {
+            background.execute(() -> {
+                try {
+                    java.nio.file.Files.createDirectories(folder);
+                    note.writeTo(folder);
+                } catch (IOException e) {
+                    // Only a label for a later load; the weights are what matters.
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing.
         }
     }
 
@@ -1279,6 +1327,7 @@ public final class TrainingViewModel {
     private void showSnapshot(Snapshot s) {
         if (s == null || !belongsToShownNetwork(s)) return; // made before another network was shown
         List<String> names = new ArrayList<>(runData != null ? runData.train().classNames()
+                : loadedNote != null && !loadedNote.classNames().isEmpty() ? loadedNote.classNames()
                 : data.preparedDataProperty().get() != null ? data.preparedDataProperty().get().train().classNames() : List.of());
         while (names.size() < s.probabilities().length) names.add("class " + names.size());
         classNames.set(List.copyOf(names.subList(0, s.probabilities().length)));

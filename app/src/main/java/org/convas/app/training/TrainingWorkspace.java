@@ -629,7 +629,9 @@ public final class TrainingWorkspace extends BorderPane {
                 + "match with Gabor edge/bar and blob templates, averaged over the filters; random filters score about 0.2 "
                 + "and 0.55"));
         filters.setTileSize(72);
-        HBox top = new HBox(8, new Label("Convolution"), layer, filterInfo);
+        Label convolution = new Label("Convolution");
+        for (javafx.scene.layout.Region r : List.of(convolution, layer)) r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox top = new HBox(8, convolution, layer, filterInfo);
         top.setAlignment(Pos.CENTER_LEFT);
         Label network = new Label();
         network.textProperty().bind(vm.networkTextProperty());

@@ -277,11 +277,16 @@ class TrainingViewModelTest {
         assertTrue(vm.getMessage().text().startsWith("Saved the checkpoint to "), vm.getMessage().text());
         assertTrue(Files.exists(folder.resolve("training.json")));
 
+        assertTrue(Files.readString(folder.resolve("convas-data.properties")).contains("dataset=fashion-mnist-subset"),
+                "a note says what the weights were trained on");
         NetworkSpec before = spec.get();
         spec.set(Presets.lenet5());
+        DataSource bars = vm.data().dataSources().stream().filter(d -> d.title().startsWith("Oriented bars")).findFirst().orElseThrow();
+        vm.data().dataSourceProperty().set(bars);
         vm.loadCheckpoint(folder);
         frame();
         assertEquals(before.name(), spec.get().name(), "the checkpoint's network is shown again");
+        assertTrue(vm.data().dataSourceProperty().get().title().startsWith("Fashion-MNIST"), "and the data it was trained on");
         assertTrue(vm.getMessage().text().startsWith("Loaded the checkpoint ckpt: "), vm.getMessage().text());
         vm.start();
         frame();
