@@ -45,7 +45,6 @@ import org.convas.engine.train.TrainingEvents.LayerNorms;
 import org.convas.engine.train.TrainingEvents.ParameterNorm;
 import org.convas.engine.train.TrainingEvents.RunEnd;
 import org.convas.engine.train.TrainingEvents.Snapshot;
-import org.convas.engine.train.TrainingEvents.Status;
 import org.convas.engine.train.TrainingException;
 import org.convas.engine.train.TrainingListener;
 import org.convas.engine.train.TrainingRun;
@@ -58,11 +57,9 @@ import org.convas.visualizer.fx.FrameBatcher;
 import org.convas.visualizer.fx.LatestValueSlot;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +74,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * The training workspace's run session, and the one source of truth for "the network of this document and its
@@ -167,8 +163,6 @@ public final class TrainingViewModel {
     public static final long SNAPSHOT_INTERVAL_MS = 400;
     /** Interval between updates of the progress bar and line while training runs. */
     public static final long PROGRESS_INTERVAL_MS = 200;
-    /** Networks with more parameters than this are not autosaved after every epoch (a write would take seconds). */
-    static final long AUTOSAVE_MAX_PARAMETERS = 20_000_000;
     /** The longest a quit or a switch waits for a running batch to end before saving. */
     static final long STOP_WAIT_SECONDS = 60;
 
@@ -180,7 +174,7 @@ public final class TrainingViewModel {
     private final Runnable onShutdown;
     private final TrainingSettingsForm settings = new TrainingSettingsForm();
     private final DataPreparation data = new DataPreparation();
-    private Path autosaveDirectory;
+    private WeightsAutosave autosave;
     private Function<StartQuestion, StartChoice> startPrompt = q -> q.canContinue() ? StartChoice.CONTINUE : StartChoice.START_OVER;
 
     // ---------------------------------------------------------------- what the views show
@@ -214,6 +208,8 @@ public final class TrainingViewModel {
     private final LatestValueSlot<Snapshot> snapshotSlot;
     private final LatestValueSlot<ValidationReport> reportSlot;
     private TrainingRun run;
+    /** The run going or last ended, with its bookkeeping; null before the first and after another network was shown. */
+    private RunSession session;
     /** The data the trained model was trained on (its class names label the top-5). */
     private PreparedData runData;
     /** What a loaded checkpoint was trained on, from its note; null without one. */
@@ -227,17 +223,7 @@ public final class TrainingViewModel {
     private Checkpoint resumable;
     private long trainedSteps;
     private float[] customImage;
-    private long steps;
     private long lastSnapshotRequest = Long.MIN_VALUE / 2;
-    private long lastProgressUpdate = Long.MIN_VALUE / 2;
-    private long runningSince;
-    private double smoothedLoss = Double.NaN;
-    private boolean warnedRisingLoss;
-    private int batchesPerEpoch;
-    private int runEpochs;
-    private int runBatchSize;
-    /** True once this session has autosaved (or its run autosaves) into the autosave folder. */
-    private boolean ownsAutosave;
     /** Goes up whenever another network is shown: work started for an older one is dropped when it arrives. */
     private long generation;
 
@@ -258,6 +244,7 @@ public final class TrainingViewModel {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
         snapshotSlot = new LatestValueSlot<>(this::showSnapshot, fx);
+        autosave = new WeightsAutosave(null, background, fx, this::warn);
         reportSlot = new LatestValueSlot<>(validationReport::set, fx);
 
         spec.addListener((obs, old, now) -> networkEdited(old, now));
@@ -308,6 +295,7 @@ public final class TrainingViewModel {
     public void documentReplaced() {
         if (run != null && isActive()) run.cancel(); // the window stops it first; a test or a crash path may not
         run = null;
+        session = null;
         model = null;
         idleModel = null;
         resumable = null;
@@ -316,7 +304,7 @@ public final class TrainingViewModel {
         trainedSteps = 0;
         trainedNetwork.set(null);
         setUnsaved(false);
-        discardAutosave();
+        autosave.discard(false);
         state.set(RunState.READY);
         lastEnd.set(null);
         currentRun.set(null);
@@ -458,7 +446,7 @@ public final class TrainingViewModel {
             }
         } else {
             setUnsaved(false);
-            discardAutosave(true);
+            autosave.discard(true);
         }
         return true;
     }
@@ -506,7 +494,7 @@ public final class TrainingViewModel {
 
     private void saved(Path folder) {
         setUnsaved(false);
-        discardAutosave(true);
+        autosave.discard(true);
         info("Saved the checkpoint to " + folder + ". Load it to continue training.");
     }
 
@@ -588,10 +576,8 @@ public final class TrainingViewModel {
             if (resumeFrom != null) {
                 runSettings = runSettings.toBuilder().epochs(resumeFrom.progress().epochsCompleted() + runSettings.epochs()).build();
             }
-            if (autosaveDirectory != null && Calculator.analyze(net).totalParameters() <= AUTOSAVE_MAX_PARAMETERS) {
-                runSettings = runSettings.toBuilder().checkpointDirectory(autosaveDirectory).build();
-                ownsAutosave = true;
-            }
+            Path autosaveFolder = autosave.forRun(Calculator.analyze(net).totalParameters());
+            if (autosaveFolder != null) runSettings = runSettings.toBuilder().checkpointDirectory(autosaveFolder).build();
             augmentation = settings.augmentation();
         } catch (IllegalArgumentException e) {
             error("Check the settings: " + e.getMessage() + ".");
@@ -638,14 +624,14 @@ public final class TrainingViewModel {
         if (state.get() != RunState.RUNNING) return;
         run.pause();
         state.set(RunState.PAUSED);
-        countRunningTime();
+        session.stopClock();
         progressText.set("Paused. " + progressText.get());
     }
 
     public void resume() {
         if (state.get() != RunState.PAUSED) return;
         run.resume();
-        runningSince = nanoClock.getAsLong();
+        session.startClock();
         state.set(RunState.RUNNING);
     }
 
@@ -686,7 +672,7 @@ public final class TrainingViewModel {
                     if (asked != generation) return;
                     // While running, training goes on after the save: the weights are unsaved again at the next step.
                     if (!isActive()) setUnsaved(false);
-                    if (!isActive()) discardAutosave();
+                    if (!isActive()) autosave.discard(false);
                     updateNetworkText();
                     info("Saved the checkpoint to " + folder + " (" + RunRecord.plural(done, "whole epoch") + "). Load it to continue training.");
                 });
@@ -732,32 +718,17 @@ public final class TrainingViewModel {
 
     /** Trained weights autosaved by a session that ended without saving them, if any. */
     public Optional<LeaveQuestion> recoverableTraining() {
-        if (autosaveDirectory == null || !Files.isRegularFile(autosaveDirectory.resolve(Checkpoint.PROGRESS))) return Optional.empty();
-        String network = "a network";
-        try {
-            network = name(org.convas.engine.spec.NetworkJson.read(autosaveDirectory.resolve(Checkpoint.NETWORK)));
-        } catch (IOException | RuntimeException | org.convas.engine.spec.SpecFormatException e) {
-            // The name is only for the question; loading will say what is wrong.
-        }
-        String when;
-        try {
-            when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneId.systemDefault())
-                    .format(Files.getLastModifiedTime(autosaveDirectory.resolve(Checkpoint.PROGRESS)).toInstant());
-        } catch (IOException e) {
-            when = "earlier";
-        }
-        return Optional.of(new LeaveQuestion("recover", network, "autosaved " + when, false));
+        return autosave.left().map(l -> new LeaveQuestion("recover", l.network(), "autosaved " + l.savedAt(), false));
     }
 
     /** Loads the autosaved trained state as unsaved work (it is still only in the autosave). */
     public void recoverTraining() {
-        if (autosaveDirectory != null) loadCheckpoint(autosaveDirectory, true);
+        if (autosave.folder() != null) loadCheckpoint(autosave.folder(), true);
     }
 
     /** Deletes the autosaved trained state of an earlier session (the person chose to discard it). */
     public void discardRecoverableTraining() {
-        ownsAutosave = true;
-        discardAutosave(false);
+        autosave.discardEarlierSession();
     }
 
     /** Applies the chosen dataset's recommended settings (the teaching sets have some). */
@@ -891,11 +862,11 @@ public final class TrainingViewModel {
 
     /** Where trained weights are autosaved (null: not autosaved). */
     public void setAutosaveDirectory(Path folder) {
-        autosaveDirectory = folder;
+        autosave = new WeightsAutosave(folder, background, fx, this::warn);
     }
 
     public Path autosaveDirectory() {
-        return autosaveDirectory;
+        return autosave.folder();
     }
 
     // ================================================================ properties
@@ -1014,16 +985,7 @@ public final class TrainingViewModel {
         idleModel = null;
         resumable = null;
         trainedNetwork.set(model.spec());
-        TrainingSettings s = r.settings();
-        runEpochs = s.epochs();
-        runBatchSize = s.batchSize();
-        batchesPerEpoch = (prepared.train().size() + s.batchSize() - 1) / s.batchSize();
-        steps = resumed != null ? resumed.progress().steps() : 0;
-        trainedSteps = steps;
-        smoothedLoss = Double.NaN;
-        warnedRisingLoss = false;
-        lastProgressUpdate = Long.MIN_VALUE / 2;
-        runningSince = nanoClock.getAsLong();
+        trainedSteps = resumed != null ? resumed.progress().steps() : 0;
         lastEnd.set(null);
         validationReport.set(null);
         RunRecord record = new RunRecord(runs.size() + 1, name(model.spec()), prepared.key().source().title(),
@@ -1035,9 +997,10 @@ public final class TrainingViewModel {
             record.addEpochs(history);
             if (!history.isEmpty()) for (Feed f : feeds) f.epochs(history);
         }
+        session = new RunSession(r, prepared, record, trainedSteps, nanoClock);
         runs.add(record);
         currentRun.set(record);
-        if (r.settings().checkpointDirectory() != null) writeNoteLater(r.settings().checkpointDirectory(), trainedDataNote());
+        if (r.settings().checkpointDirectory() != null) autosave.writeNote(trainedDataNote());
         state.set(RunState.RUNNING);
         progress.set(0);
         progressText.set("Starting…");
@@ -1067,7 +1030,6 @@ public final class TrainingViewModel {
         trainedNetwork.set(model.spec());
         setUnsaved(recovered); // recovered weights exist only in the autosave
         int done = loaded.progress().epochsCompleted();
-        steps = trainedSteps;
         showNetwork(); // first: it clears the charts
         List<EpochPoint> history = new ArrayList<>();
         for (EpochStats e : loaded.progress().history()) history.add(epochPoint(e));
@@ -1080,57 +1042,51 @@ public final class TrainingViewModel {
         info((recovered ? "Recovered the autosaved weights: " : "Loaded the checkpoint " + folder.getFileName() + ": ")
                 + name(loaded.model().spec()) + ", " + RunRecord.plural(done, "epoch") + " done" + accuracy
                 + ". Start (F5) continues for " + RunRecord.plural(settings.epochsProperty().get(), "more epoch") + ".");
-        if (recovered) autosave(loaded); // the weights exist only in memory again: documentReplaced cleared the folder
+        if (recovered) { // the weights are this session's unsaved work now
+            autosave.adopt();
+            autosave.write(loaded, note);
+        }
     }
 
     /** One frame's trainer events, in the order the run sent them. FX thread. */
     private void deliver(List<Object> items) {
-        List<BatchPoint> batches = new ArrayList<>();
-        List<EpochPoint> epochPoints = new ArrayList<>();
-        List<LayerNorm> norms = new ArrayList<>();
-        BatchStats last = null;
-        RunEnd end = null;
-        TrainingRun current = run;
-        for (Object item : items) {
-            if (!(item instanceof Sourced sourced) || sourced.run() != current) continue; // a run of a network no longer shown
-            Object event = sourced.event();
-            if (event instanceof BatchStats b) {
-                steps++;
-                batches.add(new BatchPoint(steps, b.loss(), b.accuracy(), b.learningRate()));
-                watchLoss(b.loss());
-                last = b;
-            } else if (event instanceof EpochStats e) {
-                epochPoints.add(epochPoint(e));
-            } else if (event instanceof LayerNorms n) {
-                norms.addAll(layerNorms(n, steps));
-            } else if (event instanceof RunEnd e) {
-                end = e;
+        RunSession current = session;
+        if (current == null) return; // events of a run of a network no longer shown
+        RunSession.Frame frame = current.digest(items);
+        if (!frame.batches().isEmpty()) {
+            trainedSteps = current.steps();
+            if (!unsavedTraining.get()) setUnsaved(true);
+            warnIfDiverging(current, frame.batches());
+        }
+        if (!frame.batches().isEmpty()) for (Feed f : feeds) f.batches(frame.batches());
+        if (!frame.epochs().isEmpty()) for (Feed f : feeds) f.epochs(frame.epochs());
+        if (!frame.norms().isEmpty()) for (Feed f : feeds) f.gradientNorms(frame.norms());
+        if (frame.last() != null && frame.end() == null) {
+            RunSession.Progress p = current.progress(frame.last(), state.get() == RunState.PAUSED, PROGRESS_INTERVAL_MS * 1_000_000L);
+            if (p != null) {
+                progress.set(p.fraction());
+                imagesPerSecond.set(frame.last().imagesPerSecond());
+                secondsLeft.set(p.secondsLeft());
+                progressText.set(p.line());
             }
         }
-        if (!batches.isEmpty()) {
-            trainedSteps = steps;
-            if (!unsavedTraining.get()) setUnsaved(true);
-        }
-        RunRecord record = currentRun.get();
-        if (record != null) {
-            record.addBatches(batches);
-            record.addEpochs(epochPoints);
-        }
-        if (!batches.isEmpty()) for (Feed f : feeds) f.batches(batches);
-        if (!epochPoints.isEmpty()) for (Feed f : feeds) f.epochs(epochPoints);
-        if (!norms.isEmpty()) for (Feed f : feeds) f.gradientNorms(norms);
-        // The progress line and bar change at most 5 times a second: each change repaints part of the window, and
-        // with software rendering (no GPU) that repaint competes with training for the same cores.
-        long now = nanoClock.getAsLong();
-        if (last != null && end == null && now - lastProgressUpdate >= PROGRESS_INTERVAL_MS * 1_000_000L) {
-            lastProgressUpdate = now;
-            showProgress(last);
-        }
-        if (end != null) {
-            if (isActive()) ended(end); // not when stopAndWait took the end already
+        if (frame.end() != null) {
+            if (isActive()) ended(frame.end()); // not when stopAndWait took the end already
         } else if (state.get() == RunState.RUNNING && nanoClock.getAsLong() - lastSnapshotRequest >= SNAPSHOT_INTERVAL_MS * 1_000_000L) {
             requestSnapshot();
         }
+    }
+
+    /** Warns once, with a lower learning rate on offer, when the loss climbs well above the loss of guessing. */
+    private void warnIfDiverging(RunSession current, List<BatchPoint> batches) {
+        int classes = current.run.model().classes();
+        double loss = current.diverging(batches, classes);
+        if (Double.isNaN(loss)) return;
+        double lower = settings.learningRateProperty().get() / 10;
+        message.set(new Message(Level.WARNING, String.format(Locale.ROOT, "The loss is %.2f, above twice the %.2f of guessing "
+                        + "among %d classes: training is diverging. Lower the learning rate (now %s) while it runs.",
+                loss, Math.log(classes), classes, TrainingSettingsForm.number(settings.learningRateProperty().get())),
+                "Lower it to " + TrainingSettingsForm.number(lower), () -> settings.learningRateProperty().set(lower)));
     }
 
     private String progressSummary() {
@@ -1138,45 +1094,8 @@ public final class TrainingViewModel {
         return p.isEmpty() ? "starting" : p.replaceFirst("^Paused\\. ", "paused: ").split(" · loss")[0];
     }
 
-    private void showProgress(BatchStats b) {
-        batchesPerEpoch = b.batchesPerEpoch();
-        long total = (long) runEpochs * batchesPerEpoch;
-        long done = (long) (b.epoch() - 1) * batchesPerEpoch + b.batch();
-        progress.set(total == 0 ? 0 : Math.min(1, (double) done / total));
-        imagesPerSecond.set(b.imagesPerSecond());
-        long remaining = Math.max(0, total - done);
-        double left = b.imagesPerSecond() > 0 ? remaining * (double) runBatchSize / b.imagesPerSecond() : Double.NaN;
-        secondsLeft.set(left);
-        progressText.set(String.format(Locale.ROOT, "%sEpoch %d/%d · batch %d/%d · loss %.3f · %,.0f images/s · %s left",
-                state.get() == RunState.PAUSED ? "Paused. " : "", b.epoch(), runEpochs, b.batch(), b.batchesPerEpoch(), b.loss(),
-                b.imagesPerSecond(), duration(left)));
-    }
-
-    /** Warns once when the smoothed loss climbs well above the loss of guessing: the run is heading for divergence. */
-    private void watchLoss(double loss) {
-        if (!Double.isFinite(loss)) return;
-        smoothedLoss = Double.isNaN(smoothedLoss) ? loss : 0.9 * smoothedLoss + 0.1 * loss;
-        int classes = model == null ? 10 : model.classes();
-        double guessing = Math.log(classes);
-        if (!warnedRisingLoss && steps > 20 && smoothedLoss > 2 * guessing) {
-            warnedRisingLoss = true;
-            double lower = settings.learningRateProperty().get() / 10;
-            message.set(new Message(Level.WARNING, String.format(Locale.ROOT, "The loss is %.2f, above twice the %.2f of guessing "
-                            + "among %d classes: training is diverging. Lower the learning rate (now %s) while it runs.",
-                    smoothedLoss, guessing, classes, TrainingSettingsForm.number(settings.learningRateProperty().get())),
-                    "Lower it to " + TrainingSettingsForm.number(lower), () -> settings.learningRateProperty().set(lower)));
-        }
-    }
-
-    private void countRunningTime() {
-        RunRecord record = currentRun.get();
-        long now = nanoClock.getAsLong();
-        if (record != null && runningSince != Long.MIN_VALUE) record.addSeconds((now - runningSince) / 1e9);
-        runningSince = Long.MIN_VALUE;
-    }
-
     private void ended(RunEnd end) {
-        if (state.get() == RunState.RUNNING) countRunningTime();
+        if (state.get() == RunState.RUNNING && session != null) session.stopClock();
         state.set(RunState.FINISHED);
         lastEnd.set(end);
         RunRecord record = currentRun.get();
@@ -1214,7 +1133,7 @@ public final class TrainingViewModel {
         }
         updateNetworkText();
         if (end.steps() > 0) {
-            autosave(resumable);
+            autosave.write(resumable, trainedDataNote());
             measureTest(finished, record);
         }
         requestSnapshot();
@@ -1240,82 +1159,6 @@ public final class TrainingViewModel {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The window closed as the run ended.
-        }
-    }
-
-    /** Writes the trained state to the autosave folder, on the background thread (after the run's own writes). */
-    private void autosave(Checkpoint state) {
-        Path folder = autosaveDirectory;
-        if (folder == null || state == null || state.model().parameterCount() > AUTOSAVE_MAX_PARAMETERS) return;
-        ownsAutosave = true;
-        TrainedDataNote note = trainedDataNote();
-        try {
-            background.execute(() -> {
-                try {
-                    Checkpoint.save(folder, state.model(), state.optimizerState(), state.progress());
-                    if (note != null) note.writeTo(folder);
-                } catch (IOException | RuntimeException e) {
-                    fx.execute(() -> warn("Could not autosave the trained weights to " + folder + ": " + e.getMessage()
-                            + ". Save a checkpoint to keep them."));
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closing: the autosave of the last epoch stays.
-        }
-    }
-
-    private void writeNoteLater(Path folder, TrainedDataNote note) {
-        if (note == null) return;
-        try {
-            background.execute(() -> {
-                try {
-                    java.nio.file.Files.createDirectories(folder);
-                    note.writeTo(folder);
-                } catch (IOException e) {
-                    // Only a label for a later load; the weights are what matters.
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closing.
-        }
-    }
-
-    /**
-     * Deletes this session's autosaved trained state, on the background thread after any autosave still queued;
-     * {@code wait} (the window may close right after): waits for it, at most 10 s.
-     */
-    private void discardAutosave() {
-        discardAutosave(false);
-    }
-
-    private void discardAutosave(boolean wait) {
-        Path folder = autosaveDirectory;
-        if (folder == null || !ownsAutosave) return; // a crashed session's autosave waits for its recovery offer
-        ownsAutosave = false;
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        try {
-            background.execute(() -> {
-                try {
-                    deleteTree(folder);
-                    done.complete(null);
-                } catch (IOException | UncheckedIOException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-            if (wait) done.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.TimeoutException e) {
-            // Closing, or a slow disk: the recovery offer at the next start lets the person discard it then.
-        } catch (java.util.concurrent.ExecutionException e) {
-            warn("Could not delete the autosaved weights in " + folder + ": " + e.getCause().getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static void deleteTree(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) return;
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
@@ -1446,10 +1289,6 @@ public final class TrainingViewModel {
         message.set(new Message(Level.ERROR, text));
     }
 
-    /** A trainer event with the run that sent it: events of a run no longer shown are dropped on delivery. */
-    private record Sourced(TrainingRun run, Object event) {
-    }
-
     /**
      * The run's listener, on the training thread: each handler only queues (events), swaps a slot (snapshots) or
      * copies the weights for the background validation pass, and returns.
@@ -1465,12 +1304,12 @@ public final class TrainingViewModel {
 
         @Override
         public void onBatch(BatchStats stats) {
-            events.offer(new Sourced(source, stats));
+            events.offer(new RunSession.Sourced(source, stats));
         }
 
         @Override
         public void onEpoch(EpochStats stats) {
-            events.offer(new Sourced(source, stats));
+            events.offer(new RunSession.Sourced(source, stats));
             Model copy = ModelSnapshots.copy(source.model());
             try {
                 background.execute(() -> {
@@ -1486,7 +1325,7 @@ public final class TrainingViewModel {
 
         @Override
         public void onNorms(LayerNorms norms) {
-            events.offer(new Sourced(source, norms));
+            events.offer(new RunSession.Sourced(source, norms));
         }
 
         @Override
@@ -1498,7 +1337,7 @@ public final class TrainingViewModel {
 
         @Override
         public void onFinished(RunEnd end) {
-            events.offer(new Sourced(source, end));
+            events.offer(new RunSession.Sourced(source, end));
         }
     }
 }
