@@ -701,7 +701,7 @@ public final class TrainingWorkspace extends BorderPane {
             if (bank.nodeId().equals(layer)) {
                 filters.setFilters(bank.weights(), bank.filters(), bank.depth(), bank.height(), bank.width());
                 filterInfo.setText(vm.filterCaptionProperty().get());
-                FilterTuning.Bank tuning = bank.weights().length <= MAX_TUNED_WEIGHTS
+                FilterTuning.Bank tuning = tuningCost(bank.filters(), bank.height(), bank.width()) <= MAX_TUNING_COST
                         ? FilterTuning.of(bank.weights(), bank.filters(), bank.depth(), bank.height(), bank.width()) : null;
                 filterTuning.setText(tuning == null ? "" : String.format(Locale.ROOT,
                         "Orientation selectivity %.2f · edge/blob template match %.2f (random filters: about 0.2 · 0.55)",
@@ -714,8 +714,21 @@ public final class TrainingWorkspace extends BorderPane {
         filterInfo.setText("");
     }
 
-    /** Filter banks up to this many weights get their tuning figures (a few milliseconds); larger ones none. */
-    static final int MAX_TUNED_WEIGHTS = 50_000;
+    /**
+     * Filter banks whose tuning figures cost up to this many multiply-adds get them on every snapshot (a few
+     * milliseconds of the FX thread): LeNet-5's conv1 0.7 M, a 64-filter 3×3 layer 0.4 M; AlexNet's 11×11 conv1
+     * (57 M) gets none.
+     */
+    static final long MAX_TUNING_COST = 3_000_000;
+
+    /** Multiply-adds of {@link FilterTuning#of}: per filter, every template and every grating over its H·W taps. */
+    static long tuningCost(int filters, int height, int width) {
+        int side = Math.max(height, width);
+        long shifts = side >= 5 ? 9 : 1;
+        long templates = shifts * (16 * 8 * 4 + 6);
+        long gratings = 2L * side * 16;
+        return (long) filters * height * width * (templates + gratings);
+    }
 
     private void showActivations(Snapshot s) {
         if (s == null) return;
