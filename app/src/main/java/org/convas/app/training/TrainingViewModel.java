@@ -894,7 +894,7 @@ public final class TrainingViewModel {
     public ReadOnlyObjectProperty<Snapshot> snapshotProperty() { return snapshot.getReadOnlyProperty(); }
     /** The class names of the model that made the snapshot (the top-5's labels); set before each snapshot. */
     public ReadOnlyObjectProperty<List<String>> classNamesProperty() { return classNames.getReadOnlyProperty(); }
-    /** What the filters show: "random start (seed 1), before training", "epoch 2, batch 40", "trained: 5 epochs". */
+    /** What the filters show: "random start (seed 1), before training", "epoch 2, batch 40", "trained weights, 5 whole epochs". */
     public ReadOnlyStringProperty filterCaptionProperty() { return filterCaption.getReadOnlyProperty(); }
     /** Confusion matrix and misclassified images after the last epoch. */
     public ReadOnlyObjectProperty<ValidationReport> validationReportProperty() { return validationReport.getReadOnlyProperty(); }
