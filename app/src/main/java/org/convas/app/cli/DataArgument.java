@@ -16,6 +16,9 @@ import java.util.List;
  */
 record DataArgument(DatasetPair data, String description, List<String> notes) {
 
+    /** Share of an image folder without train/ and test/ sub-folders that is held out as the test set. */
+    static final double IMAGE_FOLDER_TEST_FRACTION = DataSource.TEST_FRACTION;
+
     static String bundledIds() {
         return DataSource.bundledIds();
     }
@@ -33,5 +36,11 @@ record DataArgument(DatasetPair data, String description, List<String> notes) {
         }
         DataSource.Loaded loaded = source.load(seed);
         return new DataArgument(loaded.pair(), loaded.description(), loaded.notes());
+    }
+
+    /** True when a folder holds MNIST-style IDX files (what {@link DataSource#find} reads as an IDX folder). */
+    static boolean hasIdx(java.nio.file.Path folder) {
+        return java.nio.file.Files.isRegularFile(folder.resolve("train-images-idx3-ubyte.gz"))
+                || java.nio.file.Files.isRegularFile(folder.resolve("train-images-idx3-ubyte"));
     }
 }

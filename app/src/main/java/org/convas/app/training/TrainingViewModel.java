@@ -163,6 +163,8 @@ public final class TrainingViewModel {
     public static final long SNAPSHOT_INTERVAL_MS = 400;
     /** Interval between updates of the progress bar and line while training runs. */
     public static final long PROGRESS_INTERVAL_MS = 200;
+    /** Seed of the validation holdout (see {@link DataPreparation#SPLIT_SEED}). */
+    public static final long SPLIT_SEED = DataPreparation.SPLIT_SEED;
     /** The longest a quit or a switch waits for a running batch to end before saving. */
     static final long STOP_WAIT_SECONDS = 60;
 
