@@ -163,6 +163,8 @@ public final class TrainingViewModel {
     public static final long SNAPSHOT_INTERVAL_MS = 400;
     /** Interval between updates of the progress bar and line while training runs. */
     public static final long PROGRESS_INTERVAL_MS = 200;
+    /** Networks up to this many parameters show their random start before training (built on the background thread). */
+    static final long IDLE_MODEL_MAX_PARAMETERS = 30_000_000;
     /** Seed of the validation holdout (see {@link DataPreparation#SPLIT_SEED}). */
     public static final long SPLIT_SEED = DataPreparation.SPLIT_SEED;
     /** The longest a quit or a switch waits for a running batch to end before saving. */
@@ -770,6 +772,11 @@ public final class TrainingViewModel {
         Model idle = idleModel;
         NetworkSpec net = shownNetwork();
         if (trained == null && idle == null && (net == null || invalidNetwork(net) != null)) return;
+        if (trained == null && idle == null && Calculator.analyze(net).totalParameters() > IDLE_MODEL_MAX_PARAMETERS) {
+            filterCaption.set("Start (F5) to see the filters: a random start of "
+                    + Numbers.compact(Calculator.analyze(net).totalParameters()) + " parameters is not built just to look at it.");
+            return; // every edit of a large network in the Design tab would allocate its weights again
+        }
         if (!Objects.equals(inputShape(net), prepared.key().input())) return; // the data is being prepared for this network
         float[] image = customImage != null ? customImage : prepared.validation().inputs(clampIndex(prepared));
         int label = customImage != null ? -1 : prepared.validation().label(clampIndex(prepared));

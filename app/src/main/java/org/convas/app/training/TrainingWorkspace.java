@@ -188,6 +188,9 @@ public final class TrainingWorkspace extends BorderPane {
             else if (showing(activationsTab)) showActivations(now);
         });
         vm.selectedConvLayerProperty().addListener((obs, old, now) -> showFilters(vm.snapshotProperty().get()));
+        vm.filterCaptionProperty().addListener((obs, old, now) -> {
+            if (vm.snapshotProperty().get() == null) showFilters(null);
+        });
         vm.validationReportProperty().addListener((obs, old, now) -> {
             if (now == null) {
                 confusion.clear();
@@ -693,8 +696,9 @@ public final class TrainingWorkspace extends BorderPane {
         if (s == null || layer == null) {
             filters.clear();
             filterTuning.setText("");
+            String caption = vm.filterCaptionProperty().get();
             filterInfo.setText(layer == null ? "The network has no convolution."
-                    : "Load the data (or Start, F5) to see the filters.");
+                    : caption.isEmpty() ? "Load the data (or Start, F5) to see the filters." : caption);
             return;
         }
         for (FilterBank bank : s.filters()) {

@@ -572,4 +572,17 @@ class TrainingViewModelTest {
         assertEquals("Stopped in epoch 1.", vm.progressTextProperty().get());
         assertTrue(vm.getMessage().text().startsWith("Stopped in epoch 1 after "), vm.getMessage().text());
     }
+
+    @Test
+    void aLargeUntrainedNetworkIsNotBuiltJustToShowItsRandomStart() {
+        spec.set(NetworkSpec.builder("wide").input(28, 28, 1).add("conv", LayerSpec.Conv2D.of(4, 3, 1, 1))
+                .add("flatten", new LayerSpec.Flatten()).add("fc", LayerSpec.FullyConnected.of(10_000))
+                .add("out", LayerSpec.FullyConnected.of(10)).add("softmax", new LayerSpec.Softmax()).build());
+        viewModel().prepareData();
+        frame();
+        assertNotNull(vm.data().preparedDataProperty().get());
+        assertNull(vm.snapshotProperty().get(), "(3,136 + 1)·10,000 + … = 31.5 million weights are not allocated to show random filters");
+        assertTrue(vm.filterCaptionProperty().get().startsWith("Start (F5) to see the filters: a random start of 31.5M parameters"),
+                vm.filterCaptionProperty().get());
+    }
 }
