@@ -1,6 +1,7 @@
 package org.convas.app;
 
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
@@ -16,6 +17,7 @@ import org.convas.engine.train.Warmup;
 import org.convas.samples.Presets;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -37,10 +39,16 @@ public final class ConvasApp extends Application {
         else if (initial.preset() != null) designer.viewModel().newFrom(initial.preset());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
-        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
-        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
+        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document. Every
+        // other document starts the workspace's views again, and before one replaces this network (or the window
+        // closes) the workspace asks about a run still going or trained weights not saved.
+        Path home = DocumentModel.defaultBaseDirectory();
+        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec),
+                home.resolve("autosave-training"));
         TrainingWorkspace workspace = new TrainingWorkspace(training);
         window.setTrainingView(workspace);
+        designer.viewModel().documentsLoadedProperty().addListener((obs, old, now) -> training.documentReplaced());
+        designer.setDocumentGuard(workspace::confirmLeave);
         Teaching teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
@@ -50,8 +58,9 @@ public final class ConvasApp extends Application {
         stage.setScene(new Scene(teaching.zoomable(stage)));
         designer.attachTo(stage);
         // Where it was last time (or 1440×900 centred), and kept so under window managers that shrink it.
-        WindowPlacement.inHome(DocumentModel.defaultBaseDirectory()).apply(stage);
+        WindowPlacement.inHome(home).apply(stage);
         stage.show();
+        Platform.runLater(workspace::offerRecovery);
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();
     }

@@ -144,6 +144,14 @@ public final class ActivationView extends SingleChildRegion {
                 + " … " + FilterGrid.format(range.max()));
     }
 
+    /** Forgets the image, the probabilities and the maps (another network is shown). */
+    public void clear() {
+        inputTile.setImage(null);
+        inputLabel.setText("");
+        probabilityBox.getChildren().clear();
+        setLayers(List.of());
+    }
+
     /**
      * Shows the five most probable classes as labelled bars, largest first.
      *
@@ -392,7 +400,7 @@ public final class ActivationView extends SingleChildRegion {
         int scale = Math.max(1, detailSize / Math.max(row.mapWidth, row.mapHeight));
         detailTile.draw(argb, row.mapWidth, row.mapHeight, scale);
         fitInto(detailTile, row.mapWidth * scale, row.mapHeight * scale, detailSize);
-        String which = row.flat ? row.shape.depth() + " values" : "map " + map + " of " + row.shape.depth();
+        String which = row.flat ? row.shape.depth() + " values" : "map " + (map + 1) + " of " + row.shape.depth();
         detailLabel.setText(row.name + " · " + which + " · " + row.mapWidth + "×" + row.mapHeight
                 + "\nmin " + FilterGrid.format(range.min()) + "   max " + FilterGrid.format(range.max()));
     }
