@@ -54,11 +54,13 @@ public final class ConvasApp extends Application {
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
         window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
-        // The presentation zoom (View menu) wraps the whole window; WindowPlacement below sizes the stage.
-        stage.setScene(new Scene(teaching.zoomable(stage)));
+        // The presentation zoom (View menu) wraps the whole window. Where it was last time (or 1440×900 centred), and
+        // kept so under window managers that shrink it; the scene starts at that size (see initialBounds).
+        WindowPlacement placement = WindowPlacement.inHome(home);
+        WindowPlacement.Bounds bounds = placement.initialBounds();
+        stage.setScene(new Scene(teaching.zoomable(stage), bounds.width(), bounds.height()));
         designer.attachTo(stage);
-        // Where it was last time (or 1440×900 centred), and kept so under window managers that shrink it.
-        WindowPlacement.inHome(home).apply(stage);
+        placement.apply(stage);
         stage.show();
         Platform.runLater(workspace::offerRecovery);
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
