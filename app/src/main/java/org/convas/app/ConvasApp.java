@@ -1,7 +1,6 @@
 package org.convas.app;
 
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
@@ -62,7 +61,10 @@ public final class ConvasApp extends Application {
         designer.attachTo(stage);
         placement.apply(stage);
         stage.show();
-        Platform.runLater(workspace::offerRecovery);
+        // As the designer's recovery prompt: once the window has its size (a dialog at once can catch it shrunk).
+        javafx.animation.PauseTransition settled = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+        settled.setOnFinished(e -> workspace.offerRecovery());
+        settled.play();
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();
     }

@@ -144,8 +144,12 @@ final class WindowPlacement {
                 boolean ours = c.getAddedSubList().stream().anyMatch(w -> owned(w, stage))
                         || c.getRemoved().stream().anyMatch(w -> owned(w, stage));
                 if (ours) {
-                    // The size the person has now (they may have made it smaller on purpose): the one to keep.
-                    intended = new Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false);
+                    // The size the person has now (they may have made it smaller on purpose): the one to keep. Not
+                    // while the window is still settling: a dialog that opens then (a recovery prompt at start) would
+                    // make the window manager's shrink the size to keep.
+                    if (System.nanoTime() >= settleUntil) {
+                        intended = new Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false);
+                    }
                     settle(stage);
                 }
             }

@@ -118,13 +118,17 @@ public final class ActivationView extends SingleChildRegion {
         detailTile.setOnMouseClicked(e -> {
             if (selectedLayer >= 0) pickAt(selectedLayer, selectedMap, detailTile, e.getX(), e.getY());
         });
-        VBox right = new VBox(6, new Pane(detailTile, activationMark), detailLabel);
-        right.setPadding(new Insets(6));
-        right.setPrefWidth(detailSize + 12);
-        right.setMinWidth(detailSize + 12);
-        root.setLeft(left);
+        // The enlarged map sits under the input and the top-5, in one column, so the maps between them keep the
+        // width (a third column squeezed them to a few pixels at 1366×768).
+        left.getChildren().addAll(new Pane(detailTile, activationMark), detailLabel);
+        left.setMinWidth(Math.max(180, detailSize + 12));
+        left.setPrefWidth(Math.max(180, detailSize + 12));
+        ScrollPane leftScroll = new ScrollPane(left);
+        leftScroll.setFitToWidth(true);
+        leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        leftScroll.setMinWidth(Math.max(180, detailSize + 12) + 16);
+        root.setLeft(leftScroll);
         root.setCenter(scroll);
-        root.setRight(right);
     }
 
     /**
