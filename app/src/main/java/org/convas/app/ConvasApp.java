@@ -63,7 +63,7 @@ public final class ConvasApp extends Application {
         stage.show();
         // As the designer's recovery prompt: once the window has its size (a dialog at once can catch it shrunk).
         javafx.animation.PauseTransition settled = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
-        settled.setOnFinished(e -> workspace.offerRecovery());
+        settled.setOnFinished(e -> javafx.application.Platform.runLater(workspace::offerRecovery)); // showAndWait: not in an animation
         settled.play();
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();

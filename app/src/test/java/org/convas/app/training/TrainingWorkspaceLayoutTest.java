@@ -53,5 +53,8 @@ class TrainingWorkspaceLayoutTest {
         assertTrue(v >= 290, "inspection views " + v);
         assertTrue(charts.getLayoutBounds().getHeight() >= 160, "charts height " + charts.getLayoutBounds().getHeight());
         assertTrue(f + c + v <= 1024 + 1, f + " + " + c + " + " + v);
+        // The maps themselves, between the input column and the edge (a third column once left them about 30 px).
+        Node maps = robot.lookup("#activation-maps").query();
+        assertTrue(maps.getLayoutBounds().getWidth() >= 0.25 * v, "activation maps " + maps.getLayoutBounds().getWidth() + " of " + v);
     }
 }

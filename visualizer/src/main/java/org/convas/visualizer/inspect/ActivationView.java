@@ -111,6 +111,7 @@ public final class ActivationView extends SingleChildRegion {
         left.setMinWidth(180);
         layerList.setPadding(new Insets(6));
         ScrollPane scroll = new ScrollPane(layerList);
+        scroll.setId("activation-maps");
         scroll.setFitToWidth(true);
         detailLabel.setWrapText(true);
         detailLabel.setMaxWidth(detailSize);
