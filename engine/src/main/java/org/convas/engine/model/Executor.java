@@ -255,6 +255,7 @@ public final class Executor {
     public void forward(float[] images, int first, int n, boolean training, long noiseSeed) {
         if (n < 1 || n > maxBatch) throw new IllegalArgumentException("batch " + n + " outside 1.." + maxBatch);
         lastN = n;
+        LayerProfile profile = profiling();
         int inSize = sizes[inputIndex];
         System.arraycopy(images, first * inSize, act[inputIndex], 0, n * inSize);
         for (int i = 0; i < layers.length; i++) {
@@ -264,11 +265,13 @@ public final class Executor {
             for (int k = 0; k < ins.length; k++) ins[k] = act[inputsOf[i][k]];
             if (fusedAway[i]) continue;
             if (training) layer.reseed(noiseSeed * 1_000_003L + i);
+            long cpu = profile == null ? 0 : profile.cpu(), wall = profile == null ? 0 : System.nanoTime();
             if (fusedRelu[i] >= 0) {
                 ((Conv2dLayer) layer).forward(ins, act[i], act[fusedRelu[i]], n, training);
             } else {
                 layer.forward(ins, act[i], n, training);
             }
+            if (profile != null) profile.forward(i, profile.cpu() - cpu, System.nanoTime() - wall);
         }
         if (!fusedSoftmax) SoftmaxLayer.softmax(act[logitsIndex], probabilities, n, classes);
     }
@@ -327,6 +330,7 @@ public final class Executor {
     /** Back-propagates the gradient set by {@link #loss}, accumulating into this worker's parameter gradients. */
     public void backward() {
         int n = lastN;
+        LayerProfile profile = profiling();
         for (int i = layers.length - 1; i >= 0; i--) {
             Layer layer = layers[i];
             if (layer == null || (fusedSoftmax && i == layers.length - 1 && layer instanceof SoftmaxLayer)) continue;
@@ -338,12 +342,21 @@ public final class Executor {
                 ins[k] = act[from];
                 dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
             }
+            long cpu = profile == null ? 0 : profile.cpu(), wall = profile == null ? 0 : System.nanoTime();
             if (fusedRelu[i] >= 0) {
                 ((Conv2dLayer) layer).backward(ins, act[i], grad[fusedRelu[i]], dIns, n, true);
             } else {
                 layer.backward(ins, act[i], grad[i], dIns, n);
             }
+            if (profile != null) profile.backward(i, profile.cpu() - cpu, System.nanoTime() - wall);
         }
+    }
+
+    /** The model's profile when one is being collected, with this executor's fused ReLUs marked in it; else null. */
+    private LayerProfile profiling() {
+        LayerProfile profile = model.profile();
+        if (profile != null) for (int i = 0; i < fusedAway.length; i++) if (fusedAway[i]) profile.markFused(i);
+        return profile;
     }
 
     /**
