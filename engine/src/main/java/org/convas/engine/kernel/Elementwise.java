@@ -26,6 +26,12 @@ public final class Elementwise {
 
         void biasRelu(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff, float[] relu, int reluOff,
                       int dstStride, int width, int rows);
+
+        void relu(float[] x, float[] y, int n);
+
+        void reluGradientAdd(float[] dy, float[] x, float[] dx, int n);
+
+        void sum(float[] a, float[] b, float[] y, int n);
     }
 
     private static final Ops OPS = select();
@@ -85,6 +91,23 @@ public final class Elementwise {
     public static void biasReluRows(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff,
                                     float[] relu, int reluOff, int dstStride, int width, int rows) {
         OPS.biasRelu(src, srcOff, srcStride, bias, y, yOff, relu, reluOff, dstStride, width, rows);
+    }
+
+    /** y[i] = max(x[i], 0) for i &lt; n, NaN kept (a ReLU layer). */
+    public static void relu(float[] x, float[] y, int n) {
+        OPS.relu(x, y, n);
+    }
+
+    /**
+     * dx[i] += x[i] &gt; 0 ? dy[i] : 0·dy[i] for i &lt; n (a ReLU layer's backward pass, x its input or its output).
+     */
+    public static void reluGradientAdd(float[] dy, float[] x, float[] dx, int n) {
+        OPS.reluGradientAdd(dy, x, dx, n);
+    }
+
+    /** y[i] = a[i] + b[i] for i &lt; n (an Add layer of two inputs). */
+    public static void sum(float[] a, float[] b, float[] y, int n) {
+        OPS.sum(a, b, y, n);
     }
 
     /** "vector" or "scalar". */
@@ -174,6 +197,21 @@ public final class Elementwise {
                     if (relu != null) relu[q + i] = Math.max(v, 0f);
                 }
             }
+        }
+
+        @Override
+        public void relu(float[] x, float[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0f);
+        }
+
+        @Override
+        public void reluGradientAdd(float[] dy, float[] x, float[] dx, int n) {
+            for (int i = 0; i < n; i++) dx[i] += x[i] > 0f ? dy[i] : 0f * dy[i];
+        }
+
+        @Override
+        public void sum(float[] a, float[] b, float[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = a[i] + b[i];
         }
 
         private static float sum(float[] a, int off, int n) {

@@ -1,5 +1,7 @@
 package org.convas.engine.model;
 
+import org.convas.engine.kernel.Elementwise;
+
 import java.util.SplittableRandom;
 
 /** Element-wise layers: ReLU, LeakyReLU, Sigmoid, Tanh, Dropout. */
@@ -27,7 +29,7 @@ final class ActivationLayers {
         public void forward(float[][] in, float[] y, int n, boolean training) {
             float[] x = in[0];
             if (slope == 0f) {
-                for (int i = 0, m = n * size; i < m; i++) y[i] = Math.max(x[i], 0f);   // NaN stays NaN
+                Elementwise.relu(x, y, n * size);   // NaN stays NaN
             } else {
                 for (int i = 0, m = n * size; i < m; i++) y[i] = x[i] > 0f ? x[i] : slope * x[i];
             }
@@ -38,7 +40,11 @@ final class ActivationLayers {
             float[] dx = dIn[0];
             if (dx == null) return;
             float[] x = in[0];
-            for (int i = 0, m = n * size; i < m; i++) dx[i] += x[i] > 0f ? dy[i] : slope * dy[i];
+            if (slope == 0f) {
+                Elementwise.reluGradientAdd(dy, x, dx, n * size);
+            } else {
+                for (int i = 0, m = n * size; i < m; i++) dx[i] += x[i] > 0f ? dy[i] : slope * dy[i];
+            }
         }
     }
 

@@ -48,6 +48,8 @@ public final class Executor {
     private final int[] fusedRelu;
     /** Whether node i is a ReLU computed by the conv before it ({@link #fuseActivations}). */
     private final boolean[] fusedAway;
+    /** Whether node i's gradient buffer is written, not added to, by its only consumer ({@link #fuseActivations}). */
+    private final boolean[] overwritten;
 
     Executor(Model model, int maxBatch, boolean ownGradients) {
         this(model, maxBatch, ownGradients, null);
@@ -71,6 +73,7 @@ public final class Executor {
         fusedRelu = new int[count];
         Arrays.fill(fusedRelu, -1);
         fusedAway = new boolean[count];
+        overwritten = new boolean[count];
         Map<String, Integer> index = new HashMap<>();
         Map<String, Parameter> params = new HashMap<>();
         List<Parameter> ordered = new ArrayList<>();
@@ -158,23 +161,32 @@ public final class Executor {
     }
 
     /**
-     * Lets a convolution compute the ReLU that follows it, when that ReLU (slope 0) is the conv's only consumer
-     * and the conv is not the output: the conv writes both outputs in one sweep, and its backward pass masks the
-     * ReLU's gradient while gathering its own, so the ReLU's passes, and the clearing and accumulation of the
-     * conv's gradient buffer, are skipped. Outputs and parameter gradients are bit-identical to the separate
-     * layers; only {@link #activationGradient} of such a conv is not kept. Training workers switch it on;
-     * snapshots and gradient checks, which read every buffer, leave it off.
+     * Lets a convolution or a BatchNorm compute the ReLU that follows it, when that ReLU (slope 0) is its only
+     * consumer and it is not the output: the layer writes the ReLU's output in the same sweep over its own, and its
+     * backward pass masks the ReLU's gradient while reading it, so the ReLU's passes, and the clearing and
+     * accumulation of the layer's gradient buffer, are skipped. A BatchNorm fed only by one layer also writes that
+     * layer's gradient instead of adding to it, so that buffer is not cleared either. Outputs and parameter
+     * gradients are bit-identical to the separate layers; only {@link #activationGradient} of such a layer is not
+     * kept, nor {@link #activation} of such a BatchNorm (it writes the ReLU's output only). Training workers switch
+     * it on; snapshots and gradient checks, which read every buffer, leave it off.
      *
-     * @return the number of conv + ReLU pairs fused
+     * @return the number of layer + ReLU pairs fused
      */
     public int fuseActivations() {
         int[] consumers = new int[nodes.length];
         for (int[] ins : inputsOf) for (int from : ins) consumers[from]++;
         int fused = 0;
         for (int i = 0; i < nodes.length; i++) {
+            if (layers[i] instanceof BatchNormLayer bn && inputsOf[i].length == 1) {
+                int j = inputsOf[i][0];
+                if (consumers[j] == 1 && layers[j] != null) {
+                    bn.overwriteInputGradient(true);
+                    overwritten[j] = true;
+                }
+            }
             if (!(layers[i] instanceof ActivationLayers.Relu relu) || !relu.isPlain() || inputsOf[i].length != 1) continue;
             int j = inputsOf[i][0];
-            if (!(layers[j] instanceof Conv2dLayer) || consumers[j] != 1 || j == logitsIndex) continue;
+            if (!(layers[j] instanceof Conv2dLayer || layers[j] instanceof BatchNormLayer) || consumers[j] != 1 || j == logitsIndex) continue;
             if (nodes[j].id().equals(model.outputId())) continue;
             fusedRelu[j] = i;
             fusedAway[i] = true;
@@ -266,8 +278,10 @@ public final class Executor {
             if (fusedAway[i]) continue;
             if (training) layer.reseed(noiseSeed * 1_000_003L + i);
             long cpu = profile == null ? 0 : profile.cpu(), wall = profile == null ? 0 : System.nanoTime();
-            if (fusedRelu[i] >= 0) {
-                ((Conv2dLayer) layer).forward(ins, act[i], act[fusedRelu[i]], n, training);
+            if (fusedRelu[i] >= 0 && layer instanceof Conv2dLayer conv) {
+                conv.forward(ins, act[i], act[fusedRelu[i]], n, training);
+            } else if (fusedRelu[i] >= 0) {
+                ((BatchNormLayer) layer).forward(ins, act[i], act[fusedRelu[i]], n, training);
             } else {
                 layer.forward(ins, act[i], n, training);
             }
@@ -300,7 +314,9 @@ public final class Executor {
         }
         if (withGradient) {
             for (int i = 0; i < layers.length; i++) {
-                if ((layers[i] != null || inputGradient) && fusedRelu[i] < 0) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+                if ((layers[i] != null || inputGradient) && fusedRelu[i] < 0 && !overwritten[i]) {
+                    Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+                }
             }
             float[] g = grad[logitsIndex];
             for (int s = 0; s < n; s++) {
@@ -343,8 +359,10 @@ public final class Executor {
                 dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
             }
             long cpu = profile == null ? 0 : profile.cpu(), wall = profile == null ? 0 : System.nanoTime();
-            if (fusedRelu[i] >= 0) {
-                ((Conv2dLayer) layer).backward(ins, act[i], grad[fusedRelu[i]], dIns, n, true);
+            if (fusedRelu[i] >= 0 && layer instanceof Conv2dLayer conv) {
+                conv.backward(ins, act[i], grad[fusedRelu[i]], dIns, n, true);
+            } else if (fusedRelu[i] >= 0) {
+                ((BatchNormLayer) layer).backwardThroughRelu(ins, act[fusedRelu[i]], grad[fusedRelu[i]], dIns, n);
             } else {
                 layer.backward(ins, act[i], grad[i], dIns, n);
             }
@@ -393,10 +411,14 @@ public final class Executor {
         throw new IllegalArgumentException("no node " + nodeId);
     }
 
-    /** The first node (in evaluation order) whose output holds NaN or ±∞ in the last forward pass, or null. */
+    /**
+     * The first node (in evaluation order) whose output holds NaN or ±∞ in the last forward pass, or null. A
+     * BatchNorm that computes its ReLU ({@link #fuseActivations}) is judged by the ReLU's output, which keeps NaN and
+     * +∞ (not −∞: that one is then found at the next node it reaches).
+     */
     public String firstNonFiniteNode() {
         for (int i = 0; i < nodes.length; i++) {
-            float[] a = act[i];
+            float[] a = fusedRelu[i] >= 0 && layers[i] instanceof BatchNormLayer ? act[fusedRelu[i]] : act[i];
             for (int j = 0, m = lastN * sizes[i]; j < m; j++) {
                 if (!Float.isFinite(a[j])) return nodes[i].id();
             }

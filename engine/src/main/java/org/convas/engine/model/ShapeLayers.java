@@ -1,5 +1,7 @@
 package org.convas.engine.model;
 
+import org.convas.engine.kernel.Elementwise;
+
 /** Layers that only move or sum values: Flatten, GlobalAvgPool, Add, Concat. */
 final class ShapeLayers {
 
@@ -73,6 +75,10 @@ final class ShapeLayers {
         @Override
         public void forward(float[][] in, float[] out, int n, boolean training) {
             int m = n * size;
+            if (in.length == 2) {
+                Elementwise.sum(in[0], in[1], out, m);
+                return;
+            }
             System.arraycopy(in[0], 0, out, 0, m);
             for (int k = 1; k < in.length; k++) {
                 float[] x = in[k];
@@ -84,8 +90,7 @@ final class ShapeLayers {
         public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
             int m = n * size;
             for (float[] dx : dIn) {
-                if (dx == null) continue;
-                for (int i = 0; i < m; i++) dx[i] += dOut[i];
+                if (dx != null) Elementwise.add(dOut, 0, dx, 0, m);
             }
         }
     }
