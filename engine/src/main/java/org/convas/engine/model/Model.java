@@ -186,8 +186,8 @@ public final class Model {
     /**
      * Bytes the convolutions keep per image of a training pass beyond the activations the calculator counts: the
      * im2col columns (C/G·Fh·Fw·Ho·Wo floats) where the columns are cached for the backward pass, or the padded
-     * input and the padded output gradient of a stride-1 convolution that goes without columns
-     * ({@link ShiftedConvolution}).
+     * input and the padded output gradient of a convolution that goes without columns ({@link ShiftedConvolution},
+     * {@link StridedConvolution}).
      */
     public long convolutionBytesPerImage() {
         long bytes = 0;
@@ -197,6 +197,8 @@ public final class Model {
             Shape in = r.inputShapes().get(0), out = r.output();
             if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
                 bytes += ShiftedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;
+            } else if (StridedConvolution.applies(in, out, r.window(), conv.groups())) {
+                bytes += StridedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;
             } else {
                 bytes += (long) in.depth() * r.window().kernelH() * r.window().kernelW() * out.width() * out.height() * 4L;
             }
