@@ -86,10 +86,11 @@ final class Conv2dLayer implements Layer {
     }
 
     /**
-     * The convolution's path without im2col columns, or null where none applies: {@link ShiftedConvolution} at
-     * stride 1, {@link StridedConvolution} at stride 2 or more.
+     * The convolution's path without im2col columns, or null where none applies: {@link DepthwiseConvolution} for one
+     * channel a group, else {@link ShiftedConvolution} at stride 1 and {@link StridedConvolution} at stride 2 or more.
      */
     static DirectConvolution direct(Shape in, Shape out, Window win, int groups, int maxBatch) {
+        if (DepthwiseConvolution.applies(in, out, win, groups)) return new DepthwiseConvolution(in, out, win, maxBatch);
         if (ShiftedConvolution.applies(in, out, win, groups)) return new ShiftedConvolution(in, out, win, groups, maxBatch);
         if (StridedConvolution.applies(in, out, win, groups)) return new StridedConvolution(in, out, win, groups, maxBatch);
         return null;

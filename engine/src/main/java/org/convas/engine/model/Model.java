@@ -187,7 +187,7 @@ public final class Model {
      * Bytes the convolutions keep per image of a training pass beyond the activations the calculator counts: the
      * im2col columns (C/G·Fh·Fw·Ho·Wo floats) where the columns are cached for the backward pass, or the padded
      * input and the padded output gradient of a convolution that goes without columns ({@link ShiftedConvolution},
-     * {@link StridedConvolution}).
+     * {@link StridedConvolution}, {@link DepthwiseConvolution}).
      */
     public long convolutionBytesPerImage() {
         long bytes = 0;
@@ -195,7 +195,9 @@ public final class Model {
             if (!(node.layer() instanceof LayerSpec.Conv2D conv)) continue;
             LayerReport r = report.layer(node.id());
             Shape in = r.inputShapes().get(0), out = r.output();
-            if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
+            if (DepthwiseConvolution.applies(in, out, r.window(), conv.groups())) {
+                bytes += DepthwiseConvolution.heldFloatsPerImage(in, out, r.window()) * 4L;
+            } else if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
                 bytes += ShiftedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;
             } else if (StridedConvolution.applies(in, out, r.window(), conv.groups())) {
                 bytes += StridedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;

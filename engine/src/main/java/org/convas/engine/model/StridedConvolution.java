@@ -55,6 +55,7 @@ final class StridedConvolution implements DirectConvolution {
     /** Per phase: its taps' rows of dY's padded planes, and the weights they multiply (C/G × K/G·taps), or null. */
     private final int[][] backwardRows;
     private final int maxBatch;
+    private final Polyphase phases;
     private float[] padded;
     private boolean paddedForBackward;
     private float[] yGrid;
@@ -98,11 +99,12 @@ final class StridedConvolution implements DirectConvolution {
         this.dyPlane = lead + (outH + qh) * phW + qw + TAIL;
         this.rows = cg * kh * kw;
         this.maxBatch = maxBatch;
+        this.phases = new Polyphase(in, out, win);
         this.forwardRows = new int[rows];
         for (int c = 0, r = 0; c < cg; c++) {
             for (int fy = 0; fy < kh; fy++) {
                 for (int fx = 0; fx < kw; fx++) {
-                    forwardRows[r++] = c * channelFloats + phase(fy, fx) * phPlane + fy / stride * phW + fx / stride;
+                    forwardRows[r++] = c * channelFloats + phases.tapOffset(fy, fx);
                 }
             }
         }
@@ -119,10 +121,6 @@ final class StridedConvolution implements DirectConvolution {
                 backwardRows[ry * nx + rx] = offsets;
             }
         }
-    }
-
-    private int phase(int fy, int fx) {
-        return fy % stride * nx + fx % stride;
     }
 
     /** Taps of phase row ry: the fy = S·qy + ry below Fh. */
@@ -147,25 +145,8 @@ final class StridedConvolution implements DirectConvolution {
     private void pad(float[] x, int image, int slot) {
         int inSize = channels * height * width;
         for (int c = 0; c < channels; c++) {
-            int src = image * inSize + c * height * width;
-            for (int ry = 0; ry < ny; ry++) {
-                // Phase rows i with 0 ≤ S·i + ry − pt < H.
-                int iFrom = Math.max(0, ceilDiv(pt - ry, stride)), iTo = Math.min(phH, ceilDiv(height + pt - ry, stride));
-                for (int rx = 0; rx < nx; rx++) {
-                    int jFrom = Math.max(0, ceilDiv(pl - rx, stride)), jTo = Math.min(phW, ceilDiv(width + pl - rx, stride));
-                    int dst = slot * xImage + c * channelFloats + (ry * nx + rx) * phPlane;
-                    for (int i = iFrom; i < iTo; i++) {
-                        int row = src + (stride * i + ry - pt) * width + rx - pl;
-                        int to = dst + i * phW;
-                        for (int j = jFrom; j < jTo; j++) padded[to + j] = x[row + stride * j];
-                    }
-                }
-            }
+            phases.pad(x, image * inSize + c * height * width, padded, slot * xImage + c * channelFloats);
         }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return Math.floorDiv(a + b - 1, b);
     }
 
     private void ensurePadded(int slots) {
@@ -272,15 +253,6 @@ final class StridedConvolution implements DirectConvolution {
 
     /** dxGrid (C/G phase planes of one image) added onto dx at (S·i + ry − pt, S·j + rx − pl) inside the input. */
     private void addPhase(float[] dx, int image, int ry, int rx) {
-        int iFrom = Math.max(0, ceilDiv(pt - ry, stride)), iTo = Math.min(phH, ceilDiv(height + pt - ry, stride));
-        int jFrom = Math.max(0, ceilDiv(pl - rx, stride)), jTo = Math.min(phW, ceilDiv(width + pl - rx, stride));
-        for (int c = 0; c < cg; c++) {
-            int plane = image + c * height * width;
-            for (int i = iFrom; i < iTo; i++) {
-                int row = plane + (stride * i + ry - pt) * width + rx - pl;
-                int src = c * phPlane + i * phW;
-                for (int j = jFrom; j < jTo; j++) dx[row + stride * j] += dxGrid[src + j];
-            }
-        }
+        for (int c = 0; c < cg; c++) phases.addPhase(dxGrid, c * phPlane, ry, rx, dx, image + c * height * width);
     }
 }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The im2col-free convolutions ({@link ShiftedConvolution} at stride 1, {@link StridedConvolution} at stride 2 and
- * 3) against the definition, written as plain loops in double precision:
+ * 3, {@link DepthwiseConvolution} at strides 1 and 2) against the definition, written as plain loops in double precision:
  * y[k][oy][ox] = b[k] + Σ w[k][c][fy][fx]·x[c][S·oy + fy − pt][S·ox + fx − pl] (0 outside the input), and its
  * gradients dW, db, dX by the chain rule over the same sum. Asymmetric padding, rectangular kernels, 1×1,
  * groups, floor mode (a far side left unused), and the fused ReLU are covered, and so is a backward pass that
@@ -59,7 +59,11 @@ class ShiftedConvolutionTest {
                 new Case("3×3/2 pad 1 on 15×15, exact", 4, 15, 15, 8, 3, 3, 1, 1, 1, 1, 1, 2),
                 new Case("1×1/2 projection on 14×14", 6, 14, 14, 12, 1, 1, 0, 0, 0, 0, 1, 2),
                 new Case("5×3/3 asymmetric padding, two groups", 4, 13, 11, 8, 5, 3, 2, 0, 1, 1, 2, 3),
-                new Case("4×4/2, padding 0", 2, 10, 12, 4, 4, 4, 0, 0, 0, 0, 1, 2)
+                new Case("4×4/2, padding 0", 2, 10, 12, 4, 4, 4, 0, 0, 0, 0, 1, 2),
+                new Case("depthwise 3×3 pad 1 on 14×14", 5, 14, 14, 5, 3, 3, 1, 1, 1, 1, 5),
+                new Case("depthwise 3×3/2 pad 1 on 28×28, floored", 4, 28, 28, 4, 3, 3, 1, 1, 1, 1, 4, 2),
+                new Case("depthwise, 2 filters a channel, 5×3/2 asymmetric", 3, 11, 9, 6, 5, 3, 2, 1, 1, 0, 3, 2),
+                new Case("depthwise 3×3/2 pad 1 on 7×7, exact", 6, 7, 7, 6, 3, 3, 1, 1, 1, 1, 6, 2)
         ).map(Arguments::of);
     }
 
@@ -67,7 +71,8 @@ class ShiftedConvolutionTest {
     @MethodSource("cases")
     void matchesTheDefinition(Case t) {
         DirectConvolution path = Conv2dLayer.direct(t.in(), t.out(), t.window(), t.groups(), 4);
-        assertEquals(t.s == 1 ? ShiftedConvolution.class : StridedConvolution.class, path == null ? null : path.getClass(),
+        Class<?> expected = t.c == t.groups ? DepthwiseConvolution.class : t.s == 1 ? ShiftedConvolution.class : StridedConvolution.class;
+        assertEquals(expected, path == null ? null : path.getClass(),
                 "case must take the im2col-free path");
         for (boolean relu : new boolean[]{false, true}) {
             for (boolean evaluationFirst : new boolean[]{false, true}) check(t, relu, evaluationFirst);
