@@ -19,9 +19,7 @@ public final class Normalization {
 
     /** The passes; implemented by {@link ScalarOps} and {@code VectorNormalization}. */
     interface Ops {
-        float sum(float[] x, int off, int n);
-
-        float squaredDeviations(float[] x, int off, int n, float mean);
+        void shiftedSums(float[] x, int off, int n, float shift, float[] sums);
 
         void normalize(float[] x, int off, int n, float mean, float inv, float gamma, float beta, float[] y, float[] relu);
 
@@ -36,14 +34,13 @@ public final class Normalization {
     private Normalization() {
     }
 
-    /** Σ x[off … off+n−1]. */
-    public static float sum(float[] x, int off, int n) {
-        return OPS.sum(x, off, n);
-    }
-
-    /** Σ (x[i] − mean)² over the run. */
-    public static float squaredDeviations(float[] x, int off, int n, float mean) {
-        return OPS.squaredDeviations(x, off, n, mean);
+    /**
+     * sums[0] = Σ (x[i] − shift) and sums[1] = Σ (x[i] − shift)² over the run, in one pass: the batch's mean and
+     * variance follow as shift + S₁/M and S₂/M − (S₁/M)², accurate when the shift is near the mean (the layer shifts
+     * by its running mean).
+     */
+    public static void shiftedSums(float[] x, int off, int n, float shift, float[] sums) {
+        OPS.shiftedSums(x, off, n, shift, sums);
     }
 
     /**
@@ -105,31 +102,24 @@ public final class Normalization {
         static final ScalarOps INSTANCE = new ScalarOps();
 
         @Override
-        public float sum(float[] x, int off, int n) {
-            float[] lanes = new float[8];
-            int i = 0;
-            for (; i + 8 <= n; i += 8) for (int l = 0; l < 8; l++) lanes[l] += x[off + i + l];
-            float s = fold(lanes);
-            for (; i < n; i++) s += x[off + i];
-            return s;
-        }
-
-        @Override
-        public float squaredDeviations(float[] x, int off, int n, float mean) {
-            float[] lanes = new float[8];
+        public void shiftedSums(float[] x, int off, int n, float shift, float[] sums) {
+            float[] a = new float[8], b = new float[8];
             int i = 0;
             for (; i + 8 <= n; i += 8) {
                 for (int l = 0; l < 8; l++) {
-                    float d = x[off + i + l] - mean;
-                    lanes[l] += d * d;
+                    float d = x[off + i + l] - shift;
+                    a[l] += d;
+                    b[l] += d * d;
                 }
             }
-            float s = fold(lanes);
+            float sa = fold(a), sb = fold(b);
             for (; i < n; i++) {
-                float d = x[off + i] - mean;
-                s += d * d;
+                float d = x[off + i] - shift;
+                sa += d;
+                sb += d * d;
             }
-            return s;
+            sums[0] = sa;
+            sums[1] = sb;
         }
 
         @Override

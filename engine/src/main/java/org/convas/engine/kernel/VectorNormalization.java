@@ -15,28 +15,23 @@ final class VectorNormalization implements Normalization.Ops {
     private static final int L = SPECIES.length();
 
     @Override
-    public float sum(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int full = n / L * L;
-        for (int i = 0; i < full; i += L) acc = acc.add(FloatVector.fromArray(SPECIES, x, off + i));
-        if (full < n) acc = acc.add(FloatVector.fromArray(SPECIES, x, off + full, SPECIES.indexInRange(full, n)));
-        return VectorLanes.sum(acc);
-    }
-
-    @Override
-    public float squaredDeviations(float[] x, int off, int n, float mean) {
-        FloatVector acc = FloatVector.zero(SPECIES);
+    public void shiftedSums(float[] x, int off, int n, float shift, float[] sums) {
+        FloatVector a = FloatVector.zero(SPECIES), b = FloatVector.zero(SPECIES);
         int full = n / L * L;
         for (int i = 0; i < full; i += L) {
-            FloatVector d = FloatVector.fromArray(SPECIES, x, off + i).sub(mean);
-            acc = acc.add(d.mul(d));
+            FloatVector d = FloatVector.fromArray(SPECIES, x, off + i).sub(shift);
+            a = a.add(d);
+            b = d.fma(d, b);
         }
         if (full < n) {
             VectorMask<Float> tail = SPECIES.indexInRange(full, n);
-            FloatVector d = FloatVector.fromArray(SPECIES, x, off + full, tail).sub(mean);
-            acc = acc.add(d.mul(d), tail);
+            FloatVector d = FloatVector.fromArray(SPECIES, x, off + full, tail).sub(shift);
+            d = d.blend(0f, tail.not());
+            a = a.add(d);
+            b = d.fma(d, b);
         }
-        return VectorLanes.sum(acc);
+        sums[0] = VectorLanes.sum(a);
+        sums[1] = VectorLanes.sum(b);
     }
 
     @Override

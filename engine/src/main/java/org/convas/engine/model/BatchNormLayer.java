@@ -8,7 +8,7 @@ import java.util.List;
  * Batch normalisation per channel c over the M = N·H·W values of the batch:
  * x̂ = (x − μ_c)/√(σ²_c + ε), y = γ_c·x̂ + β_c.
  *
- * <p>Training uses the batch's μ and biased σ² and remembers them so the trainer can update the running
+ * <p>Training uses the batch's μ and biased σ² (from one pass of sums shifted by the running mean) and remembers them so the trainer can update the running
  * statistics once per step (PyTorch: running = (1 − m)·running + m·batch, with the unbiased variance
  * σ²·M/(M − 1)). Evaluation uses the running statistics.
  *
@@ -76,26 +76,29 @@ final class BatchNormLayer implements Layer {
         float[] x = in[0];
         int stride = channels * plane;
         if (training) {
-            // μ = Σx / M, then σ² = Σ(x − μ)² / M: each image's run of a channel summed in float lanes
-            // (Normalization), the runs added in double, over this pass's images, and over the whole batch when the
-            // workers share their sums (BatchStatistics).
-            double[] sums = new double[channels];
+            // One pass over x: S₁ = Σ(x − K) and S₂ = Σ(x − K)² per channel, K its running mean (the same in every
+            // worker during a step, and near the batch mean, which keeps S₂/M − (S₁/M)² accurate); each image's run
+            // summed in float lanes (Normalization), the runs added in double, over this pass's images, and over the
+            // whole batch when the workers share their sums (BatchStatistics: one exchange).
+            double[] sums = new double[2 * channels];
+            float[] run = new float[2];
             double count = (double) n * plane;
             for (int c = 0; c < channels; c++) {
-                double sum = 0;
-                for (int s = 0; s < n; s++) sum += Normalization.sum(x, s * stride + c * plane, plane);
-                sums[c] = sum;
+                double s1 = 0, s2 = 0;
+                for (int s = 0; s < n; s++) {
+                    Normalization.shiftedSums(x, s * stride + c * plane, plane, runningMean[c], run);
+                    s1 += run[0];
+                    s2 += run[1];
+                }
+                sums[c] = s1;
+                sums[channels + c] = s2;
             }
             double m = exchange(sums, count);
             for (int c = 0; c < channels; c++) {
-                float mc = (float) (sums[c] / m);
-                batchMean[c] = mc;
-                double sq = 0;
-                for (int s = 0; s < n; s++) sq += Normalization.squaredDeviations(x, s * stride + c * plane, plane, mc);
-                sums[c] = sq;
+                double d = sums[c] / m;
+                batchMean[c] = (float) (runningMean[c] + d);
+                batchVar[c] = (float) Math.max(sums[channels + c] / m - d * d, 0);
             }
-            exchange(sums, count);
-            for (int c = 0; c < channels; c++) batchVar[c] = (float) (sums[c] / m);
             batchCount = n * plane;
             batchTotal = (float) m;
         }
