@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class Executor {
 
+    /** Floats after the last image of every activation and gradient buffer (see the constructor). */
+    static final int SLACK = 16;
+
     private final Model model;
     private final int maxBatch;
     private final Node[] nodes;
@@ -89,8 +92,10 @@ public final class Executor {
             index.put(node.id(), i);
             LayerReport r = model.report().layer(node.id());
             sizes[i] = Math.toIntExact(r.output().size());
-            act[i] = new float[maxBatch * sizes[i]];
-            grad[i] = new float[maxBatch * sizes[i]];
+            // SLACK floats past the last image: a vector kernel's masked tail at the very end of a buffer would
+            // otherwise reach past the array, and the Vector API then checks its lanes one by one in Java.
+            act[i] = new float[maxBatch * sizes[i] + SLACK];
+            grad[i] = new float[maxBatch * sizes[i] + SLACK];
             inputsOf[i] = node.inputs().stream().mapToInt(index::get).toArray();
             inScratch[i] = new float[inputsOf[i].length][];
             dInScratch[i] = new float[inputsOf[i].length][];
