@@ -42,7 +42,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String arguments() {
-        return "[--net " + String.join("|", TrainBench.NETS) + "|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R] [--profile] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
+        return "[--net " + String.join("|", TrainBench.NETS) + "|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R] [--profile] [--isa avx2] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
     }
 
     @Override
@@ -56,9 +56,10 @@ public final class BenchCommand implements Command {
         Options o;
         List<String> nets;
         int limit, epochs, rounds;
+        boolean avx2;
         List<Integer> threadCounts;
         try {
-            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--rounds", "--peer"), Set.of("--no-peer", "--no-gemm", "--profile"));
+            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--rounds", "--peer", "--isa"), Set.of("--no-peer", "--no-gemm", "--profile"));
             if (!o.positionals().isEmpty()) throw new UsageException("bench: takes options only (given: " + String.join(" ", o.positionals()) + ")");
             String net = Options.lower(o.string("--net", "all"));
             if (net.equals("all")) {
@@ -77,6 +78,11 @@ public final class BenchCommand implements Command {
             limit = o.integer("--limit", 60000, 64, Integer.MAX_VALUE, "at least one batch of 64 training images");
             epochs = o.integer("--epochs", 1, 1, 1000, "at least 1");
             rounds = o.integer("--rounds", 1, 1, 100, "between 1 and 100");
+            String isa = Options.lower(o.string("--isa", "native"));
+            if (!isa.equals("native") && !isa.equals("avx2")) {
+                throw new UsageException("bench: --isa must be avx2 or native (it is \"" + isa + "\")");
+            }
+            avx2 = isa.equals("avx2");
         } catch (UsageException e) {
             err.println(e.getMessage());
             return Cli.USAGE;
@@ -117,6 +123,13 @@ public final class BenchCommand implements Command {
                 + epochs + (epochs == 1 ? " epoch, " : " epochs, ") + threadCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and "))
                 + (threadCounts.equals(List.of(1)) ? " thread" : " threads"));
         out.println("CPU: " + cpuName());
+        if (avx2) {
+            // The JVM picks its vector width at start-up; only the peer can be told here.
+            boolean wide = Gemm.vectorBits() > 256;
+            out.println("ISA: AVX2 for PyTorch (DNNL_MAX_CPU_ISA=AVX2, ATEN_CPU_CAPABILITY=avx2); Convas uses "
+                    + Gemm.vectorBits() + "-bit vectors" + (wide
+                    ? ", NOT AVX2: start it with JAVA_TOOL_OPTIONS=-XX:UseAVX=2 to compare AVX2 against AVX2" : ", as on an AVX2 CPU"));
+        }
         out.println("Load average at the start: " + loadAverage());
 
         List<String[]> rows = new ArrayList<>();
@@ -148,7 +161,7 @@ public final class BenchCommand implements Command {
                     String peerLine = null;
                     try {
                         peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, profile && round == rounds,
-                                ProcessBuilder.Redirect.INHERIT);
+                                avx2, ProcessBuilder.Redirect.INHERIT);
                     } catch (IOException e) {
                         out.println("  the peer could not start: " + e.getMessage());
                     } catch (InterruptedException e) {

@@ -77,4 +77,14 @@ class BenchCommandTest {
         assertEquals(Cli.OK, c.code(), c.out() + c.err());
         assertTrue(c.out().contains("\"net\": \"cifarsmall\""), c.out());
     }
+
+    @Test
+    void isaTakesAvx2OrNative() {
+        CliTest.Run bad = CliTest.run("bench", "--isa", "sse");
+        assertEquals(Cli.USAGE, bad.code());
+        assertTrue(bad.err().contains("--isa must be avx2 or native (it is \"sse\")"), bad.err());
+        CliTest.Run r = CliTest.run("bench", "--net", "lenet", "--limit", "128", "--threads", "1", "--isa", "avx2", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("ISA: AVX2 for PyTorch"), r.out());
+    }
 }

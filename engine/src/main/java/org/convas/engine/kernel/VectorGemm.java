@@ -899,4 +899,9 @@ final class VectorGemm implements GemmKernel {
     public String description() {
         return "vector " + mr + "×" + NR + " FMA (" + SPECIES + ")";
     }
+
+    @Override
+    public int vectorBits() {
+        return SPECIES.vectorBitSize();
+    }
 }

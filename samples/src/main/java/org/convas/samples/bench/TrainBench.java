@@ -301,11 +301,26 @@ public final class TrainBench {
      */
     public static String peer(Path python, Path script, String net, int epochs, int batch, int threads, int limit,
                               boolean profile, ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
+        return peer(python, script, net, epochs, batch, threads, limit, profile, false, stderr);
+    }
+
+    /**
+     * {@link #peer(Path, Path, String, int, int, int, int, boolean, ProcessBuilder.Redirect)}; with {@code avx2}, PyTorch
+     * is kept to AVX2 instructions (oneDNN's DNNL_MAX_CPU_ISA=AVX2 and ATen's ATEN_CPU_CAPABILITY=avx2), as on a CPU
+     * without AVX-512.
+     */
+    public static String peer(Path python, Path script, String net, int epochs, int batch, int threads, int limit,
+                              boolean profile, boolean avx2, ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), "--net", net,
                 "--epochs", Integer.toString(epochs), "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
                 "--limit", Integer.toString(limit)));
         if (profile) command.add("--profile");
-        Process p = new ProcessBuilder(command).redirectError(stderr).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr);
+        if (avx2) {
+            builder.environment().put("DNNL_MAX_CPU_ISA", "AVX2");
+            builder.environment().put("ATEN_CPU_CAPABILITY", "avx2");
+        }
+        Process p = builder.start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) if (line.startsWith("{")) last = line;
