@@ -265,16 +265,25 @@ public final class BenchCommand implements Command {
         return String.format(Locale.ROOT, "%,.1f", nanos / 1e3 / images);
     }
 
-    /** The CPU's model name (Linux), so that figures copied elsewhere say what they were measured on. */
+    /**
+     * The CPU's model name and widest vector instructions (Linux), so that figures copied elsewhere say what they were
+     * measured on: "Intel(R) Xeon(R) Processor, AVX-512".
+     */
     static String cpuName() {
+        String name = null, isa = null;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+                if (name == null && line.startsWith("model name")) name = line.substring(line.indexOf(':') + 1).trim();
+                if (isa == null && line.startsWith("flags")) {
+                    List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                    isa = flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : "SSE";
+                }
             }
         } catch (IOException | RuntimeException e) {
             // Not Linux: say what Java says.
         }
-        return System.getProperty("os.arch");
+        if (name == null) return System.getProperty("os.arch");
+        return isa == null ? name : name + ", " + isa;
     }
 
     private static String fixed(double v, int decimals) {
