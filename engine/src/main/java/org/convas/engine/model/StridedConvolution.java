@@ -123,13 +123,12 @@ final class StridedConvolution implements DirectConvolution {
         }
     }
 
-    /** Taps of phase row ry: the fy = S·qy + ry below Fh. */
     private int tapsY(int ry) {
-        return (kh - 1 - ry) / stride + 1;
+        return phases.tapsY(ry);
     }
 
     private int tapsX(int rx) {
-        return (kw - 1 - rx) / stride + 1;
+        return phases.tapsX(rx);
     }
 
     /** Floats this path holds per image of a training micro-batch: the polyphase input and dY on its padded grid. */
