@@ -400,15 +400,16 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Shifted dot products (see {@link Gemm#sdotShifted}): with 24 rows or more (a convolution's filters),
-     * {@link #broadcastDots}, on either tile (AVX2's 4-row tile took the 4×4 blocks until measured otherwise: their 16
+     * Shifted dot products (see {@link Gemm#sdotShifted}): with rows enough to fill three quarters of the NR-wide
+     * tiles (a convolution's filters: 24 or more with AVX-512's NR = 32, 12 with AVX2's 16), {@link #broadcastDots},
+     * on either tile (AVX2's 4-row tile took the 4×4 blocks until measured otherwise: their 16
      * accumulators do not fit its 16 vector registers); otherwise in 4×4 blocks, as {@link #dotProducts}, with the images' partial
      * sums kept in the vector accumulators and reduced once.
      */
     @Override
     public void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
                            float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
-        if (m >= 24 && 4 * m >= 3 * roundUp(m, NR)) {
+        if (4 * m >= 3 * NR && 4 * m >= 3 * roundUp(m, NR)) {
             broadcastDots(m, n, k, images, a, offA, lda, aImage, b, offB, rows, bImage, c, offC, ldc);
             return;
         }
