@@ -29,7 +29,9 @@ public final class Elementwise {
 
         void relu(float[] x, float[] y, int n);
 
-        void reluGradientAdd(float[] dy, float[] x, float[] dx, int n);
+        void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite);
+
+        void accumulate(float[] src, float[] dst, int n, boolean overwrite);
 
         void sum(float[] a, float[] b, float[] y, int n);
     }
@@ -99,10 +101,16 @@ public final class Elementwise {
     }
 
     /**
-     * dx[i] += x[i] &gt; 0 ? dy[i] : 0·dy[i] for i &lt; n (a ReLU layer's backward pass, x its input or its output).
+     * dx[i] += x[i] &gt; 0 ? dy[i] : 0·dy[i] for i &lt; n (a ReLU layer's backward pass, x its input or its output);
+     * with {@code overwrite}, dx[i] = 0 + (…), the same bits as adding onto a cleared buffer.
      */
-    public static void reluGradientAdd(float[] dy, float[] x, float[] dx, int n) {
-        OPS.reluGradientAdd(dy, x, dx, n);
+    public static void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite) {
+        OPS.reluGradient(dy, x, dx, n, overwrite);
+    }
+
+    /** dst[i] += src[i] for i &lt; n, or with {@code overwrite} dst[i] = 0 + src[i] (as onto a cleared buffer). */
+    public static void accumulate(float[] src, float[] dst, int n, boolean overwrite) {
+        OPS.accumulate(src, dst, n, overwrite);
     }
 
     /** y[i] = a[i] + b[i] for i &lt; n (an Add layer of two inputs). */
@@ -205,8 +213,13 @@ public final class Elementwise {
         }
 
         @Override
-        public void reluGradientAdd(float[] dy, float[] x, float[] dx, int n) {
-            for (int i = 0; i < n; i++) dx[i] += x[i] > 0f ? dy[i] : 0f * dy[i];
+        public void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite) {
+            for (int i = 0; i < n; i++) dx[i] = (overwrite ? 0f : dx[i]) + (x[i] > 0f ? dy[i] : 0f * dy[i]);
+        }
+
+        @Override
+        public void accumulate(float[] src, float[] dst, int n, boolean overwrite) {
+            for (int i = 0; i < n; i++) dst[i] = (overwrite ? 0f : dst[i]) + src[i];
         }
 
         @Override

@@ -109,18 +109,32 @@ final class VectorElementwise implements Elementwise.Ops {
     }
 
     @Override
-    public void reluGradientAdd(float[] dy, float[] x, float[] dx, int n) {
+    public void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite) {
         int full = n / L * L;
         for (int i = 0; i < full; i += L) {
             FloatVector d = FloatVector.fromArray(SPECIES, dy, i);
             FloatVector g = d.mul(0f).blend(d, FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.GT, 0f));
-            FloatVector.fromArray(SPECIES, dx, i).add(g).intoArray(dx, i);
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dx, i)).add(g).intoArray(dx, i);
         }
         if (full < n) {
             VectorMask<Float> tail = SPECIES.indexInRange(full, n);
             FloatVector d = FloatVector.fromArray(SPECIES, dy, full, tail);
             FloatVector g = d.mul(0f).blend(d, FloatVector.fromArray(SPECIES, x, full, tail).compare(VectorOperators.GT, 0f));
-            FloatVector.fromArray(SPECIES, dx, full, tail).add(g).intoArray(dx, full, tail);
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dx, full, tail)).add(g).intoArray(dx, full, tail);
+        }
+    }
+
+    @Override
+    public void accumulate(float[] src, float[] dst, int n, boolean overwrite) {
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, src, i);
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dst, i)).add(v).intoArray(dst, i);
+        }
+        if (full < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(full, n);
+            FloatVector v = FloatVector.fromArray(SPECIES, src, full, tail);
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dst, full, tail)).add(v).intoArray(dst, full, tail);
         }
     }
 

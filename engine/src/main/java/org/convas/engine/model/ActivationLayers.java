@@ -20,6 +20,13 @@ final class ActivationLayers {
             this.slope = slope;
         }
 
+        private boolean overwriteInput;
+
+        /** Writes dx instead of adding to it: this layer is its input's only consumer ({@link Executor#fuseActivations}). */
+        void overwriteInputGradient(boolean on) {
+            overwriteInput = on;
+        }
+
         /** ReLU proper (slope 0), which a convolution can compute itself: {@link Executor#fuseActivations}. */
         boolean isPlain() {
             return slope == 0f;
@@ -41,9 +48,9 @@ final class ActivationLayers {
             if (dx == null) return;
             float[] x = in[0];
             if (slope == 0f) {
-                Elementwise.reluGradientAdd(dy, x, dx, n * size);
+                Elementwise.reluGradient(dy, x, dx, n * size, overwriteInput);
             } else {
-                for (int i = 0, m = n * size; i < m; i++) dx[i] += x[i] > 0f ? dy[i] : slope * dy[i];
+                for (int i = 0, m = n * size; i < m; i++) dx[i] = (overwriteInput ? 0f : dx[i]) + (x[i] > 0f ? dy[i] : slope * dy[i]);
             }
         }
     }

@@ -169,8 +169,9 @@ public final class Executor {
      * Lets a convolution or a BatchNorm compute the ReLU that follows it, when that ReLU (slope 0) is its only
      * consumer and it is not the output: the layer writes the ReLU's output in the same sweep over its own, and its
      * backward pass masks the ReLU's gradient while reading it, so the ReLU's passes, and the clearing and
-     * accumulation of the layer's gradient buffer, are skipped. A BatchNorm fed only by one layer also writes that
-     * layer's gradient instead of adding to it, so that buffer is not cleared either. Outputs and parameter
+     * accumulation of the layer's gradient buffer, are skipped. A BatchNorm, a ReLU that runs as a layer and an Add
+     * write the gradient of an input they are the only consumer of instead of adding to it, so that buffer is not
+     * cleared either. Outputs and parameter
      * gradients are bit-identical to the separate layers; only {@link #activationGradient} of such a layer is not
      * kept, nor {@link #activation} of such a BatchNorm (it writes the ReLU's output only). Training workers switch
      * it on; snapshots and gradient checks, which read every buffer, leave it off.
@@ -182,22 +183,37 @@ public final class Executor {
         for (int[] ins : inputsOf) for (int from : ins) consumers[from]++;
         int fused = 0;
         for (int i = 0; i < nodes.length; i++) {
-            if (layers[i] instanceof BatchNormLayer bn && inputsOf[i].length == 1) {
-                int j = inputsOf[i][0];
-                if (consumers[j] == 1 && layers[j] != null) {
+            // A BatchNorm, a ReLU that runs as a layer or an Add that is its input's only consumer writes that
+            // input's gradient instead of adding to it, so the buffer need not be cleared.
+            for (int k = 0; k < inputsOf[i].length; k++) {
+                int j = inputsOf[i][k];
+                if (consumers[j] != 1 || layers[j] == null) continue;
+                if (layers[i] instanceof BatchNormLayer bn) {
                     bn.overwriteInputGradient(true);
-                    overwritten[j] = true;
+                } else if (layers[i] instanceof ActivationLayers.Relu relu && !willFuse(i, consumers)) {
+                    relu.overwriteInputGradient(true);
+                } else if (layers[i] instanceof ShapeLayers.Add add) {
+                    add.overwriteInputGradient(k, inputsOf[i].length);
+                } else {
+                    continue;
                 }
+                overwritten[j] = true;
             }
-            if (!(layers[i] instanceof ActivationLayers.Relu relu) || !relu.isPlain() || inputsOf[i].length != 1) continue;
+            if (!willFuse(i, consumers)) continue;
             int j = inputsOf[i][0];
-            if (!(layers[j] instanceof Conv2dLayer || layers[j] instanceof BatchNormLayer) || consumers[j] != 1 || j == logitsIndex) continue;
-            if (nodes[j].id().equals(model.outputId())) continue;
             fusedRelu[j] = i;
             fusedAway[i] = true;
             fused++;
         }
         return fused;
+    }
+
+    /** Whether ReLU node i is one that {@link #fuseActivations} lets the conv or BatchNorm before it compute. */
+    private boolean willFuse(int i, int[] consumers) {
+        if (!(layers[i] instanceof ActivationLayers.Relu relu) || !relu.isPlain() || inputsOf[i].length != 1) return false;
+        int j = inputsOf[i][0];
+        return (layers[j] instanceof Conv2dLayer || layers[j] instanceof BatchNormLayer) && consumers[j] == 1
+                && j != logitsIndex && !nodes[j].id().equals(model.outputId());
     }
 
     /**

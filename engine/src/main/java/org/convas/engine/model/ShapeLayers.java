@@ -67,9 +67,16 @@ final class ShapeLayers {
     /** Element-wise sum of equally shaped inputs; each input receives dOut unchanged. */
     static final class Add implements Layer {
         private final int size;
+        /** Per input: write its gradient instead of adding to it (this layer is its only consumer). */
+        private boolean[] overwriteInput = new boolean[0];
 
         Add(int size) {
             this.size = size;
+        }
+
+        void overwriteInputGradient(int input, int inputs) {
+            if (overwriteInput.length < inputs) overwriteInput = java.util.Arrays.copyOf(overwriteInput, inputs);
+            overwriteInput[input] = true;
         }
 
         @Override
@@ -89,8 +96,8 @@ final class ShapeLayers {
         @Override
         public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
             int m = n * size;
-            for (float[] dx : dIn) {
-                if (dx != null) Elementwise.add(dOut, 0, dx, 0, m);
+            for (int k = 0; k < dIn.length; k++) {
+                if (dIn[k] != null) Elementwise.accumulate(dOut, dIn[k], m, k < overwriteInput.length && overwriteInput[k]);
             }
         }
     }
