@@ -232,7 +232,7 @@ public sealed interface DesignerCommand {
             for (Node n : nodes) {
                 String id = after.freshId(n.layer().type());
                 renamed.put(n.id(), id);
-                after = after.withNode(new Node(id, n.layer(), List.of()));
+                after = after.withNode(new Node(id, n.layer(), List.of(), n.trainable()));
             }
             Map<String, Position> layout = new LinkedHashMap<>(after.layout());
             for (Node n : nodes) {

@@ -192,6 +192,11 @@ public final class NetworkSpec {
         return withReplaced(node(id).withLayer(layer));
     }
 
+    /** Freezes ({@code false}) or unfreezes a node's parameters. */
+    public NetworkSpec withTrainable(String id, boolean trainable) {
+        return withReplaced(node(id).withTrainable(trainable));
+    }
+
     /**
      * Removes a node. Its consumers are reconnected to its own inputs when it had exactly one (so removing a
      * ReLU from a chain keeps the chain whole); otherwise the references to it are dropped.

@@ -1,0 +1,568 @@
+package org.convas.engine.exchange;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.OperatorSetIdProto;
+import onnx.Onnx.StringStringEntryProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.TensorShapeProto;
+import onnx.Onnx.ValueInfoProto;
+import org.convas.engine.calc.Calculator;
+import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.calc.Problem;
+import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Node;
+import org.convas.engine.spec.Padding;
+import org.convas.engine.spec.Position;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an ONNX model into a Convas network and its weights: the operators of the layer types Convas has, with the
+ * attribute values Convas can compute exactly. The first node that cannot be mapped stops the import with a message
+ * naming it and the reason ("node "Resize_12": operator Resize is not a layer type Convas has").
+ *
+ * <p>Mapped: Conv, MaxPool, AveragePool (counting padded zeros), GlobalAveragePool, Flatten (axis 1), Gemm (an FC
+ * layer: weight O×I with transB=1, or I×O), BatchNormalization, LRN (odd sizes), Relu, LeakyRelu, Sigmoid, Tanh,
+ * Dropout, Softmax, Add, Sum, Concat (channels), and Identity (skipped). Node ids come from the weight names
+ * ({@code conv1.weight} → "conv1", as PyTorch names them) or the node names, made unique. The helper nodes
+ * {@link OnnxExport} writes ({@code <id>/flatten}) fold back into their node, so export then import gives the same
+ * network. Networks written elsewhere get floor mode when their windows only fit floored, as in PyTorch.
+ */
+public final class OnnxImport {
+
+    /** Operators the import maps, for messages. */
+    public static final List<String> OPERATORS = List.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Gemm",
+            "BatchNormalization", "LRN", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Dropout", "Softmax", "Add", "Sum", "Concat", "Identity");
+
+    private OnnxImport() {
+    }
+
+    public static ImportedNetwork read(Path file) throws ExchangeException, IOException {
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
+        ModelProto m;
+        try {
+            m = ModelProto.parseFrom(Files.readAllBytes(file));
+        } catch (InvalidProtocolBufferException e) {
+            throw new ExchangeException(file + ": not an ONNX model (" + e.getMessage() + ")", e);
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.onnx$", "");
+        return read(m, file.toString(), stem);
+    }
+
+    /** @param source names the model in messages; {@code fallbackName} names the network when the graph has no name */
+    public static ImportedNetwork read(ModelProto m, String source, String fallbackName) throws ExchangeException {
+        return new Reader(m, source).read(fallbackName);
+    }
+
+    private record Value(String node, boolean spatial) {
+    }
+
+    private static final class Reader {
+        private final ModelProto model;
+        private final String source;
+        private final GraphProto g;
+        private final Map<String, TensorProto> initializers = new HashMap<>();
+        private final Map<String, Value> values = new HashMap<>();    // tensor name → the Convas node that makes it
+        private final Map<String, String> nodeNames = new HashMap<>(); // ONNX node name → Convas id
+        private final List<Node> nodes = new ArrayList<>();
+        private final Set<String> ids = new HashSet<>();
+        private final Map<String, float[]> tensors = new LinkedHashMap<>();
+        private final List<String> notes = new ArrayList<>();
+        private final Set<String> ceilNodes = new HashSet<>();
+        private final Map<String, Integer> consumers = new HashMap<>();
+        private final Map<String, NodeProto> producer = new HashMap<>();
+        private final long opset;
+
+        Reader(ModelProto model, String source) throws ExchangeException {
+            this.model = model;
+            this.source = source;
+            if (!model.hasGraph()) throw new ExchangeException(source + ": the ONNX model has no graph");
+            this.g = model.getGraph();
+            long v = -1;
+            for (OperatorSetIdProto o : model.getOpsetImportList()) {
+                if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) v = o.getVersion();
+            }
+            if (v < 0) throw new ExchangeException(source + ": the model imports no standard ONNX operator set");
+            if (v < 7) throw new ExchangeException(source + ": opset " + v + " is older than Convas reads (7 and later)");
+            this.opset = v;
+            for (TensorProto t : g.getInitializerList()) initializers.put(t.getName(), t);
+            for (NodeProto n : g.getNodeList()) {
+                for (String in : n.getInputList()) consumers.merge(in, 1, Integer::sum);
+                for (String out : n.getOutputList()) producer.put(out, n);
+                if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
+                    for (AttributeProto a : n.getAttributeList()) {
+                        if (a.getName().equals("value") && a.hasT()) initializers.put(n.getOutput(0), a.getT().toBuilder().setName(n.getOutput(0)).build());
+                    }
+                }
+            }
+        }
+
+        ImportedNetwork read(String fallbackName) throws ExchangeException {
+            // The network input: the one graph input that is not a weight.
+            List<ValueInfoProto> inputs = new ArrayList<>();
+            for (ValueInfoProto v : g.getInputList()) if (!initializers.containsKey(v.getName())) inputs.add(v);
+            if (inputs.size() != 1) {
+                throw new ExchangeException(source + ": the graph has " + inputs.size() + " inputs besides its weights; Convas networks take one image input");
+            }
+            ValueInfoProto in = inputs.get(0);
+            int[] chw = inputShape(in);
+            String inputId = unique(sanitize(in.getName()));
+            nodes.add(new Node(inputId, new LayerSpec.Input(chw[2], chw[1], chw[0])));
+            values.put(in.getName(), new Value(inputId, true));
+
+            for (NodeProto n : g.getNodeList()) node(n);
+
+            if (g.getOutputCount() != 1) {
+                throw new ExchangeException(source + ": the graph has " + g.getOutputCount() + " outputs; a Convas network ends in one vector of class scores");
+            }
+            Value out = values.get(g.getOutput(0).getName());
+            if (out == null) throw new ExchangeException(source + ": the graph output " + g.getOutput(0).getName() + " is made by no node");
+
+            Map<String, String> meta = new HashMap<>();
+            for (StringStringEntryProto p : model.getMetadataPropsList()) meta.put(p.getKey(), p.getValue());
+            String name = g.getName().isBlank() || g.getName().equals("torch_jit") || g.getName().equals("main_graph") ? fallbackName : g.getName();
+            List<Node> finalNodes = frozen(meta);
+            NetworkSpec spec = new NetworkSpec(name, finalNodes, Boolean.parseBoolean(meta.getOrDefault("convas.floor", "false")), layout(meta));
+            NetworkReport report = Calculator.analyze(spec);
+            if (!meta.containsKey("convas.floor") && report.errors().stream().anyMatch(p -> p.rule().equals(Problem.FIT))) {
+                NetworkSpec floored = spec.withFloorMode(true);
+                NetworkReport r2 = Calculator.analyze(floored);
+                if (r2.isValid()) {
+                    spec = floored;
+                    report = r2;
+                    notes.add("floor mode is on: some windows fit only when the leftover pixels are dropped, as PyTorch and ONNX do");
+                }
+            }
+            for (Problem p : report.problems()) {
+                if (ceilNodes.contains(p.nodeId()) && p.rule().equals(Problem.FIT)) {
+                    throw new ExchangeException(source + ", node \"" + p.nodeId() + "\": ceil_mode=1 and the window does not fit exactly;"
+                            + " Convas floors (PyTorch's default ceil_mode=False)");
+                }
+            }
+            if (!report.isValid()) {
+                StringBuilder sb = new StringBuilder(source + ": the imported network has errors:");
+                for (Problem p : report.errors()) sb.append("\n  ").append(p);
+                throw new ExchangeException(sb.toString());
+            }
+            return new ImportedNetwork(spec, tensors, notes);
+        }
+
+        private int[] inputShape(ValueInfoProto in) throws ExchangeException {
+            String where = source + ", input \"" + in.getName() + "\"";
+            if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
+                throw new ExchangeException(where + ": no tensor shape; Convas needs N×C×H×W with fixed C, H and W");
+            }
+            if (in.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
+                throw new ExchangeException(where + ": the input is not float32");
+            }
+            List<TensorShapeProto.Dimension> dims = in.getType().getTensorType().getShape().getDimList();
+            if (dims.size() != 4) throw new ExchangeException(where + ": " + dims.size() + " dimensions; Convas takes images N×C×H×W");
+            int[] chw = new int[3];
+            for (int i = 1; i < 4; i++) {
+                if (!dims.get(i).hasDimValue() || dims.get(i).getDimValue() < 1) {
+                    throw new ExchangeException(where + ": dimension " + i + " is not a fixed size; Convas needs C, H and W known");
+                }
+                chw[i - 1] = Math.toIntExact(dims.get(i).getDimValue());
+            }
+            return chw;
+        }
+
+        // ------------------------------------------------------------ one ONNX node
+
+        private void node(NodeProto n) throws ExchangeException {
+            String op = n.getOpType();
+            String where = source + ", node \"" + (n.getName().isEmpty() ? n.getOutput(0) : n.getName()) + "\" (" + op + ")";
+            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                throw new ExchangeException(where + ": operator " + n.getDomain() + "." + op + " is not a layer type Convas has");
+            }
+            if (op.equals("Constant")) return;
+            List<String> data = new ArrayList<>();
+            for (String i : n.getInputList()) if (!i.isEmpty() && !initializers.containsKey(i)) data.add(i);
+            for (String i : data) {
+                if (!values.containsKey(i)) throw new ExchangeException(where + ": input " + i + " is made by no node before it");
+            }
+            if (n.getOutputCount() < 1) throw new ExchangeException(where + ": the node has no output");
+            String output = n.getOutput(0);
+            Value x = data.isEmpty() ? null : values.get(data.get(0));
+            switch (op) {
+                case "Identity" -> {
+                    values.put(output, one(x, where));
+                    return;
+                }
+                case "Flatten" -> {
+                    Value v = one(x, where);
+                    if (attrInt(n, "axis", 1) != 1) throw new ExchangeException(where + ": axis " + attrInt(n, "axis", 1) + "; Convas flattens from axis 1");
+                    if (isHelper(n, v)) {
+                        values.put(output, new Value(v.node(), false));
+                        nodeNames.put(n.getName(), v.node());
+                        return;
+                    }
+                    add(n, output, new LayerSpec.Flatten(), v, false, null);
+                    return;
+                }
+                default -> {
+                }
+            }
+            switch (op) {
+                case "Conv" -> conv(n, one(x, where), output, where);
+                case "MaxPool", "AveragePool" -> pool(n, one(x, where), output, where);
+                case "GlobalAveragePool" -> add(n, output, new LayerSpec.GlobalAvgPool(), one(x, where), false, null);
+                case "Gemm" -> gemm(n, one(x, where), output, where);
+                case "BatchNormalization" -> batchNorm(n, one(x, where), output, where);
+                case "LRN" -> {
+                    int size = (int) attrInt(n, "size", 0);
+                    if (size < 1) throw new ExchangeException(where + ": size is missing");
+                    if (size % 2 == 0) {
+                        throw new ExchangeException(where + ": an even size (" + size + ") centres the window differently in ONNX than in"
+                                + " Convas and PyTorch");
+                    }
+                    add(n, output, new LayerSpec.LocalResponseNorm(size, attrFloat(n, "alpha", 1e-4), attrFloat(n, "beta", 0.75),
+                            attrFloat(n, "bias", 1.0)), one(x, where), true, null);
+                }
+                case "Relu" -> add(n, output, new LayerSpec.ReLU(), one(x, where), null, null);
+                case "LeakyRelu" -> add(n, output, new LayerSpec.LeakyReLU(attrFloat(n, "alpha", 0.01)), one(x, where), null, null);
+                case "Sigmoid" -> add(n, output, new LayerSpec.Sigmoid(), one(x, where), null, null);
+                case "Tanh" -> add(n, output, new LayerSpec.Tanh(), one(x, where), null, null);
+                case "Dropout" -> {
+                    double p = attrFloat(n, "ratio", 0.5);
+                    if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+                        float[] r = floats(n.getInput(1), where);
+                        if (r.length == 1) p = exact(r[0]);
+                    }
+                    add(n, output, new LayerSpec.Dropout(p), one(x, where), null, null);
+                }
+                case "Softmax" -> {
+                    Value v = one(x, where);
+                    long axis = attrInt(n, "axis", opset >= 13 ? -1 : 1);
+                    if (v.spatial() && !(opset < 13 && axis == 1)) {
+                        throw new ExchangeException(where + ": a softmax along axis " + axis + " of a 4-D tensor; Convas's Softmax takes a vector of scores");
+                    }
+                    if (axis != 1 && axis != -1) throw new ExchangeException(where + ": axis " + axis + "; Convas's softmax runs over the scores (axis 1)");
+                    add(n, output, new LayerSpec.Softmax(), v, false, null);
+                }
+                case "Add", "Sum" -> merge(n, data, output, new LayerSpec.Add(), where);
+                case "Concat" -> {
+                    long axis = attrInt(n, "axis", 1);
+                    if (axis != 1) throw new ExchangeException(where + ": concatenation along axis " + axis + "; Convas concatenates channels (axis 1)");
+                    merge(n, data, output, new LayerSpec.Concat(), where);
+                }
+                default -> throw new ExchangeException(where + ": operator " + op + " is not a layer type Convas has (Convas reads "
+                        + String.join(", ", OPERATORS) + ")");
+            }
+        }
+
+        /** A Flatten that {@link OnnxExport} added to a node: named "<id>/flatten" after or before the node named id. */
+        private boolean isHelper(NodeProto n, Value input) {
+            String name = n.getName();
+            if (!name.contains("/")) return false;
+            String owner = name.substring(0, name.lastIndexOf('/'));
+            String role = name.substring(name.lastIndexOf('/') + 1);
+            if (!role.startsWith("flatten")) return false;
+            // after: global pooling's 1×1 map; before: the node that consumes it has the owner's name
+            if (owner.equals(input.node()) && nodeNames.containsValue(owner)) return true;
+            for (NodeProto c : g.getNodeList()) {
+                if (c.getName().equals(owner) && c.getInputList().contains(n.getOutput(0))) return true;
+            }
+            return false;
+        }
+
+        private void conv(NodeProto n, Value x, String output, String where) throws ExchangeException {
+            needSpatial(x, where);
+            String wName = n.getInputCount() > 1 ? n.getInput(1) : "";
+            TensorProto w = initializer(wName, where, "weight");
+            if (w.getDimsCount() != 4) throw new ExchangeException(where + ": the weight has " + w.getDimsCount() + " dimensions, not 4");
+            int k = (int) w.getDims(0), kh = (int) w.getDims(2), kw = (int) w.getDims(3);
+            List<Long> kernel = attrInts(n, "kernel_shape");
+            if (!kernel.isEmpty() && (kernel.get(0) != kh || kernel.get(1) != kw)) {
+                throw new ExchangeException(where + ": kernel_shape " + kernel + " differs from the weight's " + kh + "×" + kw);
+            }
+            int stride = square(attrInts(n, "strides"), 1, where, "strides");
+            int dilation = square(attrInts(n, "dilations"), 1, where, "dilations");
+            int groups = (int) attrInt(n, "group", 1);
+            boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+            Padding padding = padding(n, where, kh, kw, stride, dilation);
+            LayerSpec.Conv2D c = new LayerSpec.Conv2D(k, kh, kw, stride, padding, dilation, groups, bias);
+            String id = add(n, output, c, x, true, stripSuffix(wName, ".weight"));
+            tensors.put(id + ".weight", floats(wName, where));
+            if (bias) tensors.put(id + ".bias", floats(n.getInput(2), where));
+        }
+
+        private void pool(NodeProto n, Value x, String output, String where) throws ExchangeException {
+            needSpatial(x, where);
+            List<Long> kernel = attrInts(n, "kernel_shape");
+            if (kernel.size() != 2) throw new ExchangeException(where + ": kernel_shape " + kernel + "; Convas pools over 2-D windows");
+            if (!kernel.get(0).equals(kernel.get(1))) throw new ExchangeException(where + ": a " + kernel.get(0) + "×" + kernel.get(1) + " window; Convas pools over square windows");
+            int size = kernel.get(0).intValue();
+            int stride = square(attrInts(n, "strides"), 1, where, "strides");
+            if (square(attrInts(n, "dilations"), 1, where, "dilations") != 1) throw new ExchangeException(where + ": dilated pooling is not a layer type Convas has");
+            Padding padding = padding(n, where, size, size, stride, 1);
+            boolean avg = n.getOpType().equals("AveragePool");
+            if (avg && attrInt(n, "count_include_pad", 0) == 0 && !(padding.mode() != Padding.Mode.SAME && padding.height() == 0 && padding.width() == 0)) {
+                throw new ExchangeException(where + ": count_include_pad=0 with padding; Convas averages padded zeros too (PyTorch's default)");
+            }
+            String id = add(n, output, avg ? new LayerSpec.AvgPool(size, stride, padding) : new LayerSpec.MaxPool(size, stride, padding), x, true, null);
+            if (attrInt(n, "ceil_mode", 0) != 0) ceilNodes.add(id);
+        }
+
+        private Padding padding(NodeProto n, String where, int kh, int kw, int stride, int dilation) throws ExchangeException {
+            String auto = attrString(n, "auto_pad", "NOTSET");
+            switch (auto) {
+                case "SAME_UPPER" -> {
+                    return Padding.SAME;
+                }
+                case "VALID" -> {
+                    return Padding.VALID;
+                }
+                case "SAME_LOWER" -> throw new ExchangeException(where + ": auto_pad SAME_LOWER puts the extra padding first; Convas's \"same\""
+                        + " puts it last (SAME_UPPER)");
+                case "NOTSET" -> {
+                }
+                default -> throw new ExchangeException(where + ": unknown auto_pad " + auto);
+            }
+            List<Long> pads = attrInts(n, "pads");
+            if (pads.isEmpty()) return Padding.of(0);
+            if (pads.size() != 4) throw new ExchangeException(where + ": pads " + pads + "; expected 4 numbers (top, left, bottom, right)");
+            long t = pads.get(0), l = pads.get(1), b = pads.get(2), r = pads.get(3);
+            if (t == b && l == r) return Padding.of((int) t, (int) l);
+            throw new ExchangeException(where + ": uneven padding " + pads + " (top, left, bottom, right); Convas pads evenly or with \"same\"");
+        }
+
+        private void gemm(NodeProto n, Value x, String output, String where) throws ExchangeException {
+            if (attrFloat(n, "alpha", 1) != 1 || attrFloat(n, "beta", 1) != 1) {
+                throw new ExchangeException(where + ": alpha and beta other than 1 are not a fully connected layer");
+            }
+            if (attrInt(n, "transA", 0) != 0) throw new ExchangeException(where + ": transA=1 is not a fully connected layer on a batch");
+            String wName = n.getInput(1);
+            TensorProto w = initializer(wName, where, "weight");
+            if (w.getDimsCount() != 2) throw new ExchangeException(where + ": the weight has " + w.getDimsCount() + " dimensions, not 2");
+            boolean transB = attrInt(n, "transB", 0) != 0;
+            int units = (int) (transB ? w.getDims(0) : w.getDims(1));
+            int fanIn = (int) (transB ? w.getDims(1) : w.getDims(0));
+            float[] weight = floats(wName, where);
+            if (!transB) {
+                float[] t = new float[weight.length];
+                for (int i = 0; i < fanIn; i++) for (int o = 0; o < units; o++) t[o * fanIn + i] = weight[i * units + o];
+                weight = t;
+            }
+            boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+            float[] b = null;
+            if (bias) {
+                b = floats(n.getInput(2), where);
+                if (b.length != units) throw new ExchangeException(where + ": the bias has " + b.length + " values for " + units + " units (broadcast biases are not a fully connected layer)");
+            }
+            String id = add(n, output, new LayerSpec.FullyConnected(units, bias), x, false, stripSuffix(wName, ".weight"));
+            tensors.put(id + ".weight", weight);
+            if (bias) tensors.put(id + ".bias", b);
+        }
+
+        private void batchNorm(NodeProto n, Value x, String output, String where) throws ExchangeException {
+            if (n.getInputCount() != 5) throw new ExchangeException(where + ": expected 5 inputs (X, scale, B, mean, var)");
+            if (attrInt(n, "training_mode", 0) != 0) throw new ExchangeException(where + ": training_mode=1; Convas reads inference graphs");
+            double eps = attrFloat(n, "epsilon", 1e-5);
+            double momentum = new BigDecimal(1 - attrFloat(n, "momentum", 0.9)).round(new MathContext(7)).doubleValue();
+            String id = add(n, output, new LayerSpec.BatchNorm(eps, momentum), x, null, stripSuffix(n.getInput(1), ".weight"));
+            String[] names = {"weight", "bias", "running_mean", "running_var"};
+            for (int i = 0; i < 4; i++) tensors.put(id + "." + names[i], floats(n.getInput(i + 1), where));
+        }
+
+        private void merge(NodeProto n, List<String> data, String output, LayerSpec layer, String where) throws ExchangeException {
+            for (String i : n.getInputList()) {
+                if (initializers.containsKey(i)) {
+                    throw new ExchangeException(where + ": adds or joins a constant tensor (" + i + "); Convas merges the outputs of layers only");
+                }
+            }
+            if (data.size() < 2) {
+                if (data.size() == 1) {
+                    values.put(output, values.get(data.get(0)));
+                    return;
+                }
+                throw new ExchangeException(where + ": no inputs");
+            }
+            List<String> ins = new ArrayList<>();
+            boolean spatial = true;
+            for (String d : data) {
+                Value v = values.get(d);
+                ins.add(v.node());
+                spatial &= v.spatial();
+            }
+            String id = unique(idFor(n, null));
+            nodes.add(new Node(id, layer, ins));
+            values.put(output, new Value(id, spatial));
+            nodeNames.put(n.getName(), id);
+        }
+
+        /** Adds a one-input node; {@code spatialOut} null keeps the input's kind. Returns its id. */
+        private String add(NodeProto n, String output, LayerSpec layer, Value x, Boolean spatialOut, String preferredId) {
+            String id = unique(idFor(n, preferredId));
+            nodes.add(new Node(id, layer, List.of(x.node())));
+            values.put(output, new Value(id, spatialOut == null ? x.spatial() : spatialOut));
+            nodeNames.put(n.getName(), id);
+            return id;
+        }
+
+        private String idFor(NodeProto n, String preferred) {
+            if (preferred != null && !preferred.isBlank() && !ids.contains(preferred)) return preferred;
+            if (!n.getName().isBlank()) return sanitize(n.getName());
+            return n.getOpType().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        private String unique(String base) {
+            String id = base;
+            for (int k = 2; ids.contains(id); k++) id = base + "_" + k;
+            ids.add(id);
+            return id;
+        }
+
+        private List<Node> frozen(Map<String, String> meta) throws ExchangeException {
+            String json = meta.get("convas.frozen");
+            if (json == null) return nodes;
+            Set<String> frozen = new HashSet<>();
+            try {
+                for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) frozen.add(e.getAsString());
+            } catch (RuntimeException e) {
+                throw new ExchangeException(source + ": metadata convas.frozen is not a JSON list of node ids");
+            }
+            List<Node> out = new ArrayList<>();
+            for (Node node : nodes) out.add(frozen.contains(node.id()) ? node.withTrainable(false) : node);
+            return out;
+        }
+
+        private Map<String, Position> layout(Map<String, String> meta) {
+            Map<String, Position> layout = new LinkedHashMap<>();
+            String json = meta.get("convas.layout");
+            if (json == null) return layout;
+            try {
+                JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+                for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+                    JsonArray xy = e.getValue().getAsJsonArray();
+                    if (ids.contains(e.getKey())) layout.put(e.getKey(), new Position(xy.get(0).getAsDouble(), xy.get(1).getAsDouble()));
+                }
+            } catch (RuntimeException e) {
+                notes.add("the block layout in the metadata could not be read; the designer lays the network out itself");
+                layout.clear();
+            }
+            return layout;
+        }
+
+        // ------------------------------------------------------------ attributes and tensors
+
+        private static Value one(Value x, String where) throws ExchangeException {
+            if (x == null) throw new ExchangeException(where + ": it takes no input from another node");
+            return x;
+        }
+
+        private static void needSpatial(Value x, String where) throws ExchangeException {
+            if (!x.spatial()) throw new ExchangeException(where + ": works on a flattened vector; Convas convolves and pools W×H×D volumes");
+        }
+
+        private static int square(List<Long> v, int dflt, String where, String what) throws ExchangeException {
+            if (v.isEmpty()) return dflt;
+            if (v.size() != 2 || !v.get(0).equals(v.get(1))) {
+                throw new ExchangeException(where + ": " + what + " " + v + "; Convas uses the same value for height and width");
+            }
+            return v.get(0).intValue();
+        }
+
+        private TensorProto initializer(String name, String where, String what) throws ExchangeException {
+            TensorProto t = initializers.get(name);
+            if (t == null) throw new ExchangeException(where + ": its " + what + " (" + name + ") is not a constant of the model; Convas needs the weights stored in the file");
+            return t;
+        }
+
+        private float[] floats(String name, String where) throws ExchangeException {
+            TensorProto t = initializer(name, where, "tensor");
+            long n = 1;
+            for (long d : t.getDimsList()) n *= d;
+            if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                throw new ExchangeException(where + ": " + name + " is stored in an external data file; save the model with the weights inside it");
+            }
+            float[] out = new float[Math.toIntExact(n)];
+            switch (t.getDataType()) {
+                case TensorProto.DataType.FLOAT_VALUE -> {
+                    if (!t.getRawData().isEmpty()) {
+                        if (t.getRawData().size() != out.length * 4) throw new ExchangeException(where + ": " + name + " holds " + t.getRawData().size() + " bytes for " + out.length + " floats");
+                        t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+                    } else {
+                        if (t.getFloatDataCount() != out.length) throw new ExchangeException(where + ": " + name + " holds " + t.getFloatDataCount() + " values for shape " + t.getDimsList());
+                        for (int i = 0; i < out.length; i++) out[i] = t.getFloatData(i);
+                    }
+                }
+                case TensorProto.DataType.DOUBLE_VALUE -> {
+                    if (!t.getRawData().isEmpty()) {
+                        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                        for (int i = 0; i < out.length; i++) out[i] = (float) b.getDouble();
+                    } else {
+                        for (int i = 0; i < out.length; i++) out[i] = (float) t.getDoubleData(i);
+                    }
+                }
+                default -> throw new ExchangeException(where + ": " + name + " is of ONNX data type " + t.getDataType() + "; Convas reads float weights");
+            }
+            return out;
+        }
+
+        private static long attrInt(NodeProto n, String name, long dflt) {
+            for (AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return a.getI();
+            return dflt;
+        }
+
+        private static double attrFloat(NodeProto n, String name, double dflt) {
+            for (AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return exact(a.getF());
+            return dflt;
+        }
+
+        private static String attrString(NodeProto n, String name, String dflt) {
+            for (AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return a.getS().toStringUtf8();
+            return dflt;
+        }
+
+        private static List<Long> attrInts(NodeProto n, String name) {
+            for (AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return a.getIntsList();
+            return List.of();
+        }
+    }
+
+    /**
+     * The decimal a float attribute was written from: ONNX stores 32-bit floats, so 1e-5 comes back as
+     * 9.99999974e-6; the shortest decimal that gives the same float is the value the writer meant.
+     */
+    static double exact(float f) {
+        return Double.parseDouble(Float.toString(f));
+    }
+
+    private static String stripSuffix(String name, String suffix) {
+        return name != null && name.endsWith(suffix) ? sanitize(name.substring(0, name.length() - suffix.length())) : null;
+    }
+
+    /** A node id from an ONNX name: PyTorch's "/features/features.0/Conv" becomes "features.0". */
+    static String sanitize(String name) {
+        String s = name.strip();
+        if (s.startsWith("/") && s.lastIndexOf('/') > 0) {
+            String[] parts = s.substring(1).split("/");
+            s = parts.length >= 2 ? parts[parts.length - 2] : parts[0];
+        }
+        return s.isEmpty() ? "node" : s;
+    }
+}
