@@ -104,6 +104,40 @@ record DataArgument(DatasetPair data, String description, List<String> notes) {
                 + all.dataset().describe(), notes);
     }
 
+    /**
+     * Where train.py finds the same images (for {@code export}): a bundled set is copied next to it as IDX files,
+     * a folder is referred to by its absolute path (train.py's --data moves it).
+     */
+    record Reference(org.convas.engine.exchange.TrainingRecipe.Data data) {
+    }
+
+    static Reference reference(String argument, long seed) throws UsageException, DatasetException {
+        Optional<BundledDatasets.Entry> bundled = BundledDatasets.find(argument);
+        if (bundled.isPresent()) {
+            return new Reference(org.convas.engine.exchange.TrainingRecipe.Data.copied(bundled.get().load(), bundled.get().title()));
+        }
+        load(argument, seed); // the same checks and messages as train
+        Path folder = Path.of(argument).toAbsolutePath().normalize();
+        String where = folder.toString();
+        if (hasIdx(folder)) {
+            return new Reference(org.convas.engine.exchange.TrainingRecipe.Data.idxFolder(where, "IDX files in " + folder));
+        }
+        Path cifar = Files.isDirectory(folder.resolve("cifar-10-batches-bin")) ? folder.resolve("cifar-10-batches-bin") : folder;
+        if (Files.isRegularFile(cifar.resolve("data_batch_1.bin"))) {
+            List<String> files = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) if (Files.isRegularFile(cifar.resolve("data_batch_" + i + ".bin"))) files.add("data_batch_" + i + ".bin");
+            return new Reference(new org.convas.engine.exchange.TrainingRecipe.Data("cifar10", cifar.toString(), null, files,
+                    "test_batch.bin", seed, "CIFAR-10 in " + cifar, null));
+        }
+        Path c100 = Files.isDirectory(folder.resolve("cifar-100-binary")) ? folder.resolve("cifar-100-binary") : folder;
+        if (Files.isRegularFile(c100.resolve("train.bin")) && Files.isRegularFile(c100.resolve("test.bin"))) {
+            return new Reference(new org.convas.engine.exchange.TrainingRecipe.Data("cifar100", c100.toString(), null, List.of(), null,
+                    seed, "CIFAR-100 in " + c100, null));
+        }
+        return new Reference(new org.convas.engine.exchange.TrainingRecipe.Data("images", where, null, List.of(), null, seed,
+                "image folder " + folder, null));
+    }
+
     private static boolean hasIdx(Path folder) {
         return Files.isRegularFile(folder.resolve("train-images-idx3-ubyte.gz")) || Files.isRegularFile(folder.resolve("train-images-idx3-ubyte"));
     }

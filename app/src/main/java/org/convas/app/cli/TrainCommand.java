@@ -49,13 +49,13 @@ public final class TrainCommand implements Command {
 
     static final Set<String> VALUED = Set.of("--data", "--epochs", "--batch", "--lr", "--optimizer", "--momentum",
             "--weight-decay", "--schedule", "--clip", "--threads", "--seed", "--checkpoint", "--resume",
-            "--validation-fraction", "--augment", "--limit", "--progress-every");
+            "--validation-fraction", "--augment", "--limit", "--progress-every", "--weights");
 
     /** Everything the options say, checked. */
     record Config(String network, String data, int epochs, int batch, OptimizerSettings optimizer,
                   LearningRateSchedule schedule, String scheduleText, double clip, int threads, long seed,
                   Path checkpoint, Path resume, double validationFraction, Augmentation augmentation, int limit,
-                  int progressEvery) {
+                  int progressEvery, Path weights) {
     }
 
     @Override
@@ -68,7 +68,8 @@ public final class TrainCommand implements Command {
         return "<preset|file.json> --data <dataset> [--epochs N] [--batch B] [--lr X] [--optimizer sgd|momentum|nesterov|adam|rmsprop|adagrad]"
                 + " [--momentum M] [--weight-decay W] [--schedule constant|step:EVERY:GAMMA|cosine|plateau[:FACTOR:PATIENCE]] [--clip C]"
                 + " [--threads T] [--seed S] [--checkpoint DIR] [--resume DIR] [--validation-fraction F]"
-                + " [--augment shift=2,flip,rotate=10,scale=0.9-1.1] [--limit N] [--progress-every N]";
+                + " [--augment shift=2,flip,rotate=10,scale=0.9-1.1] [--limit N] [--progress-every N]"
+                + " [--weights CHECKPOINT_DIR|weights.pt|model.onnx]";
     }
 
     @Override
@@ -84,6 +85,9 @@ public final class TrainCommand implements Command {
         List<String> pos = o.positionals();
         if (pos.size() > 1) throw new UsageException("train: one network please (given: " + String.join(" ", pos) + ")");
         Path resume = o.has("--resume") ? Path.of(o.string("--resume", "")) : null;
+        if (resume != null && o.has("--weights")) {
+            throw new UsageException("train: --weights starts a new run from trained weights, --resume continues one; give one of them");
+        }
         if (pos.isEmpty() && resume == null) {
             throw new UsageException("train: name the network to train (a preset such as lenet-fmnist, or a network .json file),"
                     + " or continue one with --resume DIR");
@@ -139,7 +143,8 @@ public final class TrainCommand implements Command {
         Augmentation augmentation = augmentation(o.string("--augment", ""), seed);
         Path checkpoint = o.has("--checkpoint") ? Path.of(o.string("--checkpoint", "")) : null;
         return new Config(pos.isEmpty() ? null : pos.get(0), o.string("--data", ""), epochs, batch, optimizer, schedule,
-                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every);
+                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every,
+                o.has("--weights") ? Path.of(o.string("--weights", "")) : null);
     }
 
     /** constant | step:EVERY:GAMMA | cosine | plateau[:FACTOR:PATIENCE] (default factor 0.5, patience 2). */
@@ -269,6 +274,16 @@ public final class TrainCommand implements Command {
                 return Cli.INVALID_NETWORK;
             }
             networkName = source.spec().name() + " (" + source.describe() + ")";
+            if (c.weights() != null) {
+                // Fine-tuning: start from trained weights (frozen blocks keep theirs).
+                try {
+                    model = org.convas.engine.exchange.Weights.load(c.weights(), source.spec());
+                } catch (org.convas.engine.exchange.ExchangeException | IOException e) {
+                    err.println("train: --weights " + c.weights() + ": " + e.getMessage());
+                    return Cli.USAGE;
+                }
+                networkName += ", starting from the weights in " + c.weights();
+            }
         }
 
         // The data, brought to the network's input.

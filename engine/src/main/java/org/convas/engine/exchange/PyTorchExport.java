@@ -126,8 +126,9 @@ public final class PyTorchExport {
                 + "python3 model.py                       # builds the model" + (weights ? ", loads weights.pt" : "") + " and prints its size\n"
                 + "python3 train.py                       # one process: a GPU if there is one, else the CPU\n"
                 + "torchrun --nproc_per_node=4 train.py   # 4 processes (GPUs, or CPU processes with gloo)\n"
+                + (weights ? "python3 train.py --init weights.pt    # start from the weights exported from Convas\n" : "")
                 + "python3 train.py --help                # data folder, epochs, batch, checkpoints, resume\n"
-                + "convas import weights.pt               # back into Convas: the designer and the Train tab\n"
+                + "convas import trained.pt               # back into Convas: the designer and the Train tab\n"
                 + "```\n";
     }
 }

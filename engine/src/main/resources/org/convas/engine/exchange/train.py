@@ -17,8 +17,9 @@ training split's statistics, and the same augmentation drawn from (seed, epoch, 
 Convas (He normal, zero biases), not with the values Convas drew.
 
 After every epoch the first process writes CHECKPOINT/last.pt (model, optimizer, schedule, epoch); --resume
-continues from it. At the end it writes the trained state_dict to --out (weights.pt), which model.py loads and
-Convas imports (convas import weights.pt).
+continues from it. At the end it writes the trained state_dict to --out (trained.pt), which model.py loads
+(python3 model.py trained.pt) and Convas imports (convas import trained.pt). --init weights.pt starts from the
+weights Convas exported (fine-tuning) instead of fresh ones; blocks frozen in Convas stay as they are.
 """
 import argparse
 import gzip
@@ -115,6 +116,10 @@ def draw_transforms(aug, epoch, indices):
     lo, hi = aug['min_scale'], aug['max_scale']
     scale = np.full(len(idx), lo) if lo == hi else lo + size * (hi - lo)
     return dx, dy, mirror & bool(aug['flip']), degrees, scale
+
+
+def aug_on(aug):
+    return aug['shift'] or aug['flip'] or aug['degrees'] or aug['min_scale'] != 1 or aug['max_scale'] != 1
 
 
 def augment(x, aug, epoch, indices):
@@ -322,10 +327,15 @@ def main():
     p.add_argument('--seed', type=int, default=s['seed'])
     p.add_argument('--checkpoint', default=os.path.join(HERE, 'checkpoint'), help='folder for last.pt after each epoch')
     p.add_argument('--resume', action='store_true', help='continue from CHECKPOINT/last.pt')
-    p.add_argument('--out', default=os.path.join(HERE, 'weights.pt'), help='where the trained state_dict goes')
+    p.add_argument('--init', default=None, metavar='FILE',
+                   help='start from these weights (a state_dict such as the exported weights.pt) instead of fresh ones')
+    p.add_argument('--out', default=os.path.join(HERE, 'trained.pt'), help='where the trained state_dict goes')
     p.add_argument('--device', default=None, help='cpu or cuda (default: cuda when available)')
     p.add_argument('--max-batches', type=int, default=0, help='stop each epoch after this many batches (a quick check)')
     p.add_argument('--print-data', action='store_true', help='print the split and the statistics, then stop')
+    p.add_argument('--dump-inputs', default=None, metavar='FILE',
+                   help='write the first 16 training images of epoch 1 as the network sees them (augmented, normalised;'
+                        ' float32) to FILE, then stop: a check against Convas')
     args = p.parse_args()
 
     distributed = int(os.environ.get('WORLD_SIZE', '1')) > 1
@@ -374,6 +384,15 @@ def main():
                           'std': None if std is None else std.tolist(),
                           'first_pixels': train_u8[0].flatten()[:16].tolist()}))
         return
+    if args.dump_inputs:
+        idx = torch.arange(min(16, len(train_u8)))
+        x = train_u8[idx].float() / 255
+        if aug_on(s['augmentation']):
+            x = augment(x, s['augmentation'], 0, idx.numpy())
+        normalise_cpu = (x - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1) if s['normalisation'] == 'per_channel' else (
+            x - mean if s['normalisation'] == 'mean_image' else x)
+        normalise_cpu.numpy().astype('<f4').tofile(args.dump_inputs)
+        return
     log('Data:  %d training, %d validation, %d test images of %s, %s' % (
         len(train_u8), 0 if val_u8 is None else len(val_u8), 0 if test_u8 is None else len(test_u8),
         '×'.join(map(str, shape)), data['description']))
@@ -387,7 +406,11 @@ def main():
 
     # The model, initialised as Convas initialises it, on this process's device.
     torch.manual_seed(args.seed)
-    net = Net().to(device)
+    net = Net()
+    if args.init:
+        net.load_state_dict(torch.load(args.init, map_location='cpu'))
+        log('Start: the weights of %s' % args.init)
+    net = net.to(device)
     if distributed and cuda and any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules()):
         net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
     model = torch.nn.parallel.DistributedDataParallel(net, device_ids=[local_rank] if cuda else None) if distributed else net
@@ -469,14 +492,14 @@ def main():
         sampler.set_epoch(epoch)
         order = torch.tensor(list(iter(sampler)), dtype=torch.long)
         t0 = time.time()
-        seen, loss_sum, correct, first_loss = 0, 0.0, 0, None
+        seen, loss_sum, correct, losses = 0, 0.0, 0, []
         batches = (len(order) + per_process - 1) // per_process
         if args.max_batches:
             batches = min(batches, args.max_batches)
         for b in range(batches):
             idx = order[b * per_process:(b + 1) * per_process]
             x = train_u8[idx].to(device).float() / 255
-            if aug['shift'] or aug['flip'] or aug['degrees'] or aug['min_scale'] != 1 or aug['max_scale'] != 1:
+            if aug_on(aug):
                 x = augment(x, aug, epoch, idx.numpy())
             x = normalise(x)
             y = train_y[idx].to(device)
@@ -488,8 +511,7 @@ def main():
                 torch.nn.utils.clip_grad_norm_([q for g in groups for q in g['params']], s['clip'])
             optimizer.step()
             value = loss.item()
-            if first_loss is None:
-                first_loss = value
+            losses.append(value)
             loss_sum += value * len(idx)
             correct += (logits.argmax(1) == y).sum().item()
             seen += len(idx)
@@ -499,8 +521,9 @@ def main():
         if distributed:
             dist.all_reduce(stats)
         train_loss, train_acc = (stats[0] / stats[2]).item(), (stats[1] / stats[2]).item()
-        line = 'epoch %d/%d  train loss %.4f acc %.2f%%  (first batch %.4f, last %.4f)' % (
-            epoch + 1, args.epochs, train_loss, 100 * train_acc, first_loss, value)
+        k = min(5, len(losses))
+        line = 'epoch %d/%d  train loss %.4f acc %.2f%% (first %d batches %.4f, last %d %.4f)' % (
+            epoch + 1, args.epochs, train_loss, 100 * train_acc, k, sum(losses[:k]) / k, k, sum(losses[-k:]) / k)
         val_loss = train_loss
         if val_u8 is not None and len(val_u8):
             val_loss, val_acc = evaluate(val_u8, val_y)

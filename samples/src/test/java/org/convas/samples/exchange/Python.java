@@ -60,7 +60,8 @@ final class Python {
 
     /** Runs a command with a timeout in seconds; stderr goes with stdout. */
     static Result run(Path dir, long timeoutSeconds, Map<String, String> env, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env);
         pb.environment().put("OMP_NUM_THREADS", env.getOrDefault("OMP_NUM_THREADS", "1"));
         Process p = pb.start();
