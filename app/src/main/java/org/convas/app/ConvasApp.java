@@ -10,6 +10,7 @@ import org.convas.app.designer.DesignerApp;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
+import org.convas.app.exchange.ExchangeMenu;
 import org.convas.app.training.TrainingViewModel;
 import org.convas.app.training.TrainingWorkspace;
 import org.convas.app.cli.UsageException;
@@ -41,6 +42,14 @@ public final class ConvasApp extends Application {
         // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
         TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
         window.setTrainingView(new TrainingWorkspace(training));
+        // File ▸ Export Network / Import Model (PyTorch, ONNX), before the window's Quit.
+        ExchangeMenu exchange = ExchangeMenu.forWindow(() -> designer.viewModel().spec(), training, () -> stage);
+        javafx.scene.control.Menu file = window.fileMenu();
+        int at = file.getItems().size();
+        for (int i = 0; i < file.getItems().size(); i++) if ("menu-quit".equals(file.getItems().get(i).getId())) at = i - 1;
+        List<javafx.scene.control.MenuItem> items = new java.util.ArrayList<>(List.of(new javafx.scene.control.SeparatorMenuItem()));
+        items.addAll(exchange.items());
+        file.getItems().addAll(Math.max(0, at), items);
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.

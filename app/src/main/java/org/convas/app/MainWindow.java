@@ -55,6 +55,7 @@ public final class MainWindow extends BorderPane {
     private final ComboBox<Preset> presetChooser = new ComboBox<>();
     private final Label status = new Label();
     private Node centerView;
+    private MenuBar mainMenu;
     /** What choosing a preset does; the designer, once mounted, opens it as a new document. */
     private java.util.function.Consumer<Preset> presetAction;
     /** What File &gt; Open does; the designer, once mounted, asks about unsaved work first. */
@@ -74,7 +75,8 @@ public final class MainWindow extends BorderPane {
         getStylesheets().add(Objects.requireNonNull(MainWindow.class.getResource("main-window.css")).toExternalForm());
 
         toolBar = toolBar();
-        setTop(new VBox(menuBar(), toolBar));
+        mainMenu = menuBar();
+        setTop(new VBox(mainMenu, toolBar));
         workArea.setOrientation(Orientation.VERTICAL);
         workArea.setId("work-area");
         dock.setOrientation(Orientation.HORIZONTAL);
@@ -126,10 +128,16 @@ public final class MainWindow extends BorderPane {
         quit.setOnAction(e -> onQuit.run());
         menus.get(0).getItems().addAll(new SeparatorMenuItem(), quit);
         setTop(new VBox(bar, toolBar));
+        mainMenu = bar;
         model.setSpec(designer.viewModel().spec());
         designer.viewModel().specProperty().addListener((obs, old, now) -> model.setSpec(now));
         model.selectedNodeIdProperty().bindBidirectional(designer.selectedNodeIdProperty());
         setCenterView(designer);
+    }
+
+    /** The File menu of the window's menu bar (features add their items to it). */
+    public Menu fileMenu() {
+        return mainMenu.getMenus().get(0);
     }
 
     public Node getCenterView() {

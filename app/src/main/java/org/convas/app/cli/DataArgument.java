@@ -127,15 +127,15 @@ record DataArgument(DatasetPair data, String description, List<String> notes) {
             List<String> files = new ArrayList<>();
             for (int i = 1; i <= 5; i++) if (Files.isRegularFile(cifar.resolve("data_batch_" + i + ".bin"))) files.add("data_batch_" + i + ".bin");
             return new Reference(new org.convas.engine.exchange.TrainingRecipe.Data("cifar10", cifar.toString(), null, files,
-                    "test_batch.bin", seed, "CIFAR-10 in " + cifar, null));
+                    "test_batch.bin", seed, 0, "CIFAR-10 in " + cifar, null));
         }
         Path c100 = Files.isDirectory(folder.resolve("cifar-100-binary")) ? folder.resolve("cifar-100-binary") : folder;
         if (Files.isRegularFile(c100.resolve("train.bin")) && Files.isRegularFile(c100.resolve("test.bin"))) {
             return new Reference(new org.convas.engine.exchange.TrainingRecipe.Data("cifar100", c100.toString(), null, List.of(), null,
-                    seed, "CIFAR-100 in " + c100, null));
+                    seed, 0, "CIFAR-100 in " + c100, null));
         }
         return new Reference(new org.convas.engine.exchange.TrainingRecipe.Data("images", where, null, List.of(), null, seed,
-                "image folder " + folder, null));
+                IMAGE_FOLDER_TEST_FRACTION, "image folder " + folder, null));
     }
 
     private static boolean hasIdx(Path folder) {

@@ -213,6 +213,15 @@ public sealed interface DesignerCommand {
         }
     }
 
+    /** Freezes (trainable false) or unfreezes a block's parameters for training. */
+    record SetTrainable(String id, boolean trainable) implements DesignerCommand {
+        public String description() { return (trainable ? "unfreeze " : "freeze ") + id; }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            return spec.withTrainable(id, trainable);
+        }
+    }
+
     /**
      * Pastes copied blocks with fresh ids, shifted by (dx, dy). Connections among the pasted blocks are kept;
      * connections to blocks outside the copy are dropped (a pasted chain stands on its own).

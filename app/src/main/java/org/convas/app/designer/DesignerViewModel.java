@@ -259,6 +259,11 @@ public final class DesignerViewModel {
         return insertAfter(after, layer);
     }
 
+    /** Freezes or unfreezes a block's parameters (undoable). */
+    public boolean setTrainable(String id, boolean trainable) {
+        return execute(new DesignerCommand.SetTrainable(id, trainable));
+    }
+
     public boolean connect(String from, String to) { return execute(new DesignerCommand.Connect(from, to)); }
 
     public boolean disconnect(String from, String to) { return execute(new DesignerCommand.Disconnect(from, to)); }

@@ -161,7 +161,7 @@ public final class TrainingViewModel {
     /** Interval between updates of the progress bar and line while training runs. */
     public static final long PROGRESS_INTERVAL_MS = 200;
     /** Seed of the validation holdout for sources without a test part: fixed, so changing the training seed keeps the split. */
-    static final long SPLIT_SEED = 1;
+    public static final long SPLIT_SEED = 1;
     /** Images in the dataset preview grid: up to this many per class. */
     static final int PREVIEW_PER_CLASS = 4;
     static final int PREVIEW_MAX = 40;
@@ -223,6 +223,8 @@ public final class TrainingViewModel {
     private boolean delivering;
     private Model model;
     private Checkpoint checkpoint;
+    /** Weights imported from ONNX or PyTorch: shown while idle, and the start of the next run (fine-tuning). */
+    private Model imported;
     private float[] customImage;
     private long steps;
     private long lastSnapshotRequest = Long.MIN_VALUE / 2;
@@ -351,6 +353,8 @@ public final class TrainingViewModel {
         DataKey key = dataKey(net);
         if (key == null) return;
         Checkpoint resumeFrom = checkpoint;
+        Model startFrom = imported != null && sameNetwork(imported.spec(), net) ? imported : null;
+        imported = null; // one run starts from the imported weights; it trains them in place
         busy.set(true);
         progress.set(-1);
         progressText.set("Preparing " + key.source().title() + "…");
@@ -358,7 +362,8 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 PreparedData data = prepare(key);
-                Model m = resumeFrom != null ? resumeFrom.model() : Model.create(net, Initializer.HE, settings.seed());
+                Model m = resumeFrom != null ? resumeFrom.model()
+                        : startFrom != null ? startFrom : Model.create(net, Initializer.HE, settings.seed());
                 DatasetBatchSource train = DatasetBatchSource.training(data.train(), augmentation);
                 DatasetBatchSource validation = DatasetBatchSource.evaluation(data.validation());
                 TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, settings)
@@ -446,6 +451,47 @@ public final class TrainingViewModel {
                 fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + e.getMessage()));
             }
         });
+    }
+
+    /**
+     * Shows a model trained elsewhere (an imported ONNX model or PyTorch weights): the designer opens its network, the
+     * filters and activation maps show its weights at once, the confusion matrix its results on the prepared validation
+     * images, and the next {@link #start()} fine-tunes it (blocks marked not trainable keep their weights).
+     */
+    public void useImportedModel(Model weights, String source) {
+        if (state.get() == RunState.RUNNING || state.get() == RunState.PAUSED) {
+            warn("Stop the run first (Shift+F5), then import a model.");
+            return;
+        }
+        specSink.accept(weights.spec());
+        checkpoint = null;
+        run = null;
+        model = weights;
+        imported = weights;
+        steps = 0;
+        state.set(RunState.READY);
+        for (Feed f : feeds) f.cleared();
+        validationReport.set(null);
+        info("Imported " + source + ": " + weights.spec().name() + ", " + String.format(Locale.ROOT, "%,d", weights.parameterCount())
+                + " parameters. Its filters and activations show now; Start (F5) fine-tunes it"
+                + (weights.report().frozenParameters() > 0 ? " (frozen blocks keep their weights)." : "."));
+        requestSnapshot();
+        reportImported();
+    }
+
+    /** The confusion matrix of the imported model on the prepared validation images, when they fit it. */
+    private void reportImported() {
+        PreparedData data = preparedData.get();
+        Model m = imported;
+        if (m == null || data == null || data.validation().size() == 0 || !data.key().input().equals(m.inputShape())
+                || m.classes() < data.validation().classCount()) return;
+        background.execute(() -> reportSlot.offer(ValidationReport.compute(m, data.validation(), 0)));
+    }
+
+    /** The model the Train tab holds (trained, loaded or imported), for export; null while a run changes it or before one. */
+    public Model currentModel() {
+        if (state.get() == RunState.RUNNING) return null;
+        return model;
     }
 
     /** Asks for a snapshot of the chosen image now (the run serves it between batches; an idle model at once). */
@@ -723,7 +769,10 @@ public final class TrainingViewModel {
         if (imageIndex.get() >= data.validation().size()) imageIndex.set(0);
         updateImageText();
         updateConversion();
-        if (idleSnapshot && state.get() != RunState.RUNNING && state.get() != RunState.PAUSED) requestSnapshot();
+        if (idleSnapshot && state.get() != RunState.RUNNING && state.get() != RunState.PAUSED) {
+            requestSnapshot();
+            reportImported();
+        }
     }
 
     private void launch(TrainingRun r, PreparedData data, Checkpoint resumed) {
@@ -906,11 +955,17 @@ public final class TrainingViewModel {
             selectedConvLayer.set(convs.isEmpty() ? null : convs.get(0));
         }
         if (state.get() != RunState.RUNNING && state.get() != RunState.PAUSED) {
-            if (model != null && model.spec() != net) model = null;
-            if (checkpoint != null && checkpoint.model().spec() != net) checkpoint = null;
+            if (model != null && !sameNetwork(model.spec(), net)) model = null;
+            if (checkpoint != null && !sameNetwork(checkpoint.model().spec(), net)) checkpoint = null;
+            if (imported != null && !sameNetwork(imported.spec(), net)) imported = null;
         }
         updateMemory();
         updateConversion();
+    }
+
+    /** The same layers and connections (the designer may lay the blocks out or rename the network). */
+    private static boolean sameNetwork(NetworkSpec a, NetworkSpec b) {
+        return a == b || (a != null && b != null && a.nodes().equals(b.nodes()) && a.floorMode() == b.floorMode());
     }
 
     private void dataOptionsChanged() {

@@ -14,6 +14,19 @@ final class Exportable {
     private Exportable() {
     }
 
+    /**
+     * The nodes in the order they are written when every node comes after its inputs there (so the exported code
+     * and graph read like the design, and an import gives the nodes back in the same order), else in evaluation order.
+     */
+    static List<Node> order(NetworkSpec spec) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Node n : spec.nodes()) {
+            if (!seen.containsAll(n.inputs())) return spec.topologicalOrder().orElseThrow();
+            seen.add(n.id());
+        }
+        return spec.nodes();
+    }
+
     static void check(NetworkSpec spec, NetworkReport report) throws ExchangeException {
         if (!report.isValid()) {
             StringBuilder sb = new StringBuilder("the network \"" + spec.name() + "\" cannot be exported until its errors are fixed:");

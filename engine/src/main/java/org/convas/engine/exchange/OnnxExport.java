@@ -69,7 +69,7 @@ public final class OnnxExport {
         Map<String, Boolean> spatial = new HashMap<>();
         Node inputNode = spec.inputs().get(0);
         Node outputNode = spec.outputs().get(0);
-        for (Node node : spec.topologicalOrder().orElseThrow()) {
+        for (Node node : Exportable.order(spec)) {
             LayerReport r = report.layer(node.id());
             String id = node.id();
             LayerSpec l = node.layer();

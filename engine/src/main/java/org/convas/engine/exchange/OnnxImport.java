@@ -46,7 +46,10 @@ import java.util.Set;
  *
  * <p>Mapped: Conv, MaxPool, AveragePool (counting padded zeros), GlobalAveragePool, Flatten (axis 1), Gemm (an FC
  * layer: weight O×I with transB=1, or I×O), BatchNormalization, LRN (odd sizes), Relu, LeakyRelu, Sigmoid, Tanh,
- * Dropout, Softmax, Add, Sum, Concat (channels), and Identity (skipped). Node ids come from the weight names
+ * Dropout, Softmax, Add, Sum, Concat (channels), Identity (skipped), and a constant Pad before a convolution or
+ * pooling layer (folded into its padding: even padding, or "same" when it splits as Convas's does; −∞ before max
+ * pooling). Small graphs of shape operators on constants (Constant, ConstantOfShape, Concat, Reshape, Slice,
+ * Transpose, Cast, Unsqueeze, Squeeze), which PyTorch writes to compute a pad list, are evaluated. Node ids come from the weight names
  * ({@code conv1.weight} → "conv1", as PyTorch names them) or the node names, made unique. The helper nodes
  * {@link OnnxExport} writes ({@code <id>/flatten}) fold back into their node, so export then import gives the same
  * network. Networks written elsewhere get floor mode when their windows only fit floored, as in PyTorch.
@@ -80,6 +83,13 @@ public final class OnnxImport {
     private record Value(String node, boolean spatial) {
     }
 
+    /** A constant tensor the import computes itself (the pad lists PyTorch writes as a little graph of shape operators). */
+    private record Const(long[] shape, double[] values) {
+        int size() {
+            return values.length;
+        }
+    }
+
     private static final class Reader {
         private final ModelProto model;
         private final String source;
@@ -94,6 +104,8 @@ public final class OnnxImport {
         private final Set<String> ceilNodes = new HashSet<>();
         private final Map<String, Integer> consumers = new HashMap<>();
         private final Map<String, NodeProto> producer = new HashMap<>();
+        private final Map<String, Const> consts = new HashMap<>();       // small tensors computed from constants (pad lists)
+        private final Map<String, int[]> pendingPads = new HashMap<>();  // a Pad's output → {top, left, bottom, right, −∞?}
         private final long opset;
 
         Reader(ModelProto model, String source) throws ExchangeException {
@@ -199,8 +211,18 @@ public final class OnnxImport {
                 throw new ExchangeException(where + ": operator " + n.getDomain() + "." + op + " is not a layer type Convas has");
             }
             if (op.equals("Constant")) return;
+            if (foldConstant(n)) return;
             List<String> data = new ArrayList<>();
-            for (String i : n.getInputList()) if (!i.isEmpty() && !initializers.containsKey(i)) data.add(i);
+            for (String i : n.getInputList()) if (!i.isEmpty() && !isConst(i)) data.add(i);
+            if (op.equals("Pad")) {
+                pad(n, data, where);
+                return;
+            }
+            for (String i : data) {
+                if (pendingPads.containsKey(i) && !List.of("Conv", "MaxPool", "AveragePool").contains(op)) {
+                    throw new ExchangeException(where + ": takes the output of a Pad; Convas pads only as part of a convolution or pooling layer");
+                }
+            }
             for (String i : data) {
                 if (!values.containsKey(i)) throw new ExchangeException(where + ": input " + i + " is made by no node before it");
             }
@@ -303,7 +325,7 @@ public final class OnnxImport {
             int dilation = square(attrInts(n, "dilations"), 1, where, "dilations");
             int groups = (int) attrInt(n, "group", 1);
             boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
-            Padding padding = padding(n, where, kh, kw, stride, dilation);
+            Padding padding = padding(n, where, kh, kw, stride, dilation, n.getInput(0), x, false);
             LayerSpec.Conv2D c = new LayerSpec.Conv2D(k, kh, kw, stride, padding, dilation, groups, bias);
             String id = add(n, output, c, x, true, stripSuffix(wName, ".weight"));
             tensors.put(id + ".weight", floats(wName, where));
@@ -318,17 +340,32 @@ public final class OnnxImport {
             int size = kernel.get(0).intValue();
             int stride = square(attrInts(n, "strides"), 1, where, "strides");
             if (square(attrInts(n, "dilations"), 1, where, "dilations") != 1) throw new ExchangeException(where + ": dilated pooling is not a layer type Convas has");
-            Padding padding = padding(n, where, size, size, stride, 1);
+            Padding padding = padding(n, where, size, size, stride, 1, n.getInput(0), x, n.getOpType().equals("MaxPool"));
             boolean avg = n.getOpType().equals("AveragePool");
-            if (avg && attrInt(n, "count_include_pad", 0) == 0 && !(padding.mode() != Padding.Mode.SAME && padding.height() == 0 && padding.width() == 0)) {
+            // Its own padding must count (a Pad before it has put real zeros there, which count anyway).
+            boolean ownPadding = attrInts(n, "pads").stream().anyMatch(v -> v != 0) || attrString(n, "auto_pad", "NOTSET").startsWith("SAME");
+            if (avg && attrInt(n, "count_include_pad", 0) == 0 && ownPadding) {
                 throw new ExchangeException(where + ": count_include_pad=0 with padding; Convas averages padded zeros too (PyTorch's default)");
             }
             String id = add(n, output, avg ? new LayerSpec.AvgPool(size, stride, padding) : new LayerSpec.MaxPool(size, stride, padding), x, true, null);
             if (attrInt(n, "ceil_mode", 0) != 0) ceilNodes.add(id);
         }
 
-        private Padding padding(NodeProto n, String where, int kh, int kw, int stride, int dilation) throws ExchangeException {
+        /**
+         * The node's padding plus that of a Pad before it, as a Convas padding: even padding is explicit; an uneven one
+         * must be the split Convas's "same" makes for this input (the extra row and column last).
+         */
+        private Padding padding(NodeProto n, String where, int kh, int kw, int stride, int dilation, String input, Value x,
+                                boolean max) throws ExchangeException {
             String auto = attrString(n, "auto_pad", "NOTSET");
+            int[] pre = pendingPads.get(input);
+            if (pre != null) {
+                if (max != (pre[4] == 1)) {
+                    throw new ExchangeException(where + (max ? ": pads with a finite value before max pooling; Convas's padded values never win (−∞)"
+                            : ": pads with −∞ before a layer that adds; Convas pads convolutions and average pooling with zeros"));
+                }
+                if (!auto.equals("NOTSET")) throw new ExchangeException(where + ": a Pad before a layer with auto_pad " + auto);
+            }
             switch (auto) {
                 case "SAME_UPPER" -> {
                     return Padding.SAME;
@@ -343,11 +380,58 @@ public final class OnnxImport {
                 default -> throw new ExchangeException(where + ": unknown auto_pad " + auto);
             }
             List<Long> pads = attrInts(n, "pads");
-            if (pads.isEmpty()) return Padding.of(0);
-            if (pads.size() != 4) throw new ExchangeException(where + ": pads " + pads + "; expected 4 numbers (top, left, bottom, right)");
-            long t = pads.get(0), l = pads.get(1), b = pads.get(2), r = pads.get(3);
+            if (!pads.isEmpty() && pads.size() != 4) throw new ExchangeException(where + ": pads " + pads + "; expected 4 numbers (top, left, bottom, right)");
+            long t = pads.isEmpty() ? 0 : pads.get(0), l = pads.isEmpty() ? 0 : pads.get(1);
+            long b = pads.isEmpty() ? 0 : pads.get(2), r = pads.isEmpty() ? 0 : pads.get(3);
+            if (pre != null) {
+                t += pre[0];
+                l += pre[1];
+                b += pre[2];
+                r += pre[3];
+            }
             if (t == b && l == r) return Padding.of((int) t, (int) l);
-            throw new ExchangeException(where + ": uneven padding " + pads + " (top, left, bottom, right); Convas pads evenly or with \"same\"");
+            // Uneven: is it Convas's "same" for this input?
+            // Floor mode while reading: PyTorch and ONNX floor, and the import decides on floor mode at the end.
+            org.convas.engine.spec.Shape in = Calculator.analyze(new NetworkSpec("", nodes, true, Map.of())).layer(x.node()).output();
+            if (in != null && same(in.height(), kh, stride, dilation, t, b) && same(in.width(), kw, stride, dilation, l, r)) return Padding.SAME;
+            throw new ExchangeException(where + ": uneven padding (top " + t + ", left " + l + ", bottom " + b + ", right " + r
+                    + ") of a " + (in == null ? "?" : in.width() + "×" + in.height()) + " input; Convas pads evenly, or with \"same\""
+                    + " (the extra row and column at the bottom and right)");
+        }
+
+        private static boolean same(int n, int k, int s, int d, long before, long after) {
+            int out = (n + s - 1) / s;
+            int total = Math.max((out - 1) * s + d * (k - 1) + 1 - n, 0);
+            return before == total / 2 && after == total - total / 2;
+        }
+
+        /** A constant Pad of the height and width: remembered, and folded into the convolution or pooling after it. */
+        private void pad(NodeProto n, List<String> data, String where) throws ExchangeException {
+            if (data.size() != 1) throw new ExchangeException(where + ": pads " + data.size() + " tensors");
+            Value x = values.get(data.get(0));
+            needSpatial(x, where);
+            String mode = attrString(n, "mode", "constant");
+            if (!mode.equals("constant")) throw new ExchangeException(where + ": " + mode + " padding; Convas pads with constants only");
+            double[] pads;
+            double value = attrFloat(n, "value", 0);
+            if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+                pads = constant(n.getInput(1), where).values();
+                if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) value = constant(n.getInput(2), where).values()[0];
+            } else {
+                List<Long> p = attrInts(n, "pads");
+                pads = new double[p.size()];
+                for (int i = 0; i < pads.length; i++) pads[i] = p.get(i);
+            }
+            if (pads.length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+                throw new ExchangeException(where + ": pads " + java.util.Arrays.toString(pads) + "; Convas pads height and width only");
+            }
+            boolean minusInfinity = value == Double.NEGATIVE_INFINITY || value <= -3.0e38;
+            if (value != 0 && !minusInfinity) throw new ExchangeException(where + ": pads with " + value + "; Convas pads with 0 (or −∞ for max pooling)");
+            int[] prev = pendingPads.get(data.get(0));
+            int[] p = {(int) pads[2], (int) pads[3], (int) pads[6], (int) pads[7], minusInfinity ? 1 : 0};
+            if (prev != null) for (int i = 0; i < 4; i++) p[i] += prev[i];
+            pendingPads.put(n.getOutput(0), p);
+            values.put(n.getOutput(0), x);
         }
 
         private void gemm(NodeProto n, Value x, String output, String where) throws ExchangeException {
@@ -390,7 +474,7 @@ public final class OnnxImport {
 
         private void merge(NodeProto n, List<String> data, String output, LayerSpec layer, String where) throws ExchangeException {
             for (String i : n.getInputList()) {
-                if (initializers.containsKey(i)) {
+                if (isConst(i)) {
                     throw new ExchangeException(where + ": adds or joins a constant tensor (" + i + "); Convas merges the outputs of layers only");
                 }
             }
@@ -467,6 +551,154 @@ public final class OnnxImport {
             return layout;
         }
 
+        // ------------------------------------------------------------ constants
+
+        private boolean isConst(String name) {
+            return initializers.containsKey(name) || consts.containsKey(name);
+        }
+
+        private Const constant(String name, String where) throws ExchangeException {
+            Const c = consts.get(name);
+            if (c != null) return c;
+            TensorProto t = initializers.get(name);
+            if (t == null) throw new ExchangeException(where + ": " + name + " is not a constant");
+            c = constOf(t, where);
+            consts.put(name, c);
+            return c;
+        }
+
+        private Const constOf(TensorProto t, String where) throws ExchangeException {
+            String name = t.getName();
+            long[] shape = new long[t.getDimsCount()];
+            long n = 1;
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = t.getDims(i);
+                n *= shape[i];
+            }
+            if (n > 1 << 16) throw new ExchangeException(where + ": " + name + " is too large to compute with");
+            double[] v = new double[(int) n];
+            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            boolean hasRaw = !t.getRawData().isEmpty();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = switch (t.getDataType()) {
+                    case TensorProto.DataType.INT64_VALUE -> hasRaw ? raw.getLong() : t.getInt64Data(i);
+                    case TensorProto.DataType.INT32_VALUE -> hasRaw ? raw.getInt() : t.getInt32Data(i);
+                    case TensorProto.DataType.FLOAT_VALUE -> hasRaw ? raw.getFloat() : t.getFloatData(i);
+                    case TensorProto.DataType.DOUBLE_VALUE -> hasRaw ? raw.getDouble() : t.getDoubleData(i);
+                    default -> throw new ExchangeException(where + ": " + name + " is of ONNX data type " + t.getDataType());
+                };
+            }
+            return new Const(shape, v);
+        }
+
+        /** Evaluates a shape operator whose inputs are all constants; false when the node is not one. */
+        private boolean foldConstant(NodeProto n) throws ExchangeException {
+            String op = n.getOpType();
+            if (!List.of("Identity", "ConstantOfShape", "Concat", "Reshape", "Slice", "Transpose", "Cast", "Unsqueeze", "Squeeze").contains(op)) {
+                return false;
+            }
+            for (String i : n.getInputList()) if (!i.isEmpty() && !isConst(i)) return false;
+            if (n.getInputCount() == 0) return false;
+            String where = source + ", node \"" + n.getName() + "\" (" + op + ")";
+            if (op.equals("Identity") && initializers.containsKey(n.getInput(0))) {
+                initializers.put(n.getOutput(0), initializers.get(n.getInput(0)).toBuilder().setName(n.getOutput(0)).build());
+                return true;
+            }
+            Const a = constant(n.getInput(0), where);
+            Const r = switch (op) {
+                case "Identity", "Cast" -> a;
+                case "ConstantOfShape" -> {
+                    double fill = 0;
+                    for (AttributeProto at : n.getAttributeList()) {
+                        if (at.getName().equals("value")) fill = constOf(at.getT(), where).values()[0];
+                    }
+                    long[] shape = new long[a.size()];
+                    long count = 1;
+                    for (int i = 0; i < shape.length; i++) {
+                        shape[i] = (long) a.values()[i];
+                        count *= shape[i];
+                    }
+                    double[] v = new double[(int) count];
+                    java.util.Arrays.fill(v, fill);
+                    yield new Const(shape, v);
+                }
+                case "Concat" -> {
+                    List<Double> all = new ArrayList<>();
+                    for (String i : n.getInputList()) {
+                        Const c = constant(i, where);
+                        if (c.shape().length > 1) throw new ExchangeException(where + ": concatenates " + c.shape().length + "-D constants");
+                        for (double d : c.values()) all.add(d);
+                    }
+                    double[] v = new double[all.size()];
+                    for (int i = 0; i < v.length; i++) v[i] = all.get(i);
+                    yield new Const(new long[] {v.length}, v);
+                }
+                case "Reshape" -> {
+                    double[] target = constant(n.getInput(1), where).values();
+                    long[] shape = new long[target.length];
+                    long known = 1;
+                    int unknown = -1;
+                    for (int i = 0; i < shape.length; i++) {
+                        shape[i] = (long) target[i];
+                        if (shape[i] == 0) shape[i] = a.shape()[i];
+                        if (shape[i] == -1) unknown = i;
+                        else known *= shape[i];
+                    }
+                    if (unknown >= 0) shape[unknown] = a.size() / Math.max(known, 1);
+                    yield new Const(shape, a.values());
+                }
+                case "Unsqueeze", "Squeeze" -> {
+                    List<Long> dims = new ArrayList<>();
+                    for (long d : a.shape()) dims.add(d);
+                    List<Long> axes = new ArrayList<>(attrInts(n, "axes"));
+                    if (n.getInputCount() > 1) for (double d : constant(n.getInput(1), where).values()) axes.add((long) d);
+                    if (op.equals("Unsqueeze")) {
+                        java.util.Collections.sort(axes);
+                        for (long ax : axes) dims.add((int) (ax < 0 ? ax + dims.size() + 1 : ax), 1L);
+                    } else {
+                        dims.removeIf(d -> d == 1);
+                    }
+                    long[] shape = new long[dims.size()];
+                    for (int i = 0; i < shape.length; i++) shape[i] = dims.get(i);
+                    yield new Const(shape, a.values());
+                }
+                case "Transpose" -> {
+                    if (a.shape().length != 2) throw new ExchangeException(where + ": transposes a " + a.shape().length + "-D constant");
+                    int rows = (int) a.shape()[0], cols = (int) a.shape()[1];
+                    double[] v = new double[a.size()];
+                    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) v[j * rows + i] = a.values()[i * cols + j];
+                    yield new Const(new long[] {cols, rows}, v);
+                }
+                case "Slice" -> slice(a, n, where);
+                default -> throw new IllegalStateException(op);
+            };
+            consts.put(n.getOutput(0), r);
+            return true;
+        }
+
+        /** Slice of a 1-D or 2-D constant along its first axis (what PyTorch's pad lists use; steps may be negative). */
+        private Const slice(Const a, NodeProto n, String where) throws ExchangeException {
+            double[] starts = constant(n.getInput(1), where).values(), ends = constant(n.getInput(2), where).values();
+            double[] axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? constant(n.getInput(3), where).values() : new double[] {0};
+            double[] steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? constant(n.getInput(4), where).values() : new double[] {1};
+            if (starts.length != 1 || axes[0] != 0 || a.shape().length > 2) throw new ExchangeException(where + ": a slice Convas does not compute");
+            long dim = a.shape()[0];
+            long row = a.shape().length == 2 ? a.shape()[1] : 1;
+            long step = (long) steps[0];
+            long start = clamp((long) starts[0], dim, step < 0), end = clamp((long) Math.max(Math.min(ends[0], 9.2e18), -9.2e18), dim, step < 0);
+            List<Long> picked = new ArrayList<>();
+            for (long i = start; step > 0 ? i < end : i > end; i += step) picked.add(i);
+            double[] v = new double[(int) (picked.size() * row)];
+            for (int k = 0; k < picked.size(); k++) System.arraycopy(a.values(), (int) (picked.get(k) * row), v, (int) (k * row), (int) row);
+            return new Const(a.shape().length == 2 ? new long[] {picked.size(), row} : new long[] {picked.size()}, v);
+        }
+
+        private static long clamp(long i, long dim, boolean backwards) {
+            if (i < 0) i += dim;
+            return backwards ? Math.max(-1, Math.min(i, dim - 1)) : Math.max(0, Math.min(i, dim));
+        }
+
+
         // ------------------------------------------------------------ attributes and tensors
 
         private static Value one(Value x, String where) throws ExchangeException {
@@ -488,11 +720,24 @@ public final class OnnxImport {
 
         private TensorProto initializer(String name, String where, String what) throws ExchangeException {
             TensorProto t = initializers.get(name);
+            if (t == null && consts.containsKey(name)) {
+                Const c = consts.get(name);
+                TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+                for (long d : c.shape()) b.addDims(d);
+                for (double v : c.values()) b.addFloatData((float) v);
+                t = b.build();
+            }
             if (t == null) throw new ExchangeException(where + ": its " + what + " (" + name + ") is not a constant of the model; Convas needs the weights stored in the file");
             return t;
         }
 
         private float[] floats(String name, String where) throws ExchangeException {
+            if (!initializers.containsKey(name) && consts.containsKey(name)) {
+                double[] v = consts.get(name).values();
+                float[] out = new float[v.length];
+                for (int i = 0; i < v.length; i++) out[i] = (float) v[i];
+                return out;
+            }
             TensorProto t = initializer(name, where, "tensor");
             long n = 1;
             for (long d : t.getDimsList()) n *= d;

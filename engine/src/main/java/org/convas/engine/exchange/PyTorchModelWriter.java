@@ -47,7 +47,7 @@ public final class PyTorchModelWriter {
         NetworkReport report = Calculator.analyze(spec);
         Exportable.check(spec, report);
         Map<String, String> py = PythonNames.of(spec);
-        List<Node> order = spec.topologicalOrder().orElseThrow();
+        List<Node> order = Exportable.order(spec);
         Node input = spec.inputs().get(0);
         Node output = spec.outputs().get(0);
         Shape in = report.layer(input.id()).output();

@@ -58,12 +58,14 @@ public record TrainingRecipe(Data data, Validation validation, double validation
      * @param labels      the labels file of "idx-file", else null
      * @param files       the batch files of "cifar10" (names in {@code path}), else empty
      * @param test        the test batch of "cifar10", or null
-     * @param seed        the seed of the 20 % test holdout of an image folder without train/ and test/
+     * @param seed        the seed of the test holdout of an image folder without train/ and test/
+     * @param testFraction share of each class such a folder holds out as the test set ({@code convas train}: 0.2; the
+     *                    Train tab: 0, it holds out validation images only)
      * @param description one line for the user ("Fashion-MNIST (bundled subset)")
      * @param copy        images to write under {@code path} as IDX files (a bundled dataset), or null
      */
     public record Data(String kind, String path, String labels, List<String> files, String test, long seed,
-                       String description, DatasetPair copy) {
+                       double testFraction, String description, DatasetPair copy) {
         public Data {
             files = files == null ? List.of() : List.copyOf(files);
             if (!List.of("idx", "idx-file", "cifar10", "cifar100", "images").contains(kind)) {
@@ -73,11 +75,11 @@ public record TrainingRecipe(Data data, Validation validation, double validation
 
         /** A bundled dataset, copied next to train.py as IDX files in {@code data/}. */
         public static Data copied(DatasetPair pair, String description) {
-            return new Data("idx", "data", null, List.of(), null, 0, description, pair);
+            return new Data("idx", "data", null, List.of(), null, 0, 0, description, pair);
         }
 
         public static Data idxFolder(String folder, String description) {
-            return new Data("idx", folder, null, List.of(), null, 0, description, null);
+            return new Data("idx", folder, null, List.of(), null, 0, 0, description, null);
         }
     }
 
@@ -96,6 +98,7 @@ public record TrainingRecipe(Data data, Validation validation, double validation
         }
         if (data.test() != null) d.addProperty("test", data.test());
         d.addProperty("seed", data.seed());
+        d.addProperty("test_fraction", data.testFraction());
         root.add("data", d);
         root.addProperty("validation", validation.name().toLowerCase(Locale.ROOT));
         root.addProperty("validation_fraction", validation == Validation.HOLDOUT ? validationFraction : 0);

@@ -247,7 +247,9 @@ def load_data(data, path):
         if os.path.isdir(os.path.join(path, 'train')) and os.path.isdir(os.path.join(path, 'test')):
             return image_folder(os.path.join(path, 'train')) + image_folder(os.path.join(path, 'test'))
         images, labels = image_folder(path)
-        train, test = holdout(labels, 0.2, data['seed'] ^ 0x7E57)
+        if not data.get('test_fraction'):
+            return images, labels, None, None
+        train, test = holdout(labels, data['test_fraction'], data['seed'] ^ 0x7E57)
         return ([images[i] for i in train], labels[train], [images[i] for i in test], labels[test])
     sys.exit('train.py: unknown data kind %r' % kind)
 
