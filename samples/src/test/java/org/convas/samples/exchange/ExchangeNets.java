@@ -153,8 +153,13 @@ final class ExchangeNets {
 
     /** Convas's evaluation forward pass: the logits (the input of a final softmax) and the probabilities. */
     static float[][] forward(Model model, float[] x, int count) {
-        Executor e = model.newExecutor(count, false);
-        e.forward(x, 0, count, false, 0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        Executor e = model.newExecutor(count, false, new org.convas.engine.model.KernelThreads(pool, 2));
+        try {
+            e.forward(x, 0, count, false, 0);
+        } finally {
+            pool.shutdown();
+        }
         var out = model.spec().node(model.outputId());
         String logitsId = out.layer() instanceof LayerSpec.Softmax ? out.inputs().get(0) : out.id();
         float[] logits = java.util.Arrays.copyOf(e.activation(logitsId), count * model.classes());

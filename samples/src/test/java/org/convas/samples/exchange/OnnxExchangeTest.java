@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * ONNX: export then import gives back the same network (spec, layout, floor mode, frozen blocks) and the same
  * weights, bit for bit, for every preset and the exchange test networks; python3-onnx's checker accepts the
- * exported files and infers the right output shape; a model exported by PyTorch's own exporter imports and computes
+ * exported files and infers the right output shape (the presets up to 30 M parameters: checking AlexNet, ZFNet and
+ * the VGGs, 0.25 to 0.6 GB each, took minutes, and their layer types are all in the others); a model exported by PyTorch's own exporter imports and computes
  * what the original computes; what Convas cannot read or write is refused with the node and the reason.
  * (onnxruntime is not packaged by Debian, so no test runs the exported files in another engine.)
  */
@@ -93,6 +94,7 @@ class OnnxExchangeTest {
         Map<String, Integer> classes = new LinkedHashMap<>();
         for (NetworkSpec spec : everything()) {
             Model model = ExchangeNets.model(spec);
+            if (model.parameterCount() > 30_000_000) continue; // AlexNet, ZFNet, the VGGs: their layers are checked in the others
             Path file = tmp.resolve(files.size() + ".onnx");
             OnnxExport.write(file, model);
             files.add(file.toString());
