@@ -46,17 +46,29 @@ public final class ExchangeMenu {
     private final Supplier<Window> window;
     private final Executor background;
     private final Executor fx;
+    private final Dialogs dialogs;
+
+    /** How results and questions reach the user: alerts in the window, a recorder in tests. */
+    public interface Dialogs {
+        void info(String title, String text);
+
+        void error(String title, String text);
+
+        boolean confirm(String question);
+    }
 
     /**
      * @param spec     the designer's current network
      * @param training the Train tab: its weights and settings go out, imported models come in
      */
-    public ExchangeMenu(Supplier<NetworkSpec> spec, TrainingViewModel training, Supplier<Window> window, Executor background, Executor fx) {
+    public ExchangeMenu(Supplier<NetworkSpec> spec, TrainingViewModel training, Supplier<Window> window, Executor background, Executor fx,
+                        Dialogs dialogs) {
         this.spec = spec;
         this.training = training;
         this.window = window;
         this.background = background;
         this.fx = fx;
+        this.dialogs = dialogs;
     }
 
     /** For the window: a daemon thread, results on the FX thread. */
@@ -66,7 +78,7 @@ public final class ExchangeMenu {
             t.setDaemon(true);
             t.start();
         };
-        return new ExchangeMenu(spec, training, window, worker, Platform::runLater);
+        return new ExchangeMenu(spec, training, window, worker, Platform::runLater, new Alerts(window));
     }
 
     /** The Export and Import submenus, for the File menu. */
@@ -260,25 +272,43 @@ public final class ExchangeMenu {
     // ---------------------------------------------------------------- dialogs
 
     private boolean confirm(String question) {
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.OK, ButtonType.CANCEL);
-        a.initOwner(window.get());
-        return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+        return dialogs.confirm(question);
     }
 
     private void info(String title, String text) {
-        dialog(Alert.AlertType.INFORMATION, title, text);
+        dialogs.info(title, text);
     }
 
     private void error(String title, String text) {
-        dialog(Alert.AlertType.ERROR, title, text);
+        dialogs.error(title, text);
     }
 
-    private void dialog(Alert.AlertType type, String title, String text) {
-        Alert a = new Alert(type, text, ButtonType.OK);
-        a.setHeaderText(title);
-        a.setTitle(title);
-        a.initOwner(window.get());
-        a.getDialogPane().setMinWidth(520);
-        a.show();
+    /** Alerts owned by the window; the result dialogs do not block, the question does. */
+    private record Alerts(Supplier<Window> window) implements Dialogs {
+        @Override
+        public boolean confirm(String question) {
+            Alert a = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.OK, ButtonType.CANCEL);
+            a.initOwner(window.get());
+            return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+        }
+
+        @Override
+        public void info(String title, String text) {
+            show(Alert.AlertType.INFORMATION, title, text);
+        }
+
+        @Override
+        public void error(String title, String text) {
+            show(Alert.AlertType.ERROR, title, text);
+        }
+
+        private void show(Alert.AlertType type, String title, String text) {
+            Alert a = new Alert(type, text, ButtonType.OK);
+            a.setHeaderText(title);
+            a.setTitle(title);
+            a.initOwner(window.get());
+            a.getDialogPane().setMinWidth(520);
+            a.show();
+        }
     }
 }
