@@ -36,7 +36,8 @@ public final class ConvasApp extends Application {
         MainViewModel model = new MainViewModel(Presets.all(), initial);
         MainWindow window = new MainWindow(model);
         designer = DesignerApp.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
-        if (initial.file() != null) designer.viewModel().open(initial.file());
+        boolean onnx = initial.file() != null && initial.file().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        if (initial.file() != null && !onnx) designer.viewModel().open(initial.file());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
         // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
@@ -50,6 +51,8 @@ public final class ConvasApp extends Application {
         List<javafx.scene.control.MenuItem> items = new java.util.ArrayList<>(List.of(new javafx.scene.control.SeparatorMenuItem()));
         items.addAll(exchange.items());
         file.getItems().addAll(Math.max(0, at), items);
+        // "convas gui model.onnx": the network opened above, and its weights in the Train tab.
+        if (onnx) exchange.importOnnx(initial.file());
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
