@@ -40,7 +40,8 @@ public final class ImportCommand implements Command {
 
     @Override
     public String arguments() {
-        return "<model.onnx|weights.pt> [--network network.json] [--freeze ID,ID…] [--out DIR]";
+        return "<model.onnx|weights.pt> [--network network.json] [--freeze ID,ID…] [--out DIR]"
+                + " [--data DATASET [--seed S] [--validation-fraction F]]";
     }
 
     @Override
@@ -48,11 +49,36 @@ public final class ImportCommand implements Command {
         return "read an ONNX model or a PyTorch state_dict of an exported model.py, print its summary, save it as a Convas checkpoint";
     }
 
+    /**
+     * The test-set loss and accuracy of the imported weights, with the preprocessing {@code train} (and train.py)
+     * uses: per-channel statistics of the training part left after the validation holdout of this seed.
+     */
+    private static void evaluate(Model model, Options o, PrintStream out) throws UsageException, org.convas.engine.data.DatasetException {
+        long seed;
+        try {
+            seed = Long.parseLong(o.string("--seed", "1").trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("import: --seed must be a whole number (it is \"" + o.string("--seed", "") + "\")");
+        }
+        double fraction = o.number("--validation-fraction", 0.1, v -> v >= 0 && v < 1, "must be at least 0 and below 1");
+        DataArgument data = DataArgument.load(o.string("--data", ""), seed);
+        org.convas.engine.data.Dataset train = data.data().train();
+        if (fraction > 0) train = org.convas.engine.data.Split.holdout(train, fraction, seed).train();
+        org.convas.engine.data.FittedPreprocessing fitted = org.convas.engine.data.Preprocessing.builder(model.inputShape())
+                .normalisation(org.convas.engine.data.Normalisation.PER_CHANNEL).build().fit(train);
+        org.convas.engine.data.PreparedDataset test = fitted.apply(data.data().test());
+        org.convas.engine.train.Evaluation.Result r = org.convas.engine.train.Evaluation.evaluate(model,
+                org.convas.engine.data.DatasetBatchSource.evaluation(test), 256, Runtime.getRuntime().availableProcessors());
+        out.println(String.format(Locale.ROOT, "Test:    loss %.4f, accuracy %.2f%% on %d images of %s (normalised with the training"
+                + " split's statistics, %d%% held out, seed %d)", r.loss(), 100 * r.accuracy(), r.count(), o.string("--data", ""),
+                Math.round(fraction * 100), seed));
+    }
+
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         Options o;
         try {
-            o = new Options("import", args, Set.of("--network", "--freeze", "--out"), Set.of());
+            o = new Options("import", args, Set.of("--network", "--freeze", "--out", "--data", "--seed", "--validation-fraction"), Set.of());
             if (o.positionals().size() != 1) {
                 throw new UsageException("import: name one file, an ONNX model (.onnx) or a PyTorch state_dict (.pt)"
                         + (o.positionals().isEmpty() ? "" : " (given: " + String.join(" ", o.positionals()) + ")"));
@@ -93,6 +119,7 @@ public final class ImportCommand implements Command {
             for (String n : notes) out.println("Note: " + n);
             out.println("Weights: " + model.tensors().size() + " tensors read from " + file + " ("
                     + String.format(Locale.ROOT, "%,d", model.parameterCount()) + " parameters)");
+            if (o.has("--data")) evaluate(model, o, out);
             if (o.has("--out")) {
                 Path dir = Path.of(o.string("--out", ""));
                 Checkpoint.save(dir, model, Map.of(), new TrainingProgress(0, 0, 1, 0.01, 0.9, 1, Double.POSITIVE_INFINITY, 0, List.of()));
@@ -102,6 +129,9 @@ public final class ImportCommand implements Command {
             return Cli.OK;
         } catch (UsageException e) {
             err.println(e.getMessage());
+            return Cli.USAGE;
+        } catch (org.convas.engine.data.DatasetException e) {
+            err.println("import: cannot read the data: " + e.getMessage());
             return Cli.USAGE;
         } catch (SpecFormatException | IOException e) {
             err.println("import: " + e.getMessage());

@@ -129,6 +129,8 @@ public final class PyTorchExport {
                 + (weights ? "python3 train.py --init weights.pt    # start from the weights exported from Convas\n" : "")
                 + "python3 train.py --help                # data folder, epochs, batch, checkpoints, resume\n"
                 + "convas import trained.pt               # back into Convas: the designer and the Train tab\n"
-                + "```\n";
+                + "```\n\n"
+                + "Debian's PyTorch 1.13 on Python 3.11: its torchrun cannot parse its own default `--redirects 0`, so add\n"
+                + "`--redirects 1 --tee 1` there (`torchrun --nproc_per_node=2 --redirects 1 --tee 1 train.py`).\n";
     }
 }

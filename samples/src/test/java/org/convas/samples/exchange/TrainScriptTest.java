@@ -150,6 +150,16 @@ class TrainScriptTest {
         Model initial = Model.create(spec, Initializer.HE, 7);
         assertArrayEquals(initial.tensor("conv1.weight"), trained.tensor("conv1.weight"), "conv1 is frozen: train.py must leave it");
         assertNotEquals(initial.tensor("fc.weight")[0], trained.tensor("fc.weight")[0]);
+        // Convas computes the test figures train.py printed, from the same weights and the same preprocessing.
+        Matcher test = Pattern.compile("Test:  loss ([0-9.]+), accuracy ([0-9.]+)%").matcher(two.output());
+        assertTrue(test.find(), two.output());
+        Split split = Split.holdout(data.train(), 0.1, 7);
+        FittedPreprocessing fitted = Preprocessing.builder(org.convas.engine.spec.Shape.of(28, 28, 1))
+                .normalisation(Normalisation.PER_CHANNEL).build().fit(split.train());
+        org.convas.engine.train.Evaluation.Result r = org.convas.engine.train.Evaluation.evaluate(trained,
+                DatasetBatchSource.evaluation(fitted.apply(data.test())), 256, 2);
+        assertEquals(Double.parseDouble(test.group(1)), r.loss(), 1e-4, two.output());
+        assertEquals(Double.parseDouble(test.group(2)), 100 * r.accuracy(), 0.0051, two.output());
         // The checkpoint (a dict with the state_dict under "model") reads too.
         Model fromCheckpoint = PyTorchImport.read(dir.resolve("ck2").resolve("last.pt"), spec);
         assertArrayEquals(trained.tensor("fc.weight"), fromCheckpoint.tensor("fc.weight"));
