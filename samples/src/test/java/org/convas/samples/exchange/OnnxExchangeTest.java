@@ -122,7 +122,7 @@ class OnnxExchangeTest {
         Python.assumeTorch();
         List<NetworkSpec> nets = List.of(Presets.find("lenet5").orElseThrow().spec(), Presets.find("resnet18").orElseThrow().spec(),
                 Presets.find("mobilenet").orElseThrow().spec(), Presets.find("vgglite").orElseThrow().spec(),
-                ExchangeNets.zoo().without("lrn"), Presets.find("googlenet").orElseThrow().spec());
+                ExchangeNets.zoo().without("lrn"), ExchangeNets.zoo());
         TrainingRecipe recipe = new TrainingRecipe(TrainingRecipe.Data.idxFolder("data", "none"), TrainingRecipe.Validation.NONE, 0, 1, 0,
                 Normalisation.NONE, Augmentation.none(), TrainingSettings.builder().build());
         List<String> cmd = new ArrayList<>(List.of(Python.PYTHON.toString(), script("torch_to_onnx.py")));
@@ -138,11 +138,11 @@ class OnnxExchangeTest {
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < nets.size(); i++) {
             Path file = tmp.resolve("n" + i).resolve("torch.onnx");
-            if (nets.get(i).name().equals("GoogLeNet")) {
+            if (i == nets.size() - 1) {
                 // PyTorch writes LRN as a chain of primitive operators; the import names the first one it cannot map.
                 ExchangeException e = assertThrows(ExchangeException.class, () -> OnnxImport.read(file));
                 assertTrue(e.getMessage().contains("is not a layer type Convas has") && e.getMessage().contains("torch.onnx"), e.getMessage());
-                report.append("googlenet: refused: ").append(e.getMessage()).append('\n');
+                report.append("zoo with LRN: refused: ").append(e.getMessage()).append('\n');
                 continue;
             }
             Model original = models.get(i);
