@@ -553,6 +553,9 @@ def main():
         log('Weights: %s (load with Net().load_state_dict(torch.load(%r)), or: convas import %s)' % (
             args.out, os.path.basename(args.out), args.out))
     if distributed:
+        # Leave together: a process that tears down gloo while another is still saving can leave that one waiting
+        # forever in destroy_process_group (seen with torch 1.13).
+        dist.barrier()
         dist.destroy_process_group()
 
 

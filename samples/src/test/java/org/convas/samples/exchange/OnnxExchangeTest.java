@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exported files and infers the right output shape (the presets up to 30 M parameters: checking AlexNet, ZFNet and
  * the VGGs, 0.25 to 0.6 GB each, took minutes, and their layer types are all in the others); a model exported by PyTorch's own exporter imports and computes
  * what the original computes; what Convas cannot read or write is refused with the node and the reason.
- * (onnxruntime is not packaged by Debian, so no test runs the exported files in another engine.)
+ * ({@link OnnxRuntimeTest} runs the exported files in ONNX Runtime.)
  */
 class OnnxExchangeTest {
 
