@@ -5,7 +5,7 @@ Runs unchanged on one CPU, one GPU, or many processes:
 
     python3 train.py                                   # one process (a GPU if there is one, else the CPU)
     torchrun --nproc_per_node=4 train.py               # 4 processes, DistributedDataParallel
-    torchrun --nnodes=2 --nproc_per_node=8 --rdzv-endpoint=HOST:29500 train.py   # 2 machines
+    torchrun --nnodes=2 --nproc_per_node=8 --rdzv-backend=c10d --rdzv-endpoint=HOST:29500 train.py   # 2 machines
 
 Under torchrun every process trains on its own share of each batch (DistributedSampler): --batch is the
 batch of one optimizer step across all processes, as in Convas, where the threads share the batch. GPUs use
