@@ -32,9 +32,12 @@ import java.util.Set;
  *  "nodes": [
  *    {"id": "input", "type": "input", "width": 32, "height": 32, "depth": 1},
  *    {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 6, "kernel": 5, "stride": 1, "padding": 0},
+ *    {"id": "fc1", "type": "fc", "inputs": ["conv1"], "units": 10, "trainable": false},
  *    ...],
  *  "layout": {"conv1": [120.0, 80.0]}}
  * }</pre>
+ *
+ * <p>{@code "trainable": false} freezes a node's parameters ({@link Node#trainable()}); it is written only then.
  *
  * <p>Reading is all or nothing: any problem throws a {@link SpecFormatException} naming the node and field,
  * and no partial network is returned. Writing then reading gives an equal spec.
@@ -88,6 +91,7 @@ public final class NetworkJson {
             n.inputs().forEach(ins::add);
             o.add("inputs", ins);
         }
+        if (!n.trainable()) o.addProperty("trainable", false);
         if (l instanceof LayerSpec.Input in) {
             o.addProperty("width", in.width());
             o.addProperty("height", in.height());
@@ -447,7 +451,7 @@ public final class NetworkJson {
                 case "softmax" -> new LayerSpec.Softmax();
                 default -> throw err(where, "type", "unknown layer type \"" + type + "\"; known types: " + String.join(", ", TYPES));
             };
-            return new Node(id, layer, inputs);
+            return new Node(id, layer, inputs, bool(o, where, "trainable", true));
         }
     }
 
