@@ -55,7 +55,7 @@ import org.convas.engine.train.TrainingSettings;
 import org.convas.samples.data.BundledDatasets;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.convas.visualizer.fx.FrameBatcher;
 import org.convas.visualizer.fx.LatestValueSlot;
 
@@ -158,7 +158,7 @@ public final class TrainingViewModel {
         default void epochs(List<EpochPoint> points) {
         }
 
-        default void gradientNorms(List<LayerNorm> points) {
+        default void gradientNorms(List<LayerGradientNorm> points) {
         }
     }
 
@@ -1425,11 +1425,11 @@ public final class TrainingViewModel {
     }
 
     /** One gradient norm per layer: √(Σ over its parameters of ‖g‖²), so a layer's weight and bias count together. */
-    static List<LayerNorm> layerNorms(LayerNorms n, long step) {
+    static List<LayerGradientNorm> layerNorms(LayerNorms n, long step) {
         Map<String, Double> squares = new LinkedHashMap<>();
         for (ParameterNorm p : n.norms()) squares.merge(p.nodeId(), p.gradientNorm() * p.gradientNorm(), Double::sum);
-        List<LayerNorm> out = new ArrayList<>();
-        squares.forEach((node, sq) -> out.add(new LayerNorm(step, node, Math.sqrt(sq))));
+        List<LayerGradientNorm> out = new ArrayList<>();
+        squares.forEach((node, sq) -> out.add(new LayerGradientNorm(step, node, Math.sqrt(sq))));
         return out;
     }
 

@@ -55,7 +55,7 @@ import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
 import org.convas.visualizer.charts.GradientNormChart;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.convas.visualizer.charts.TrainingCharts;
 import org.convas.visualizer.inspect.ActivationView;
 import org.convas.visualizer.inspect.ConfusionMatrixView;
@@ -178,7 +178,7 @@ public final class TrainingWorkspace extends BorderPane {
             }
 
             @Override
-            public void gradientNorms(List<LayerNorm> points) {
+            public void gradientNorms(List<LayerGradientNorm> points) {
                 gradients.addNorms(points);
             }
         });

@@ -15,7 +15,7 @@ import org.convas.samples.Presets;
 import org.convas.samples.SmallNetworks;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.junit.jupiter.api.AfterEach;
 import org.convas.engine.train.TrainingSettings;
 import org.junit.jupiter.api.Test;
@@ -350,10 +350,10 @@ class TrainingViewModelTest {
 
     @Test
     void aLayersGradientNormCombinesItsWeightAndBias() {
-        List<LayerNorm> norms = TrainingViewModel.layerNorms(new LayerNorms(1, 5, List.of(
+        List<LayerGradientNorm> norms = TrainingViewModel.layerNorms(new LayerNorms(1, 5, List.of(
                 new ParameterNorm("conv1.weight", "conv1", 10, 3), new ParameterNorm("conv1.bias", "conv1", 1, 4),
                 new ParameterNorm("fc.weight", "fc", 2, 0.5))), 42);
-        assertEquals(List.of(new LayerNorm(42, "conv1", 5.0), new LayerNorm(42, "fc", 0.5)), norms);
+        assertEquals(List.of(new LayerGradientNorm(42, "conv1", 5.0), new LayerGradientNorm(42, "fc", 0.5)), norms);
     }
 
     @Test
