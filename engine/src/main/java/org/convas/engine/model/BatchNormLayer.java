@@ -30,6 +30,8 @@ final class BatchNormLayer implements Layer {
     int batchCount;
     /** M of the whole batch in the last shared training pass (all workers' values). */
     float batchTotal;
+    /** The last forward pass used the running statistics (evaluation): backward is then that of a fixed affine map. */
+    private boolean lastEvaluation;
 
     BatchNormLayer(int channels, int plane, double epsilon, Parameter gamma, Parameter beta,
                    float[] runningMean, float[] runningVar, int maxBatch) {
@@ -63,6 +65,7 @@ final class BatchNormLayer implements Layer {
     public void forward(float[][] in, float[] y, int n, boolean training) {
         float[] x = in[0];
         int stride = channels * plane;
+        lastEvaluation = !training;
         if (training) {
             // μ = Σx / M, then σ² = Σ(x − μ)² / M, each summed in double over this pass's images, and over the
             // whole batch when the workers share their sums (BatchStatistics).
@@ -141,6 +144,10 @@ final class BatchNormLayer implements Layer {
         float[] dg = gamma.grad();
         float[] db = beta.grad();
         int stride = channels * plane;
+        if (lastEvaluation) {
+            evaluationBackward(dy, dx, n);
+            return;
+        }
         double[] sums = new double[2 * channels];   // Σdy per channel, then Σdy·x̂ per channel
         for (int c = 0; c < channels; c++) {
             double sumDy = 0, sumDyXhat = 0;
@@ -165,6 +172,30 @@ final class BatchNormLayer implements Layer {
                 int o = s * stride + c * plane;
                 for (int p = 0; p < plane; p++) dx[o + p] += k * (m * dy[o + p] - sd - xhat[o + p] * sdx);
             }
+        }
+    }
+
+    /**
+     * Backward after an evaluation pass (saliency maps, Grad-CAM: gradients of a trained network at an image): μ and σ²
+     * are the running statistics, constants, so y = γ·(x − μ)/√(σ² + ε) + β is affine in x and
+     * dx += γ/√(σ² + ε)·dy, dγ += Σ dy·x̂, dβ += Σ dy.
+     */
+    private void evaluationBackward(float[] dy, float[] dx, int n) {
+        float[] g = gamma.value();
+        int stride = channels * plane;
+        for (int c = 0; c < channels; c++) {
+            double sumDy = 0, sumDyXhat = 0;
+            float k = g[c] * invStd[c];
+            for (int s = 0; s < n; s++) {
+                int o = s * stride + c * plane;
+                for (int p = 0; p < plane; p++) {
+                    sumDy += dy[o + p];
+                    sumDyXhat += dy[o + p] * xhat[o + p];
+                    if (dx != null) dx[o + p] += k * dy[o + p];
+                }
+            }
+            gamma.grad()[c] += (float) sumDyXhat;
+            beta.grad()[c] += (float) sumDy;
         }
     }
 

@@ -146,6 +146,19 @@ public final class Model {
         }
     }
 
+    /**
+     * A model with the same network and a copy of every tensor (weights and running statistics), to read on another
+     * thread while this one trains (taken between two steps, it is one consistent state). Costs one copy of the
+     * parameters: no initialisation, no shape analysis.
+     */
+    public Model copy() {
+        Model m = new Model(spec, report, order, input, output);
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            System.arraycopy(e.getValue(), 0, m.tensors.get(e.getKey()), 0, e.getValue().length);
+        }
+        return m;
+    }
+
     public NetworkSpec spec() { return spec; }
 
     public NetworkReport report() { return report; }
