@@ -82,6 +82,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -220,6 +221,7 @@ public final class TrainingViewModel {
     private final LatestValueSlot<Snapshot> snapshotSlot;
     private final LatestValueSlot<ValidationReport> reportSlot;
     private TrainingRun run;
+    private volatile BiConsumer<Snapshot, Model> snapshotModels = (s, m) -> { };
     private boolean delivering;
     private Model model;
     private Checkpoint checkpoint;
@@ -470,6 +472,7 @@ public final class TrainingViewModel {
                 Model m = idle != null ? idle : Model.create(net, Initializer.HE, seedNow);
                 if (!m.inputShape().equals(data.key().input())) return;
                 Snapshot s = ModelSnapshots.take(m, image, label, 0, 0);
+                snapshotModels.accept(s, m);
                 snapshotSlot.offer(s);
                 if (idle == null) fx.execute(() -> {
                     if (model == null && spec.get() == net) model = m;
@@ -529,6 +532,15 @@ public final class TrainingViewModel {
         if (run != null) run.cancel();
         if (delivering) events.stop();
         onShutdown.run();
+    }
+
+    /**
+     * Hands every snapshot's model to {@code listener} too, on the thread that took the snapshot and while its weights
+     * hold still (between two training steps): the listener copies what it needs ({@link Model#copy()}) before it
+     * returns, and returns quickly. The inspection views (app.inspect) explain the image on such copies.
+     */
+    public void setSnapshotModelListener(BiConsumer<Snapshot, Model> listener) {
+        snapshotModels = Objects.requireNonNull(listener);
     }
 
     public void addFeed(Feed feed) {
@@ -1087,6 +1099,7 @@ public final class TrainingViewModel {
 
         @Override
         public void onSnapshot(Snapshot s) {
+            snapshotModels.accept(s, source.model());
             snapshotSlot.offer(s);
         }
 

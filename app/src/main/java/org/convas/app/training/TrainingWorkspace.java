@@ -98,6 +98,7 @@ public final class TrainingWorkspace extends BorderPane {
     private final Tab datasetTab = new Tab("Dataset");
     private final Label filterInfo = new Label();
     private final Label confusionInfo = new Label();
+    private final org.convas.app.inspect.InspectTabs inspect;
 
     public TrainingWorkspace(TrainingViewModel vm) {
         this.vm = Objects.requireNonNull(vm, "vm");
@@ -120,6 +121,7 @@ public final class TrainingWorkspace extends BorderPane {
         confusionTab.setContent(confusionPane());
         datasetTab.setContent(datasetPreview);
         views.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> redrawVisible());
+        inspect = org.convas.app.inspect.InspectTabs.install(vm, views, this::showTab);
         charts.setId("training-charts");
         // Two redraws a second are enough to watch a curve; each redraw of a chart costs FX and render time that
         // the training threads would otherwise get (measured by TrainingWorkspaceDemo --benchmark).
@@ -205,6 +207,11 @@ public final class TrainingWorkspace extends BorderPane {
 
     public DatasetPreview datasetPreview() {
         return datasetPreview;
+    }
+
+    /** The inspection tabs: Explain, Top images, Distributions, Features. */
+    public org.convas.app.inspect.InspectTabs inspectTabs() {
+        return inspect;
     }
 
     /** Brings a view tab to the front: "Activations", "Gradients", "Confusion matrix" or "Dataset". */

@@ -138,16 +138,26 @@ public final class LayerStatistics {
         return new Report(n, List.copyOf(weights), List.copyOf(activations));
     }
 
-    /** Mean, standard deviation (population), percentiles (nearest rank on the sorted finite values) and histogram. */
+    /** Percentiles come from a sorted sample of at most this many values. */
+    public static final int PERCENTILE_SAMPLE = 1 << 16;
+
+    /**
+     * Mean and standard deviation (population) over the finite values; the histogram counts every finite value; the
+     * percentiles are nearest-rank on the sorted finite values, exact up to {@value #PERCENTILE_SAMPLE} of them and
+     * beyond that taken on an evenly spaced sample of that many (every k-th value), which keeps a layer of millions of
+     * outputs to a sort of 65,536 values.
+     */
     public static Distribution distribution(float[] values, int offset, int length) {
-        float[] sorted = new float[length];
         int m = 0;
         double sum = 0;
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < length; i++) {
             float v = values[offset + i];
             if (Float.isFinite(v)) {
-                sorted[m++] = v;
+                m++;
                 sum += v;
+                if (v < lo) lo = v;
+                if (v > hi) hi = v;
             }
         }
         if (m == 0) {
@@ -155,19 +165,29 @@ public final class LayerStatistics {
             Arrays.fill(nan, Double.NaN);
             return new Distribution(Double.NaN, Double.NaN, nan, new Histogram(-0.5, 0.5, new long[BINS], length));
         }
-        Arrays.sort(sorted, 0, m);
         double mean = sum / m, sq = 0;
-        for (int i = 0; i < m; i++) sq += (sorted[i] - mean) * (sorted[i] - mean);
-        double[] pct = new double[PERCENTILES.length];
-        for (int i = 0; i < pct.length; i++) pct[i] = sorted[(int) Math.round(PERCENTILES[i] * (m - 1))];
-        double lo = sorted[0], hi = sorted[m - 1];
+        int step = Math.max(1, (m + PERCENTILE_SAMPLE - 1) / PERCENTILE_SAMPLE);
+        float[] sample = new float[(m + step - 1) / step];
+        int k = 0, seen = 0;
+        double min = lo, max = hi;
         if (lo == hi) {
-            lo -= 0.5;
-            hi += 0.5;
+            min -= 0.5;
+            max += 0.5;
         }
         long[] counts = new long[BINS];
-        double width = (hi - lo) / BINS;
-        for (int i = 0; i < m; i++) counts[Math.min(BINS - 1, (int) ((sorted[i] - lo) / width))]++;
-        return new Distribution(mean, Math.sqrt(sq / m), pct, new Histogram(lo, hi, counts, length - m));
+        double width = (max - min) / BINS;
+        for (int i = 0; i < length; i++) {
+            float v = values[offset + i];
+            if (!Float.isFinite(v)) continue;
+            sq += (v - mean) * (v - mean);
+            counts[Math.min(BINS - 1, (int) ((v - min) / width))]++;
+            if (seen++ % step == 0) sample[k++] = v;
+        }
+        Arrays.sort(sample, 0, k);
+        double[] pct = new double[PERCENTILES.length];
+        for (int i = 0; i < pct.length; i++) pct[i] = sample[(int) Math.round(PERCENTILES[i] * (k - 1))];
+        pct[0] = lo;                    // the ends are exact whatever the sample
+        pct[pct.length - 1] = hi;
+        return new Distribution(mean, Math.sqrt(sq / m), pct, new Histogram(min, max, counts, length - m));
     }
 }

@@ -76,6 +76,24 @@ class LayerStatisticsTest {
     }
 
     @Test
+    void aLargeTensorsPercentilesComeFromAnEvenSampleAndItsCountsFromEveryValue() {
+        int n = 300_001;
+        float[] v = new float[n];
+        SplittableRandom r = new SplittableRandom(6);
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        LayerStatistics.Distribution d = LayerStatistics.distribution(v, 0, n);
+        float[] sorted = v.clone();
+        Arrays.sort(sorted);
+        assertEquals(sorted[0], d.percentiles()[0], 0, "min exact");
+        assertEquals(sorted[n - 1], d.percentiles()[8], 0, "max exact");
+        for (int i = 1; i < 8; i++) {
+            double exact = sorted[(int) Math.round(LayerStatistics.PERCENTILES[i] * (n - 1))];
+            assertEquals(exact, d.percentiles()[i], 0.02, "percentile " + LayerStatistics.PERCENTILES[i]);
+        }
+        assertEquals(n, d.histogram().total());
+    }
+
+    @Test
     void aConstantTensorGetsAUnitRange() {
         LayerStatistics.Distribution d = LayerStatistics.distribution(new float[] {2, 2, 2}, 0, 3);
         assertEquals(1.5, d.histogram().min(), 0);
