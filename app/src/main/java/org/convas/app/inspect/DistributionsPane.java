@@ -44,7 +44,8 @@ final class DistributionsPane extends BorderPane {
     static final int MAX_POINTS = 240;
 
     /** One recorded moment. */
-    record Point(String label, int epoch, int batch, LayerStatistics.Report report) {
+    record Point(String label, int epoch, int batch, LayerStatistics.Report report,
+                 org.convas.engine.train.TrainingEvents.Snapshot snapshot) {
     }
 
     private final TrainingViewModel vm;
@@ -66,11 +67,13 @@ final class DistributionsPane extends BorderPane {
         layerBox.setId("distributions-layer");
         summary.setId("distributions-summary");
         summary.setWrapText(true);
+        summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         summary.getStyleClass().add("note");
         activationChart.setId("distributions-activations");
         weightChart.setId("distributions-weights");
         FlowPane top = new FlowPane(8, 4, new Label("Layer"), layerBox);
         top.setAlignment(Pos.CENTER_LEFT);
+        top.setMinWidth(0);
         top.setPadding(new Insets(4));
         setTop(top);
         table.setId("distributions-table");
@@ -148,7 +151,9 @@ final class DistributionsPane extends BorderPane {
         return String.format(Locale.ROOT, "%.1f %%", 100 * f);
     }
 
-    private void add(Point p) {
+    private void add(Point computed) {
+        Point p = new Point(Moment.label(computed.snapshot(), vm.getState()), computed.epoch(), computed.batch(), computed.report(),
+                computed.snapshot());
         if (!history.isEmpty()) {
             Point last = history.get(history.size() - 1);
             if (last.epoch() == p.epoch() && last.batch() == p.batch()) history.remove(history.size() - 1);
@@ -189,9 +194,11 @@ final class DistributionsPane extends BorderPane {
         Point last = history.get(history.size() - 1);
         LayerStatistics.Activations a = last.report().activations(id);
         activationChart.setPoints(id + " outputs on " + last.report().probeImages() + " validation images", acts);
-        weightChart.setPoints(weights.isEmpty() ? id + " has no weights" : weightName, weights);
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s (%s, %s) at %s: mean %.3g, std %.3g, %.1f %% zeros.",
-                id, a.type(), a.shape(), last.label(), a.distribution().mean(), a.distribution().std(), 100 * a.zeroFraction()));
+        weightChart.setPoints(weightName + " over training", weights);
+        weightChart.setVisible(!weights.isEmpty());
+        weightChart.setManaged(!weights.isEmpty());
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s (%s, %s), %s: mean %.3g, std %.3g, %.1f %% zeros.",
+                id, a.type(), a.shape(), Moment.of(last.snapshot(), vm.getState()), a.distribution().mean(), a.distribution().std(), 100 * a.zeroFraction()));
         if (!Double.isNaN(a.deadFraction())) {
             long dead = Math.round(a.deadFraction() * a.units());
             text.append(String.format(Locale.ROOT, " Dead ReLUs: %d of %d %s (%.1f %%) are 0 on every probe image%s", dead, a.units(),
@@ -257,8 +264,7 @@ final class DistributionsPane extends BorderPane {
             LayerStatistics.Report report = LayerStatistics.compute(model, probe, n);
             lastDuration = CPU.getCurrentThreadCpuTime() - cpu;
             var s = source.snapshot();
-            String label = s.epoch() == 0 ? "start" : "e" + s.epoch() + " b" + s.batch();
-            return new Point(label, s.epoch(), s.batch(), report);
+            return new Point(null, s.epoch(), s.batch(), report, s);
         }
 
         @Override

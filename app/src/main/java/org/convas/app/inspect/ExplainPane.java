@@ -91,6 +91,7 @@ final class ExplainPane extends BorderPane {
         which.getStyleClass().add("note");
         FlowPane top = new FlowPane(8, 4, new Label("Image"), image, which, new Label("Method"), method, new Label("Class"), classBox, gradCam, occlusion, export, status);
         top.setAlignment(Pos.CENTER_LEFT);
+        top.setMinWidth(0);
         top.setPadding(new Insets(4));
         setTop(top);
         ScrollPane scroll = new ScrollPane(overlay);
@@ -145,6 +146,11 @@ final class ExplainPane extends BorderPane {
         return shown;
     }
 
+    private String caption(Explanation.Result r) {
+        String when = Moment.of(r.snapshot(), vm.getState());
+        return r.caption().replace(Explanation.WHEN, Character.toUpperCase(when.charAt(0)) + when.substring(1));
+    }
+
     private String fileName() {
         return (method.getValue() == null ? "explanation" : method.getValue().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 + (shown == null ? "" : "-" + shown.snapshot().label() + "-" + shown.classIndex()) + ".png";
@@ -163,7 +169,7 @@ final class ExplainPane extends BorderPane {
         overlay.setImage(s.image(), s.imageShape().depth(), s.imageShape().height(), s.imageShape().width());
         if (shown != null && shown.width() == s.imageShape().width() && shown.height() == s.imageShape().height()) {
             // Keep the last map over the new image until its own arrives (same size); the caption says what it was for.
-            overlay.setHeatmap(shown.values(), shown.width(), shown.height(), shown.scale(), shown::text, shown.caption());
+            overlay.setHeatmap(shown.values(), shown.width(), shown.height(), shown.scale(), shown::text, caption(shown));
         }
     }
 
@@ -210,7 +216,7 @@ final class ExplainPane extends BorderPane {
             shown = r;
             var s = r.snapshot();
             overlay.setImage(s.image(), s.imageShape().depth(), s.imageShape().height(), s.imageShape().width());
-            overlay.setHeatmap(r.values(), r.width(), r.height(), r.scale(), r::text, r.caption());
+            overlay.setHeatmap(r.values(), r.width(), r.height(), r.scale(), r::text, caption(r));
             if (!layerChoices.equals(r.layers())) layerChoices.setAll(r.layers());
             if (r.layer() != null && !r.layer().equals(layerBox.getValue())) layerBox.setValue(r.layer());
             if (value(patch) == 0 && r.request().method() == Explanation.Method.OCCLUSION) status.setText("square " + r.patch() + ", step " + r.stride());

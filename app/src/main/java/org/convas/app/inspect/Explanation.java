@@ -84,6 +84,9 @@ final class Explanation {
         return mean;
     }
 
+    /** Where a caption says which weights it explains; the view puts {@link Moment#of} there. */
+    static final String WHEN = "{when}";
+
     static Result compute(InspectFeed.Source source, Request request, Progress progress) {
         Snapshot s = source.snapshot();
         Explainer explainer = new Explainer(source.model());
@@ -96,7 +99,7 @@ final class Explanation {
         String name = c < request.classNames().size() ? request.classNames().get(c) : "class " + c;
         float p = s.probabilities()[c];
         String who = "“" + name + "” (p = " + String.format(Locale.ROOT, "%.2f", p) + ")";
-        String when = s.epoch() == 0 ? "before training" : "epoch " + s.epoch() + ", batch " + s.batch();
+        String when = WHEN;
         List<String> layers = Explainer.gradCamLayers(source.model());
         String layer = request.layer() != null && layers.contains(request.layer()) ? request.layer()
                 : Explainer.defaultGradCamLayer(source.model());

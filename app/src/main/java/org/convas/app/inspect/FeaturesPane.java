@@ -5,7 +5,6 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import org.convas.app.training.TrainingViewModel;
 import org.convas.engine.data.PreparedDataset;
 import org.convas.engine.inspect.FeatureProjection;
@@ -30,7 +29,7 @@ final class FeaturesPane extends BorderPane {
     static final int IMAGES = 1000;
     static final long INTERVAL_SECONDS = 3;
 
-    record Projected(FeatureProjection.Projection projection, int[] labels, PreparedDataset data, String when) {
+    record Projected(FeatureProjection.Projection projection, int[] labels, PreparedDataset data, org.convas.engine.train.TrainingEvents.Snapshot snapshot) {
     }
 
     private final TrainingViewModel vm;
@@ -50,9 +49,14 @@ final class FeaturesPane extends BorderPane {
         status.setWrapText(true);
         Button export = new Button("Export PNG…");
         export.setOnAction(e -> PngExport.choose(this, plot.snapshot(null, null), "features-pca.png", status::setText));
-        FlowPane top = new FlowPane(8, 4, export, status);
+        export.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        status.setMinWidth(0);
+        status.setMaxWidth(Double.MAX_VALUE);
+        javafx.scene.layout.HBox top = new javafx.scene.layout.HBox(8, export, status);
+        javafx.scene.layout.HBox.setHgrow(status, javafx.scene.layout.Priority.ALWAYS);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(4));
+        top.setMinWidth(0);
         setTop(top);
         setCenter(plot);
         status.setText("Load data or start training (F5): the validation images' penultimate features appear here.");
@@ -101,8 +105,7 @@ final class FeaturesPane extends BorderPane {
             FeatureProjection.Projection p = FeatureProjection.pca(node, features, n, dim, Math.min(2, dim), 1);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) labels[i] = d.label(i);
-            var s = source.snapshot();
-            return new Projected(p, labels, d, s.epoch() == 0 ? "before training" : "epoch " + s.epoch() + ", batch " + s.batch());
+            return new Projected(p, labels, d, source.snapshot());
         }
 
         @Override
@@ -117,7 +120,7 @@ final class FeaturesPane extends BorderPane {
             double pc1 = 100 * p.variances()[0] / Math.max(1e-300, p.totalVariance());
             double pc2 = p.components() > 1 ? 100 * p.variances()[1] / Math.max(1e-300, p.totalVariance()) : 0;
             plot.setPoints(String.format(Locale.ROOT, "PCA of %s (%d values) for %d validation images, %s", p.nodeId(), p.dimension(),
-                    p.count(), r.when()), String.format(Locale.ROOT, "PC1 (%.1f %% of the variance)", pc1),
+                    p.count(), Moment.of(r.snapshot(), vm.getState())), String.format(Locale.ROOT, "PC1 (%.1f %% of the variance)", pc1),
                     String.format(Locale.ROOT, "PC2 (%.1f %%)", pc2), xs, ys, r.labels(), r.data().classNames());
             status.setText(String.format(Locale.ROOT, "%s's %d values projected on their first two principal components, which hold "
                     + "%.1f %% of the variance. Click a point to see that image's activations.", p.nodeId(), p.dimension(), pc1 + pc2));

@@ -23,8 +23,8 @@ public final class InspectTabs {
 
     public static final String EXPLAIN = "Explain";
     public static final String TOP_IMAGES = "Top images";
-    public static final String DISTRIBUTIONS = "Distributions";
-    public static final String FEATURES = "Features";
+    public static final String DISTRIBUTIONS = "Histograms";
+    public static final String FEATURES = "PCA";
 
     private final ExplainPane explain;
     private final TopImagesPane topImages;

@@ -38,7 +38,7 @@ final class TopImagesPane extends BorderPane {
     static final long INTERVAL_SECONDS = 3;
 
     /** Search results and what they were searched in. */
-    record Found(TopActivations.Result result, PreparedDataset data, String when) {
+    record Found(TopActivations.Result result, PreparedDataset data, org.convas.engine.train.TrainingEvents.Snapshot snapshot) {
     }
 
     private final TrainingViewModel vm;
@@ -66,6 +66,7 @@ final class TopImagesPane extends BorderPane {
                 + filter.getValue() + ".png", status::setText));
         FlowPane top = new FlowPane(8, 4, new Label("Layer"), layerBox, new Label("Filter"), filter, export, status);
         top.setAlignment(Pos.CENTER_LEFT);
+        top.setMinWidth(0);
         top.setPadding(new Insets(4));
         setTop(top);
         setCenter(view);
@@ -122,7 +123,12 @@ final class TopImagesPane extends BorderPane {
         String field = r.field() == null ? "receptive field unknown" : r.field().sizeText() + " receptive field";
         view.setEntries(String.format(Locale.ROOT, "%s, filter %d of %d (%s): the %d of %,d validation images whose strongest %s "
                         + "activation is highest, strongest first; above each, the patch that unit sees (%s). %s.",
-                r.nodeId(), k, r.perFilter().size(), r.shape(), r.top(k).size(), r.imagesSearched(), r.nodeId(), field, found.when()), entries);
+                r.nodeId(), k, r.perFilter().size(), r.shape(), r.top(k).size(), r.imagesSearched(), r.nodeId(), field, when(found)), entries);
+    }
+
+    private String when(Found f) {
+        String m = Moment.of(f.snapshot(), vm.getState());
+        return f.snapshot().epoch() > 0 ? "Weights of " + m : "Weights: " + m;
     }
 
     private final class Job extends InspectJob<Found> {
@@ -161,8 +167,7 @@ final class TopImagesPane extends BorderPane {
             for (Node n : source.model().order()) known |= n.id().equals(id);
             if (!known) return null;
             TopActivations.Result r = TopActivations.find(source.model(), d::inputs, d.size(), id, TOP, progress);
-            var s = source.snapshot();
-            return new Found(r, d, s.epoch() == 0 ? "Weights before training" : "Weights of epoch " + s.epoch() + ", batch " + s.batch());
+            return new Found(r, d, source.snapshot());
         }
 
         @Override

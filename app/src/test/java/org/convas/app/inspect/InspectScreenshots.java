@@ -100,7 +100,7 @@ public final class InspectScreenshots {
         });
         steps.add(next -> {
             workspace.showTab(InspectTabs.DISTRIBUTIONS);
-            tabs.distributions().layerBox().setValue("relu2");
+            tabs.distributions().layerBox().setValue("conv2");
             later(() -> shot(stage, "screenshot-inspect-distributions.png", next));
         });
         steps.add(next -> {

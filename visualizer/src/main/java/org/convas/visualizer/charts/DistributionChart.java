@@ -54,7 +54,7 @@ public final class DistributionChart extends CanvasPane {
             g.fillText("no data yet", 6, 24);
             return;
         }
-        double top = 26, bottom = height - 22;
+        double top = 40, bottom = height - 22;
         double split = Math.max(140, width * 0.38);
         drawHistogram(g, points.get(points.size() - 1), 44, top, split - 10, bottom);
         drawBands(g, split + 44, top, width - 8, bottom);
@@ -78,8 +78,8 @@ public final class DistributionChart extends CanvasPane {
         g.fillText(CanvasPane.tickText(p.min(), Math.abs(p.max() - p.min()) / 10), x0, y1 + 3);
         g.setTextAlign(TextAlignment.RIGHT);
         g.fillText(CanvasPane.tickText(p.max(), Math.abs(p.max() - p.min()) / 10), x1, y1 + 3);
-        g.setTextAlign(TextAlignment.CENTER);
-        g.fillText("latest (" + p.label() + ")", (x0 + x1) / 2, y1 + 3);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText("histogram at " + p.label(), x0, y0 - 16);
         g.save();
         g.translate(10, (y0 + y1) / 2);
         g.rotate(-90);
@@ -138,7 +138,7 @@ public final class DistributionChart extends CanvasPane {
         g.fillText(points.get(0).label(), x0, y1 + 3);
         g.setTextAlign(TextAlignment.RIGHT);
         if (n > 1) g.fillText(points.get(n - 1).label(), x1, y1 + 3);
-        g.setTextAlign(TextAlignment.CENTER);
-        g.fillText("over training: min–max, 7–93 %, 16–84 %, 31–69 %, median", (x0 + x1) / 2, y1 + 3 + (n > 1 ? 0 : 0));
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText("over training: min–max, 7–93, 16–84, 31–69 %, median", x0, y0 - 16);
     }
 }

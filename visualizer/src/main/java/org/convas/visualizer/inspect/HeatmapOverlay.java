@@ -21,8 +21,8 @@ import org.convas.visualizer.fx.SingleChildRegion;
 import org.convas.visualizer.inspect.HeatmapPixels.Scale;
 
 /**
- * An image with a heatmap over it (saliency, Grad-CAM, occlusion): the blend, the plain image beside it for
- * comparison, a colour scale with its numbers, an opacity slider, and the value under the mouse. The heatmap has
+ * An image with a heatmap over it (saliency, Grad-CAM, occlusion): the blend, the plain image beside it at half the
+ * size for comparison, a colour scale with its numbers, an opacity slider, and the value under the mouse. The heatmap has
  * the image's W×H. {@link #exportImage()} renders the blend with its scale and caption for a PNG file.
  */
 public final class HeatmapOverlay extends SingleChildRegion {
@@ -56,7 +56,7 @@ public final class HeatmapOverlay extends SingleChildRegion {
         opacity.setPrefWidth(160);
         opacity.valueProperty().addListener((obs, old, now) -> redraw());
         caption.setWrapText(true);
-        caption.setMaxWidth(2 * displaySize);
+        caption.setMaxWidth(displaySize * 3 / 2 + 10);
         caption.setId("heatmap-caption");
         hover.setId("heatmap-value");
         hover.getStyleClass().add("note");
@@ -66,6 +66,7 @@ public final class HeatmapOverlay extends SingleChildRegion {
         HBox scaleRow = new HBox(6, low, scaleBar, high);
         scaleRow.setAlignment(Pos.CENTER_LEFT);
         HBox pictures = new HBox(10, new StackPane(blend), new StackPane(plain));
+        pictures.setAlignment(Pos.TOP_LEFT);
         exported = new VBox(6, pictures, scaleRow, caption);
         exported.setPadding(new Insets(6));
         exported.setStyle("-fx-background-color: white;");
@@ -83,7 +84,7 @@ public final class HeatmapOverlay extends SingleChildRegion {
     /** The longer edge of the pictures on screen, in pixels (default 280; images are enlarged by a whole factor). */
     public void setDisplaySize(int pixels) {
         displaySize = pixels;
-        caption.setMaxWidth(2 * displaySize);
+        caption.setMaxWidth(displaySize * 3 / 2 + 10);
     }
 
     /**
@@ -102,7 +103,7 @@ public final class HeatmapOverlay extends SingleChildRegion {
         if (this.width != width || this.height != height) values = null;
         this.width = width;
         this.height = height;
-        plain.draw(image, width, height, PixelTile.scaleFor(width, height, displaySize));
+        plain.draw(image, width, height, PixelTile.scaleFor(width, height, displaySize / 2));
         redraw();
     }
 
