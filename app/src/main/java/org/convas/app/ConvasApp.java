@@ -1,12 +1,9 @@
 package org.convas.app;
 
 import javafx.application.Application;
-import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
-import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
-import org.convas.app.designer.DesignerApp;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
@@ -35,8 +32,9 @@ public final class ConvasApp extends Application {
         NetworkSource initial = initialNetwork();
         MainViewModel model = new MainViewModel(Presets.all(), initial);
         MainWindow window = new MainWindow(model);
-        designer = DesignerApp.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
+        designer = DesignerView.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
         if (initial.file() != null) designer.viewModel().open(initial.file());
+        else if (initial.preset() != null) designer.viewModel().newFrom(initial.preset());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
         // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
@@ -48,13 +46,11 @@ public final class ConvasApp extends Application {
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
         window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
-        // As large as the work wants (1440×900), but never larger than the screen it opens on.
-        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        // The presentation zoom (View menu) wraps the whole window.
-        stage.setScene(new Scene(teaching.zoomable(stage), Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight())));
+        // The presentation zoom (View menu) wraps the whole window; WindowPlacement below sizes the stage.
+        stage.setScene(new Scene(teaching.zoomable(stage)));
         designer.attachTo(stage);
-        stage.setMinWidth(720);
-        stage.setMinHeight(420);
+        // Where it was last time (or 1440×900 centred), and kept so under window managers that shrink it.
+        WindowPlacement.inHome(DocumentModel.defaultBaseDirectory()).apply(stage);
         stage.show();
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();

@@ -69,7 +69,8 @@ final class GuiCommand implements Command {
                 err.println(e.getMessage());
                 return Cli.USAGE;
             } catch (IOException e) {
-                err.println("cannot read " + args.get(0) + ": " + e.getMessage());
+                String why = org.convas.engine.spec.ReadFiles.message(e);
+                err.println("cannot read " + (why.startsWith(args.get(0)) ? why : args.get(0) + ": " + why));
                 return Cli.USAGE;
             }
         }

@@ -10,21 +10,18 @@ import org.convas.app.cli.NetworkSource;
 import org.convas.engine.calc.Calculator;
 import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.calc.Numbers;
-import org.convas.engine.spec.NetworkJson;
 import org.convas.engine.spec.NetworkSpec;
-import org.convas.engine.spec.SpecFormatException;
 import org.convas.samples.Preset;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.List;
 
 /**
- * State of the main window, as JavaFX properties, and the commands that change it. Never touches a control,
- * so it is tested without a window. The report always belongs to the spec: every change of the spec
- * recomputes it (the calculator takes microseconds).
+ * State of the main window, as JavaFX properties: the network on show (the designer's document, followed on
+ * every edit), its report, the document's name and the preset it came from, the shared selection and the
+ * status line. Never touches a control, so it is tested without a window. The report always belongs to the
+ * spec: every change of the spec recomputes it (the calculator takes microseconds).
  */
 public final class MainViewModel {
 
@@ -34,41 +31,34 @@ public final class MainViewModel {
     private final ReadOnlyObjectWrapper<NetworkSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
     private final ReadOnlyObjectWrapper<NetworkReport> report = new ReadOnlyObjectWrapper<>(this, "report");
     private final ReadOnlyObjectWrapper<Preset> preset = new ReadOnlyObjectWrapper<>(this, "preset");
-    private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>(this, "file");
+    private final ReadOnlyStringWrapper documentName = new ReadOnlyStringWrapper(this, "documentName", "");
     private final ObjectProperty<String> selectedNodeId = new SimpleObjectProperty<>(this, "selectedNodeId");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", APP_NAME);
 
     /**
      * @param catalogue the presets the chooser offers
-     * @param initial   the network to open on
+     * @param initial   the network to open on (until a designer is mounted, which then owns the document)
      */
     public MainViewModel(List<Preset> catalogue, NetworkSource initial) {
         this.catalogue = List.copyOf(catalogue);
-        show(initial);
+        preset.set(initial.preset());
+        documentName.set(initial.file() != null ? fileName(initial.file()) : displayName(initial.spec()));
+        setSpec(initial.spec());
     }
 
     // ---------------------------------------------------------------- commands
 
-    /** Opens a preset; the previous network is replaced. */
-    public void loadPreset(Preset p) {
-        Objects.requireNonNull(p, "preset");
-        show(new NetworkSource(p.spec(), p, null));
-    }
-
     /**
-     * Opens a network JSON file. When the file cannot be read or is not a valid network, nothing changes
-     * except the status, and the message (naming the file, node and field) is returned for the view to show.
+     * The document on show changed (the designer opened, saved or renamed one): its name for the status line
+     * and the title, and the preset it came from (null for a file or a new network) for the chooser.
      */
-    public Optional<String> open(Path path) {
-        try {
-            NetworkSpec loaded = NetworkJson.read(path);
-            show(new NetworkSource(loaded, null, path));
-            return Optional.empty();
-        } catch (SpecFormatException e) {
-            return failed(e.getMessage());
-        } catch (IOException e) {
-            return failed("cannot read " + path + ": " + e.getMessage());
+    public void setDocument(String name, Preset from) {
+        documentName.set(name == null || name.isBlank() ? displayName(spec.get()) : name);
+        preset.set(from);
+        if (spec.get() != null) {
+            status.set(describe(documentName.get(), report.get()));
+            title.set(documentName.get() + " — " + APP_NAME);
         }
     }
 
@@ -82,8 +72,8 @@ public final class MainViewModel {
         NetworkReport r = Calculator.analyze(edited);
         report.set(r);
         if (selectedNodeId.get() != null && !edited.contains(selectedNodeId.get())) selectedNodeId.set(null);
-        status.set(describe(r));
-        title.set(titleFor(edited, file.get()));
+        status.set(describe(documentName.get(), r));
+        title.set(documentName.get() + " — " + APP_NAME);
     }
 
     // ---------------------------------------------------------------- state
@@ -98,15 +88,15 @@ public final class MainViewModel {
 
     public NetworkReport getReport() { return report.get(); }
 
-    /** The preset on show, or null when the network came from a file. */
+    /** The preset the document on show came from, or null for a file or a new network. */
     public ReadOnlyObjectProperty<Preset> presetProperty() { return preset.getReadOnlyProperty(); }
 
     public Preset getPreset() { return preset.get(); }
 
-    /** The file on show, or null when the network came from a preset. */
-    public ReadOnlyObjectProperty<Path> fileProperty() { return file.getReadOnlyProperty(); }
+    /** What the document on show is called: its file's name ("my-net"), its preset's ("LeNet-5"), or "Untitled". */
+    public ReadOnlyStringProperty documentNameProperty() { return documentName.getReadOnlyProperty(); }
 
-    public Path getFile() { return file.get(); }
+    public String getDocumentName() { return documentName.get(); }
 
     /** The node selected in any view (table, problem list, designer); null for none. */
     public ObjectProperty<String> selectedNodeIdProperty() { return selectedNodeId; }
@@ -116,42 +106,33 @@ public final class MainViewModel {
 
     public String getStatus() { return status.get(); }
 
-    /** The window title: "LeNet-5 — Convas", or "my-net — my-net.json — Convas" for a file. */
+    /** The window title: "LeNet-5 — Convas", "my-net — Convas". */
     public ReadOnlyStringProperty titleProperty() { return title.getReadOnlyProperty(); }
 
     public String getTitle() { return title.get(); }
 
     // ---------------------------------------------------------------- internals
 
-    private void show(NetworkSource source) {
-        selectedNodeId.set(null);
-        preset.set(source.preset());
-        file.set(source.file());
-        setSpec(source.spec());
-    }
-
-    private Optional<String> failed(String message) {
-        String kept = spec.get() == null ? "" : "; still showing " + displayName(spec.get());
-        status.set("Not opened: " + message + kept);
-        return Optional.of(message);
-    }
-
-    static String describe(NetworkReport r) {
+    /** "my-net: 14 nodes, 61,706 parameters, 416.5K MACs per image; no problems". */
+    static String describe(String name, NetworkReport r) {
         int errors = r.errors().size();
         int warnings = r.warnings().size();
         String problems = errors == 0 && warnings == 0 ? "no problems"
                 : plural(errors, "error") + ", " + plural(warnings, "warning");
-        return displayName(r.spec()) + ": " + plural(r.layers().size(), "node") + ", "
+        return name + ": " + plural(r.layers().size(), "node") + ", "
                 + Numbers.grouped(r.totalParameters()) + " parameters, " + Numbers.compact(r.totalMacs())
                 + " MACs per image; " + problems;
     }
 
-    private static String titleFor(NetworkSpec s, Path f) {
-        return displayName(s) + (f == null ? "" : " — " + f.getFileName()) + " — " + APP_NAME;
+    private static String fileName(Path f) {
+        String n = f.getFileName().toString();
+        if (n.endsWith(".convas.json")) return n.substring(0, n.length() - ".convas.json".length());
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     private static String displayName(NetworkSpec s) {
-        return s.name().isBlank() ? "Untitled network" : s.name();
+        return s == null || s.name().isBlank() ? "Untitled" : s.name();
     }
 
     private static String plural(int n, String what) {

@@ -2,9 +2,7 @@ package org.convas.app;
 
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -21,31 +19,24 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
-import javafx.stage.Window;
 import javafx.util.StringConverter;
 import org.convas.app.designer.DesignerView;
 import org.convas.samples.Preset;
 import org.convas.visualizer.summary.ProblemList;
 import org.convas.visualizer.summary.SummaryTable;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The main window's content: menu and tool bar on top (File &gt; Open…, the preset chooser), a work area,
- * and a status line. The work area shows the {@link SummaryTable} above the {@link ProblemList} until a
- * centre view (the designer canvas) is given with {@link #setCenterView}: then the centre view takes the top
- * of the work area and the table and problem list share a dock below it.
+ * The main window's content: the designer's menus and the tool bar on top (the preset chooser, Open), a work
+ * area and a status line. Once {@link #mountDesigner mounted}, the designer takes most of the work area and
+ * the {@link SummaryTable} and {@link ProblemList} share a dock below it, following its network and selection.
  */
 public final class MainWindow extends BorderPane {
 
-    /** What the preset chooser says while the network on show came from a file. */
-    static final String FROM_FILE = "From a file";
+    /** The share of the work area's height the designer gets at first (the summary dock has the rest). */
+    static final double DESIGNER_SHARE = 0.7;
 
     private final MainViewModel model;
     private final SummaryTable summary = new SummaryTable();
@@ -55,10 +46,10 @@ public final class MainWindow extends BorderPane {
     private final ComboBox<Preset> presetChooser = new ComboBox<>();
     private final Label status = new Label();
     private Node centerView;
-    /** What choosing a preset does; the designer, once mounted, opens it as a new document. */
-    private java.util.function.Consumer<Preset> presetAction;
-    /** What File &gt; Open does; the designer, once mounted, asks about unsaved work first. */
-    private Runnable openAction = this::chooseAndOpen;
+    /** What choosing a preset does: the mounted designer opens it as a new document (asking about unsaved work). */
+    private java.util.function.Consumer<Preset> presetAction = p -> { };
+    /** What Open does: the mounted designer asks about unsaved work first. */
+    private Runnable openAction = () -> { };
     private final TabPane modes = new TabPane();
     private final ToolBar toolBar;
     private final Tab designTab = new Tab("Design");
@@ -69,12 +60,11 @@ public final class MainWindow extends BorderPane {
 
     public MainWindow(MainViewModel model) {
         this.model = Objects.requireNonNull(model, "model");
-        this.presetAction = model::loadPreset;
         getStyleClass().add("main-window");
         getStylesheets().add(Objects.requireNonNull(MainWindow.class.getResource("main-window.css")).toExternalForm());
 
         toolBar = toolBar();
-        setTop(new VBox(menuBar(), toolBar));
+        setTop(new VBox(toolBar));
         workArea.setOrientation(Orientation.VERTICAL);
         workArea.setId("work-area");
         dock.setOrientation(Orientation.HORIZONTAL);
@@ -97,14 +87,6 @@ public final class MainWindow extends BorderPane {
         problems.selectedNodeIdProperty().bindBidirectional(model.selectedNodeIdProperty());
     }
 
-    /**
-     * Puts a view (the designer canvas) in the centre of the work area, with the summary table and problem
-     * list docked below it; {@code null} gives the work area back to the table and the problem list.
-     */
-    public void setCenterView(Node view) {
-        centerView = view;
-        layOutWorkArea();
-    }
 
     /**
      * Makes the designer the window's document: it takes the centre, its File/Edit/View menus join the
@@ -126,10 +108,17 @@ public final class MainWindow extends BorderPane {
         quit.setOnAction(e -> onQuit.run());
         menus.get(0).getItems().addAll(new SeparatorMenuItem(), quit);
         setTop(new VBox(bar, toolBar));
-        model.setSpec(designer.viewModel().spec());
-        designer.viewModel().specProperty().addListener((obs, old, now) -> model.setSpec(now));
+        var vm = designer.viewModel();
+        model.setSpec(vm.spec());
+        model.setDocument(vm.documentNameProperty().get(), vm.presetProperty().get());
+        vm.specProperty().addListener((obs, old, now) -> model.setSpec(now));
+        // The chooser and the status line name the open document: its preset, or its file, or "Untitled".
+        vm.documentNameProperty().addListener((obs, old, now) -> model.setDocument(now, vm.presetProperty().get()));
+        vm.presetProperty().addListener((obs, old, now) -> model.setDocument(vm.documentNameProperty().get(), now));
         model.selectedNodeIdProperty().bindBidirectional(designer.selectedNodeIdProperty());
-        setCenterView(designer);
+        problems.setOnApplyFix(vm::applyFix);
+        centerView = designer;
+        layOutWorkArea();
     }
 
     public Node getCenterView() {
@@ -205,71 +194,16 @@ public final class MainWindow extends BorderPane {
         onQuit = Objects.requireNonNull(action);
     }
 
-    /** File &gt; Open…: asks for a network JSON file and opens it. */
-    public void chooseAndOpen() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open a network");
-        chooser.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Convas networks (*.json)", "*.json"),
-                new FileChooser.ExtensionFilter("All files", "*.*"));
-        Path current = model.getFile();
-        if (current != null && current.toAbsolutePath().getParent() != null) {
-            chooser.setInitialDirectory(current.toAbsolutePath().getParent().toFile());
-        }
-        File chosen = chooser.showOpenDialog(window());
-        if (chosen != null) open(chosen.toPath());
-    }
-
-    /** Opens a file; when it cannot be loaded an alert gives the exact message and the current network stays. */
-    public void open(Path file) {
-        Optional<String> error = model.open(file);
-        error.ifPresent(message -> {
-            Alert alert = new Alert(Alert.AlertType.ERROR, message, ButtonType.OK);
-            alert.setTitle("Cannot open " + file.getFileName());
-            alert.setHeaderText("This file cannot be opened; the current network is unchanged.");
-            alert.getDialogPane().setId("open-error");
-            alert.getDialogPane().setMinHeight(Region.USE_PREF_SIZE);
-            alert.getDialogPane().setPrefWidth(560);
-            if (window() != null) alert.initOwner(window());
-            alert.show();
-        });
-    }
-
-    private Window window() {
-        return getScene() == null ? null : getScene().getWindow();
-    }
-
+    /** The designer on top with most of the height; the summary table and the problem list side by side below. */
     private void layOutWorkArea() {
+        dock.getItems().setAll(summary, problems);
+        dock.setDividerPositions(0.72);
         if (centerView == null) {
-            dock.getItems().clear();
-            workArea.getItems().setAll(summary, problems);
-            workArea.setDividerPositions(0.78);
+            workArea.getItems().setAll(dock);
         } else {
-            dock.getItems().setAll(summary, problems);
-            dock.setDividerPositions(0.72);
             workArea.getItems().setAll(centerView, dock);
-            workArea.setDividerPositions(0.58);
+            workArea.setDividerPositions(DESIGNER_SHARE);
         }
-    }
-
-    private MenuBar menuBar() {
-        MenuItem open = new MenuItem("Open…");
-        open.setId("menu-open");
-        open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
-        open.setOnAction(e -> openAction.run());
-        MenuItem quit = new MenuItem("Quit");
-        quit.setId("menu-quit");
-        quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
-        quit.setOnAction(e -> onQuit.run());
-        Menu file = new Menu("File", null, open, new SeparatorMenuItem(), quit);
-
-        Menu presets = new Menu("Presets");
-        for (Preset p : model.presets()) {
-            MenuItem item = new MenuItem(p.title());
-            item.setOnAction(e -> presetAction.accept(p));
-            presets.getItems().add(item);
-        }
-        return new MenuBar(file, presets);
     }
 
     private ToolBar toolBar() {
@@ -287,14 +221,18 @@ public final class MainWindow extends BorderPane {
                 return model.presets().stream().filter(p -> p.title().equals(s)).findFirst().orElse(null);
             }
         });
-        // A network from a file has no preset: the button then says so instead of going blank. The skin shows
-        // the prompt text for a null value, the button cell covers the other paths.
-        presetChooser.setPromptText(FROM_FILE);
+        // A network from a file or a new one has no preset: the button then names the open document instead of
+        // a preset it is not. The skin shows the prompt text for a null value, the button cell covers the rest.
+        presetChooser.promptTextProperty().bind(model.documentNameProperty());
         presetChooser.setButtonCell(new ListCell<>() {
+            {
+                model.documentNameProperty().addListener((o, a, b) -> updateItem(getItem(), isEmpty()));
+            }
+
             @Override
             protected void updateItem(Preset p, boolean empty) {
                 super.updateItem(p, empty);
-                setText(empty || p == null ? FROM_FILE : p.title());
+                setText(empty || p == null ? model.getDocumentName() : p.title());
             }
         });
         presetChooser.setCellFactory(list -> new ListCell<>() {
@@ -307,7 +245,10 @@ public final class MainWindow extends BorderPane {
         });
         presetChooser.setValue(model.getPreset());
         presetChooser.valueProperty().addListener((obs, old, chosen) -> {
-            if (chosen != null && chosen != model.getPreset()) presetAction.accept(chosen);
+            if (chosen == null || chosen == model.getPreset()) return;
+            presetAction.accept(chosen);
+            // Declined (unsaved work kept): the chooser goes back to naming the document still open.
+            if (model.getPreset() != chosen) javafx.application.Platform.runLater(() -> presetChooser.setValue(model.getPreset()));
         });
         model.presetProperty().addListener((obs, old, now) -> presetChooser.setValue(now));
 

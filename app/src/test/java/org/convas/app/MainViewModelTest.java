@@ -6,13 +6,8 @@ import org.convas.engine.spec.NetworkSpec;
 import org.convas.samples.Preset;
 import org.convas.samples.Presets;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,62 +30,24 @@ class MainViewModelTest {
         MainViewModel vm = onLeNet(Presets.all());
         assertEquals("LeNet-5 — Convas", vm.getTitle());
         assertEquals("lenet5", vm.getPreset().key());
-        assertNull(vm.getFile());
+        assertEquals("LeNet-5", vm.getDocumentName());
         assertEquals("28×28×6", vm.getReport().layer("conv1").output().toString());
         assertEquals("LeNet-5: 14 nodes, 61,706 parameters, 416.5K MACs per image; no problems", vm.getStatus());
         assertSame(vm.getSpec(), vm.getReport().spec(), "the report belongs to the spec on show");
     }
 
     @Test
-    void loadingAPresetReplacesTheNetworkAndClearsTheSelection() {
+    void theStatusAndTitleNameTheDocumentNotItsNetworksInnerName() {
         MainViewModel vm = onLeNet(List.of(Presets.find("lenet5").orElseThrow(), TINY));
-        vm.selectedNodeIdProperty().set("conv1");
-        vm.loadPreset(TINY);
-        assertEquals("Tiny net — Convas", vm.getTitle());
+        // The designer saved LeNet-5 as my-lenet.convas.json: the document is "my-lenet", and no longer a preset.
+        vm.setDocument("my-lenet", null);
+        assertEquals("my-lenet — Convas", vm.getTitle());
+        assertNull(vm.getPreset());
+        assertTrue(vm.getStatus().startsWith("my-lenet: 14 nodes, 61,706 parameters"), vm.getStatus());
+        vm.setSpec(TINY.spec());
+        vm.setDocument("Tiny net", TINY);
         assertSame(TINY, vm.getPreset());
-        assertEquals("6×6×2", vm.getReport().layer("conv").output().toString());
-        assertNull(vm.selectedNodeIdProperty().get());
-    }
-
-    @Test
-    void openingAValidFileShowsItsNameAndFileName(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("mine.json");
-        Files.writeString(file, """
-                {"format": "convas-network", "version": 1, "name": "Mine",
-                 "nodes": [{"id": "input", "type": "input", "width": 7, "height": 7, "depth": 1},
-                           {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 1, "kernel": 3, "stride": 3, "padding": 0}]}
-                """);
-        MainViewModel vm = onLeNet(Presets.all());
-        assertEquals(Optional.empty(), vm.open(file));
-        assertEquals("Mine — mine.json — Convas", vm.getTitle());
-        assertNull(vm.getPreset(), "a file is not a preset");
-        assertEquals(file, vm.getFile());
-        assertEquals("Mine: 2 nodes, 0 parameters, 0 MACs per image; 1 error, 0 warnings", vm.getStatus());
-    }
-
-    @Test
-    void aFileThatCannotBeOpenedLeavesTheNetworkAsItWasAndGivesTheMessage(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("broken.json");
-        Files.writeString(file, """
-                {"format": "convas-network", "version": 1, "name": "Broken",
-                 "nodes": [{"id": "input", "type": "input", "width": 7, "height": 7, "depth": 1},
-                           {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 1, "kernel": 3, "stride": -2}]}
-                """);
-        MainViewModel vm = onLeNet(Presets.all());
-        vm.selectedNodeIdProperty().set("fc1");
-        NetworkSpec before = vm.getSpec();
-
-        Optional<String> error = vm.open(file);
-        assertTrue(error.isPresent());
-        assertTrue(error.get().startsWith(file + ", node \"conv1\", field \""), error.get());
-        assertSame(before, vm.getSpec());
-        assertEquals("lenet5", vm.getPreset().key());
-        assertEquals("LeNet-5 — Convas", vm.getTitle());
-        assertEquals("fc1", vm.selectedNodeIdProperty().get(), "nothing lost, not even the selection");
-        assertEquals("Not opened: " + error.get() + "; still showing LeNet-5", vm.getStatus());
-
-        Optional<String> missing = vm.open(dir.resolve("gone.json"));
-        assertEquals(Optional.of("cannot read " + dir.resolve("gone.json") + ": " + dir.resolve("gone.json") + ": no such file"), missing);
+        assertEquals("Tiny net: 2 nodes, 20 parameters, 648 MACs per image; no problems", vm.getStatus());
     }
 
     @Test

@@ -62,28 +62,91 @@ public final class Cli {
         }
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
         if (rest.contains("--help") || rest.contains("-h")) {
-            out.println("Usage: " + program + " " + c.name() + " " + c.arguments());
-            out.println(c.description());
+            commandUsage(out, c);
             return OK;
         }
-        return c.run(rest, out, err);
+        try {
+            return c.run(rest, out, err);
+        } catch (OutOfMemoryError e) {
+            // A command that ran out of heap where it could not check first: say so, never print a stack trace.
+            err.println(name + ": the Java heap is full (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give Java more"
+                    + " memory, e.g. JAVA_TOOL_OPTIONS=-Xmx8g, or use a smaller network, batch or dataset");
+            return USAGE;
+        }
     }
 
+    /** The usage text's width: it reads in a 100-column terminal (and in an 80-column one, barring the longest words). */
+    public static final int WIDTH = 100;
+
+    /**
+     * The usage: each command's name and arguments on its own line(s), wrapped between options (an option in
+     * brackets is never split), and its description below, indented, so no row is padded to the longest one.
+     */
     public void usage(PrintStream out) {
         out.println("Convas: design, inspect and train convolutional neural networks on the CPU.");
         out.println();
         out.println("Usage: " + program + " [command] [arguments]");
         out.println();
         out.println("Commands:");
-        List<String[]> lines = new ArrayList<>();
-        for (Command c : commands.values()) lines.add(new String[]{c.name() + (c.arguments().isEmpty() ? "" : " " + c.arguments()), c.description()});
-        lines.add(new String[]{"help", "print this help"});
-        int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
-        for (String[] l : lines) out.println("  " + l[0] + " ".repeat(width - l[0].length() + 3) + l[1]);
+        for (Command c : commands.values()) {
+            // Continuation lines align after the command's name, deeper than the description below.
+            printWrapped(out, words(c.name() + (c.arguments().isEmpty() ? "" : " " + c.arguments())), "  ",
+                    " ".repeat(2 + c.name().length() + 1));
+            printWrapped(out, List.of(c.description().split(" ")), "      ", "      ");
+        }
+        printWrapped(out, List.of("help"), "  ", "      ");
+        printWrapped(out, List.of("print this help".split(" ")), "      ", "      ");
         out.println();
         out.println("With no command, " + program + " opens the window on the default network.");
-        out.println("Exit codes: " + OK + " done (the network has no errors), " + INVALID_NETWORK + " the network has errors, "
-                + USAGE + " bad arguments, unreadable data or network file, or not enough memory, " + DIVERGED
-                + " the training diverged, " + CANCELLED + " training interrupted.");
+        printWrapped(out, List.of(("Exit codes: " + OK + " done (the network has no errors), " + INVALID_NETWORK
+                + " the network has errors, " + USAGE + " bad arguments, unreadable data or network file, or not enough memory, "
+                + DIVERGED + " the training diverged, " + CANCELLED + " training interrupted.").split(" ")), "", "  ");
+    }
+
+    /** One command's usage for {@code <command> --help}, wrapped like {@link #usage}. */
+    void commandUsage(PrintStream out, Command c) {
+        printWrapped(out, words("Usage: " + program + " " + c.name() + (c.arguments().isEmpty() ? "" : " " + c.arguments())), "",
+                " ".repeat(("Usage: " + program + " " + c.name() + " ").length()));
+        printWrapped(out, List.of(c.description().split(" ")), "", "");
+    }
+
+    /**
+     * Splits a usage line into the units it may wrap between: words, with a bracketed option ("[--lr X]",
+     * "[--optimizer sgd|momentum]") kept whole.
+     */
+    static List<String> words(String usage) {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < usage.length(); i++) {
+            char ch = usage.charAt(i);
+            if (ch == '[' || ch == '<') depth++;
+            if (ch == ']' || ch == '>') depth = Math.max(0, depth - 1);
+            if (ch == ' ' && depth == 0) {
+                if (word.length() > 0) out.add(word.toString());
+                word.setLength(0);
+            } else {
+                word.append(ch);
+            }
+        }
+        if (word.length() > 0) out.add(word.toString());
+        return out;
+    }
+
+    /** Prints the words as lines of at most {@link #WIDTH} columns (a longer single word gets a line of its own). */
+    static void printWrapped(PrintStream out, List<String> words, String firstIndent, String indent) {
+        StringBuilder line = new StringBuilder(firstIndent);
+        boolean empty = true;
+        for (String w : words) {
+            if (!empty && line.length() + 1 + w.length() > WIDTH) {
+                out.println(line);
+                line = new StringBuilder(indent);
+                empty = true;
+            }
+            if (!empty) line.append(' ');
+            line.append(w);
+            empty = false;
+        }
+        if (!empty) out.println(line);
     }
 }

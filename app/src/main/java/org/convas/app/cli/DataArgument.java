@@ -91,7 +91,7 @@ record DataArgument(DatasetPair data, String description, List<String> notes) {
             ImageFolder.Result test = ImageFolder.load(folder.resolve("test"));
             if (!train.skipped().isEmpty()) notes.add("train: " + train.skippedSummary());
             if (!test.skipped().isEmpty()) notes.add("test: " + test.skippedSummary());
-            DatasetPair pair = new DatasetPair(train.dataset(), test.dataset());
+            DatasetPair pair = DatasetPair.matching(train.dataset(), test.dataset());
             return new DataArgument(pair, "image folders " + folder.resolve("train") + " and " + folder.resolve("test") + ": "
                     + pair.train().describe() + "; test " + pair.test().size() + " images", notes);
         }

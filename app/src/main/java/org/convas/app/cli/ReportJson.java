@@ -144,6 +144,10 @@ public final class ReportJson {
         o.addProperty("rule", p.rule());
         o.addProperty("text", p.text());
         o.addProperty("fix", p.fix());
+        // The fixes the calculator verified, one by one (the "fix" text joins them).
+        com.google.gson.JsonArray fixes = new com.google.gson.JsonArray();
+        p.fixes().forEach(f -> fixes.add(f.description()));
+        o.add("fixes", fixes);
         return o;
     }
 }

@@ -85,7 +85,8 @@ public final class SummaryCommand implements Command {
             err.println(e.getMessage());
             return Cli.USAGE;
         } catch (IOException e) {
-            err.println("cannot read " + network + ": " + e.getMessage());
+            // The message names the file and the reason: "net.json: permission denied", "/dev/zero: larger than …".
+            err.println("summary: cannot read " + org.convas.engine.spec.ReadFiles.message(e));
             return Cli.USAGE;
         }
     }

@@ -24,6 +24,8 @@ import org.convas.engine.train.LearningRateSchedule;
 import org.convas.engine.train.OptimizerSettings;
 import org.convas.engine.train.TrainingEvents;
 import org.convas.engine.train.TrainingException;
+import org.convas.engine.train.TrainingProgress;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
 
@@ -55,7 +57,12 @@ public final class TrainCommand implements Command {
     record Config(String network, String data, int epochs, int batch, OptimizerSettings optimizer,
                   LearningRateSchedule schedule, String scheduleText, double clip, int threads, long seed,
                   Path checkpoint, Path resume, double validationFraction, Augmentation augmentation, int limit,
-                  int progressEvery) {
+                  int progressEvery, Set<String> given) {
+
+        /** Whether the option was on the command line (not a default). */
+        boolean given(String option) {
+            return given.contains(option);
+        }
     }
 
     @Override
@@ -138,8 +145,10 @@ public final class TrainCommand implements Command {
         int every = o.integer("--progress-every", 50, 1, Integer.MAX_VALUE, "at least 1 batch");
         Augmentation augmentation = augmentation(o.string("--augment", ""), seed);
         Path checkpoint = o.has("--checkpoint") ? Path.of(o.string("--checkpoint", "")) : null;
+        Set<String> given = new java.util.HashSet<>();
+        for (String option : VALUED) if (o.has(option)) given.add(option);
         return new Config(pos.isEmpty() ? null : pos.get(0), o.string("--data", ""), epochs, batch, optimizer, schedule,
-                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every);
+                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every, Set.copyOf(given));
     }
 
     /** constant | step:EVERY:GAMMA | cosine | plateau[:FACTOR:PATIENCE] (default factor 0.5, patience 2). */
@@ -228,18 +237,21 @@ public final class TrainCommand implements Command {
             err.println(e.getMessage());
             return Cli.USAGE;
         }
-        // The network: from the checkpoint when resuming, else the preset or file.
-        Model model;
+        // The network: from the checkpoint when resuming, else the preset or file (its model is built once the data is
+        // in memory and the memory check has passed: a large FC layer alone may not fit).
+        Model model = null;
+        NetworkSpec spec;
         Checkpoint checkpoint = null;
         String networkName;
         if (c.resume() != null) {
             try {
                 checkpoint = Checkpoint.load(c.resume());
             } catch (IOException | RuntimeException e) {
-                err.println("train: cannot resume from " + c.resume() + ": " + e.getMessage());
+                err.println("train: cannot resume from " + c.resume() + ": " + ReadFiles.message(e));
                 return Cli.USAGE;
             }
             model = checkpoint.model();
+            spec = model.spec();
             networkName = model.spec().name() + " (checkpoint " + c.resume() + ", " + checkpoint.progress().epochsCompleted()
                     + " epochs done)";
             if (checkpoint.progress().epochsCompleted() >= c.epochs()) {
@@ -249,6 +261,12 @@ public final class TrainCommand implements Command {
                 return Cli.USAGE;
             }
             if (c.network() != null) out.println("Resuming: the network is the checkpoint's; \"" + c.network() + "\" is not read.");
+            try {
+                c = resumedConfig(c, checkpoint.progress(), out);
+            } catch (UsageException e) {
+                err.println(e.getMessage());
+                return Cli.USAGE;
+            }
         } else {
             NetworkSource source;
             try {
@@ -262,13 +280,24 @@ public final class TrainCommand implements Command {
                 err.println("train: " + source.describe() + " cannot be trained: " + invalid.get());
                 return Cli.INVALID_NETWORK;
             }
-            try {
-                model = Model.create(source.spec(), Initializer.HE, c.seed());
-            } catch (ModelException e) {
-                err.println("train: " + e.getMessage());
-                return Cli.INVALID_NETWORK;
-            }
+            spec = source.spec();
             networkName = source.spec().name() + " (" + source.describe() + ")";
+        }
+
+        if (c.checkpoint() != null) {
+            boolean sameRun = c.resume() != null && c.resume().toAbsolutePath().normalize().equals(c.checkpoint().toAbsolutePath().normalize());
+            Optional<String> existing = sameRun ? Optional.empty() : Checkpoint.describeExisting(c.checkpoint());
+            if (existing.isPresent()) {
+                err.println("train: --checkpoint " + c.checkpoint() + " " + existing.get() + "; this run would replace it. Continue"
+                        + " that run with --resume " + c.checkpoint() + ", choose another folder, or delete it first");
+                return Cli.USAGE;
+            }
+            try {
+                Checkpoint.checkWritable(c.checkpoint());
+            } catch (IOException e) {
+                err.println("train: --checkpoint " + c.checkpoint() + ": " + ReadFiles.message(e));
+                return Cli.USAGE;
+            }
         }
 
         // The data, brought to the network's input.
@@ -283,9 +312,12 @@ public final class TrainCommand implements Command {
             return Cli.USAGE;
         }
         Dataset all = data.data().train();
-        if (all.classCount() > model.classes()) {
-            err.println("train: the data has " + all.classCount() + " classes but the network's output " + model.outputId() + " gives "
-                    + model.classes() + " scores: set the last layer's units to " + all.classCount());
+        NetworkReport report = Calculator.analyze(spec);
+        String outputId = spec.outputs().get(0).id();
+        int classes = report.layer(outputId).output().depth();
+        if (all.classCount() > classes) {
+            err.println("train: the data has " + all.classCount() + " classes but the network's output " + outputId + " gives "
+                    + classes + " scores: set the last layer's units to " + all.classCount());
             return Cli.INVALID_NETWORK;
         }
         out.println("Network: " + networkName);
@@ -304,7 +336,7 @@ public final class TrainCommand implements Command {
             trainSet = split.train();
             validationSet = split.validation();
         }
-        Shape input = model.inputShape();
+        Shape input = report.layer(spec.inputs().get(0).id()).output();
         String resize = resizeNote(all, input);
         if (!resize.isEmpty()) out.println("Input:   " + resize);
         FittedPreprocessing fitted;
@@ -336,11 +368,21 @@ public final class TrainCommand implements Command {
         DatasetBatchSource validationSource = validation == null ? null : DatasetBatchSource.evaluation(validation);
         TrainingRun run;
         try {
+            // With the data in memory, what is free now is what the run may take; the memory check comes before the
+            // model's weights are allocated (a large FC layer alone may not fit).
             run = checkpoint != null ? TrainingRun.resume(checkpoint, trainSource, validationSource, settings)
-                    : TrainingRun.create(model, trainSource, validationSource, settings);
+                    : TrainingRun.create(spec, Initializer.HE, c.seed(), trainSource, validationSource, settings);
         } catch (TrainingException e) {
             err.println("train: " + e.getMessage());
             return Cli.USAGE;
+        } catch (ModelException e) {
+            err.println("train: " + e.getMessage());
+            return Cli.INVALID_NETWORK;
+        }
+        if (checkpoint != null) {
+            // Changed deliberately on the command line (and said so in the Setup line): from the first step on.
+            if (c.given("--lr")) run.setLearningRate(c.optimizer().learningRate());
+            if (c.given("--momentum")) run.setMomentum(c.optimizer().momentum());
         }
         run.addListener(ProgressPrinter.forStreams(out, err, c.progressEvery(), c.epochs(), c.batch()));
 
@@ -387,10 +429,14 @@ public final class TrainCommand implements Command {
                 if (c.checkpoint() != null) {
                     try {
                         run.saveCheckpoint(c.checkpoint());
-                        out.println("Checkpoint saved to " + c.checkpoint() + "; continue with --resume " + c.checkpoint()
-                                + " (the interrupted epoch starts again)");
+                        int into = run.progress().batchesIntoEpoch();
+                        out.println("Checkpoint saved to " + c.checkpoint() + (into > 0 ? " (epoch " + (end.epochsCompleted() + 1)
+                                + ", after batch " + into + "; it replaces the end-of-epoch checkpoint there)" : "")
+                                + "; continue with --resume " + c.checkpoint() + " --batch " + c.batch()
+                                + (into > 0 ? ": the run goes on exactly as it would have without the interruption" : ""));
                     } catch (IOException e) {
-                        err.println("train: could not save the checkpoint to " + c.checkpoint() + ": " + e.getMessage());
+                        err.println("train: could not save the checkpoint to " + c.checkpoint() + ": " + ReadFiles.message(e)
+                                + "; the checkpoint there from before is kept");
                     }
                 }
                 return Cli.CANCELLED;
@@ -399,12 +445,60 @@ public final class TrainCommand implements Command {
             }
         }
         long t0 = System.nanoTime();
-        Evaluation.Result r = Evaluation.evaluate(run.model(), DatasetBatchSource.evaluation(test), 256, c.threads());
+        Evaluation.Result r = run.evaluate(DatasetBatchSource.evaluation(test));
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.println(String.format(Locale.ROOT, "Test:    loss %.4f, accuracy %.2f%% on %d images (%s images/s)", r.loss(),
                 100 * r.accuracy(), r.count(), ProgressPrinter.grouped(r.count() / Math.max(seconds, 1e-9))));
         if (c.checkpoint() != null) out.println("Checkpoint: " + c.checkpoint() + " (after epoch " + end.epochsCompleted() + ")");
         return Cli.OK;
+    }
+
+    /**
+     * The settings a resumed run really uses, said in a line: the checkpoint's optimizer, learning rate, momentum,
+     * weight decay and seed, except for what was given on the command line, which changes them deliberately. Another
+     * optimizer is refused (its state would not fit), and so is another seed (it fixes the data order).
+     */
+    static Config resumedConfig(Config c, TrainingProgress progress, PrintStream out) throws UsageException {
+        OptimizerSettings saved = progress.optimizer();
+        List<String> changes = new java.util.ArrayList<>();
+        if (c.given("--seed") && c.seed() != progress.seed()) {
+            throw new UsageException("train: --seed " + c.seed() + ": the checkpoint's run has seed " + progress.seed()
+                    + ", which fixes its data order and augmentation; leave --seed out to continue it");
+        }
+        OptimizerSettings o;
+        if (saved == null) {
+            o = c.optimizer(); // written before checkpoints kept their optimizer: the options, as before
+        } else {
+            if (c.given("--optimizer") && c.optimizer().kind() != saved.kind()) {
+                String was = Options.lower(saved.kind().name());
+                throw new UsageException("train: --optimizer " + Options.lower(c.optimizer().kind().name()) + ": the checkpoint was"
+                        + " trained with " + was + ", whose state cannot continue as another optimizer; leave --optimizer out"
+                        + " (or give " + was + ") to continue it");
+            }
+            o = saved.withLearningRate(progress.baseLearningRate()).withMomentum(progress.momentum());
+            if (c.given("--lr") && c.optimizer().learningRate() != o.learningRate()) {
+                changes.add("learning rate " + ProgressPrinter.number(o.learningRate()) + " → " + ProgressPrinter.number(c.optimizer().learningRate()));
+                o = o.withLearningRate(c.optimizer().learningRate());
+            }
+            if (c.given("--momentum") && c.optimizer().momentum() != o.momentum()) {
+                changes.add("momentum " + ProgressPrinter.number(o.momentum()) + " → " + ProgressPrinter.number(c.optimizer().momentum()));
+                o = o.withMomentum(c.optimizer().momentum());
+            }
+            if (c.given("--weight-decay") && c.optimizer().weightDecay() != o.weightDecay()) {
+                changes.add("weight decay " + ProgressPrinter.number(o.weightDecay()) + " → " + ProgressPrinter.number(c.optimizer().weightDecay()));
+                o = o.withWeightDecay(c.optimizer().weightDecay());
+            }
+        }
+        out.println("Resuming: " + (saved == null ? "the checkpoint does not record its optimizer; the options' is used"
+                : changes.isEmpty() ? "the checkpoint's optimizer settings" : "the checkpoint's optimizer settings, changed by the"
+                + " options: " + String.join(", ", changes)) + "; seed " + progress.seed() + " (the checkpoint's)");
+        // The augmentation draws from the run's seed too: the checkpoint's, or the resumed epochs would see other shifts.
+        Augmentation a = c.augmentation();
+        Augmentation augmentation = a.isNone() ? a : Augmentation.builder().shift(a.maxShift()).horizontalFlip(a.horizontalFlip())
+                .rotation(a.maxRotationDegrees()).scale(a.minScale(), a.maxScale()).seed(progress.seed()).build();
+        return new Config(c.network(), c.data(), c.epochs(), c.batch(), o, c.schedule(), c.scheduleText(), c.clip(), c.threads(),
+                progress.seed(), c.checkpoint(), c.resume(), c.validationFraction(), augmentation, c.limit(), c.progressEvery(),
+                c.given());
     }
 
     /** Why a spec cannot be trained here, before any weights are made: calculator errors, the input depth. */

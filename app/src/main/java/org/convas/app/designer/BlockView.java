@@ -121,12 +121,40 @@ public final class BlockView extends Pane {
         Tooltip.install(this, tooltip);
     }
 
+    /**
+     * Shows a folded module: "Residual block · 10 blocks", the merge block's output shape, the module's
+     * parameters, red when a block inside has an error.
+     */
+    public void showModule(Modules.Module m, LayerReport merge, long parameters, boolean errors) {
+        if (category != Palette.Category.MERGE) {
+            if (category != null) getStyleClass().remove(category.styleClass());
+            getStyleClass().add(Palette.Category.MERGE.styleClass());
+            category = Palette.Category.MERGE;
+        }
+        if (!getStyleClass().contains("block-module")) getStyleClass().add("block-module");
+        title.setText(m.kind() + " (" + m.members().size() + ")");
+        nodeId.setText(m.id() + "  ▸ double-click to expand");
+        inputPort.setVisible(true);
+        boolean known = merge != null && merge.isKnown();
+        shape.setText(known ? merge.output().toString() : "?×?×?");
+        pseudo("unknown", !known);
+        params.setText(parameters == 0 ? "" : (parameters >= 1_000_000 ? Numbers.compact(parameters) : Numbers.grouped(parameters)) + " params");
+        pseudo("error", errors);
+        pseudo("warning", false);
+        tooltip.setText(m.kind() + " " + m.id() + " (" + m.members().size() + " blocks, from " + m.fork() + "): "
+                + String.join(", ", m.members()) + (errors ? "\nA block inside has an error: expand it to see." : "")
+                + "\nDouble-click to expand.");
+        Tooltip.install(this, tooltip);
+    }
+
     public Tooltip tooltip() { return tooltip; }
 
-    /** "stride: (7 − 3 + 2·0)/3 + 1 = 2.33: … Fix: padding 1 or stride 2", one problem a paragraph. */
+    /** "stride: (7 − 3 + 2·0)/3 + 1 = 2.33: … Fix: padding 1, stride 2, …", one problem a paragraph. */
     static String problemText(List<Problem> problems) {
+        // A message that already ends with its fixes ("…; padding 2 or same padding would fit") gets no "Fix:" line.
         return problems.stream().map(p -> (p.isError() ? "" : "Warning: ") + p.text()
-                + (p.fix().isEmpty() ? "" : "\nFix: " + p.fix())).collect(Collectors.joining("\n\n"));
+                + (p.fix().isEmpty() || p.text().endsWith(p.fix() + " would fit") ? "" : "\nFix: " + p.fix()))
+                .collect(Collectors.joining("\n\n"));
     }
 
     public void setSelected(boolean selected) {

@@ -44,6 +44,8 @@ import java.util.Set;
 public final class DesignerCanvas extends Region {
 
     static final double MIN_SCALE = 0.1;
+    /** Fit may go this far down: ResNet-50 laid out is about 16,000 px tall, and Fit must show all of it. */
+    static final double MIN_FIT_SCALE = 0.01;
     static final double MAX_SCALE = 3;
     /** The largest zoom a loaded network is first shown at: enough to read, small enough to see structure. */
     static final double READABLE_SCALE = 0.85;
@@ -58,7 +60,17 @@ public final class DesignerCanvas extends Region {
     private final Scale scale = new Scale(1, 1, 0, 0);
     private final Translate translate = new Translate(24, 24);
     private final Map<String, BlockView> views = new LinkedHashMap<>();
+    /** Where each visible block is drawn, by its key: a node's id, or a folded module's id (its merge block's). */
     private final Map<String, Position> drawnPositions = new HashMap<>();
+    /** Folded modules: one block each ({@link Modules}), keyed by the module's id. */
+    private final Map<String, BlockView> moduleViews = new LinkedHashMap<>();
+    private final java.util.Set<String> collapsed = new java.util.HashSet<>();
+    private List<Modules.Module> modules = List.of();
+    private NetworkSpec modulesOf;
+    private List<Object> modulesTopology = List.of();
+    /** Node id → the folded module that hides it. */
+    private final Map<String, Modules.Module> hiddenIn = new HashMap<>();
+    private final Overview overview = new Overview();
     private final Rectangle band = new Rectangle();
     private final Path pendingWire = new Path();
     private final Rectangle dropMarker = new Rectangle(AutoLayout.BLOCK_WIDTH, 6);
@@ -69,6 +81,8 @@ public final class DesignerCanvas extends Region {
     private Point2D pressScene;
     private Point2D pressTranslate;
     private Map<String, Position> dragStart;
+    /** Display positions of the visible blocks a drag moves, at the press. */
+    private Map<String, Position> dragShown;
     private long gesture;
     private boolean dragged;
     private String wireFrom;
@@ -97,7 +111,14 @@ public final class DesignerCanvas extends Region {
         dropMarker.setMouseTransparent(true);
         overlay.getChildren().addAll(band, pendingWire, dropMarker);
         overlay.setMouseTransparent(true);
-        getChildren().add(content);
+        getChildren().addAll(content, overview);
+        overview.setOnMousePressed(this::overviewPressed);
+        overview.setOnMouseDragged(this::overviewPressed);
+        scale.xProperty().addListener((o, a, b) -> overview.draw());
+        translate.xProperty().addListener((o, a, b) -> overview.draw());
+        translate.yProperty().addListener((o, a, b) -> overview.draw());
+        widthProperty().addListener((o, a, b) -> overview.draw());
+        heightProperty().addListener((o, a, b) -> overview.draw());
 
         vm.revisionProperty().addListener((o, a, b) -> refresh());
         vm.selection().addListener((SetChangeListener<String>) c -> updateSelection());
@@ -118,20 +139,58 @@ public final class DesignerCanvas extends Region {
     public void refresh() {
         NetworkSpec spec = vm.spec();
         NetworkReport report = vm.report();
+        if (spec != modulesOf) {
+            // Modules depend on the connections only: moves and settings (most edits) keep them.
+            List<Object> topology = topologyOf(spec);
+            if (!topology.equals(modulesTopology)) {
+                modules = Modules.of(spec);
+                modulesTopology = topology;
+                collapsed.retainAll(modules.stream().map(Modules.Module::id).toList());
+            }
+            modulesOf = spec;
+        }
+        hiddenIn.clear();
+        for (Modules.Module m : modules) if (collapsed.contains(m.id())) for (String id : m.members()) hiddenIn.put(id, m);
+        drawnPositions.clear();
         Set<String> ids = new HashSet<>();
         for (Node n : spec.nodes()) {
+            if (hiddenIn.containsKey(n.id())) continue;
             ids.add(n.id());
             BlockView v = views.computeIfAbsent(n.id(), this::newBlock);
             LayerReport r = report.find(n.id()).orElse(null);
             v.show(n, r);
-            Position p = spec.layout().getOrDefault(n.id(), new Position(0, 0));
+            Position p = shown(spec, spec.layout().getOrDefault(n.id(), new Position(0, 0)));
             v.relocate(p.x(), p.y());
             drawnPositions.put(n.id(), p);
         }
         views.keySet().removeIf(id -> {
             if (ids.contains(id)) return false;
             blocks.getChildren().remove(views.get(id));
-            drawnPositions.remove(id);
+            return true;
+        });
+        Set<String> folded = new HashSet<>();
+        for (Modules.Module m : modules) {
+            if (!collapsed.contains(m.id())) continue;
+            folded.add(m.id());
+            BlockView v = moduleViews.computeIfAbsent(m.id(), this::newModuleBlock);
+            long params = 0;
+            boolean errors = false;
+            for (String id : m.members()) {
+                LayerReport r = report.find(id).orElse(null);
+                if (r != null) {
+                    params += r.parameters();
+                    errors |= r.hasErrors();
+                }
+            }
+            v.showModule(m, report.find(m.exit()).orElse(null), params, errors);
+            Position p = moduleTop(spec, m);
+            Position at = shown(spec, p);
+            v.relocate(at.x(), at.y());
+            drawnPositions.put(m.id(), at);
+        }
+        moduleViews.keySet().removeIf(id -> {
+            if (folded.contains(id)) return false;
+            blocks.getChildren().remove(moduleViews.get(id));
             return true;
         });
         if (selectedWireTo != null && !(spec.contains(selectedWireTo) && spec.node(selectedWireTo).inputs().contains(selectedWireFrom))) {
@@ -139,11 +198,125 @@ public final class DesignerCanvas extends Region {
         }
         drawWires();
         updateSelection();
+        overview.draw();
+    }
+
+    // ---------------------------------------------------------------- folded modules
+
+    /** What the modules are computed from: each block's id, kind of layer and inputs. */
+    private static List<Object> topologyOf(NetworkSpec spec) {
+        List<Object> t = new ArrayList<>(spec.size());
+        for (Node n : spec.nodes()) t.add(List.of(n.id(), n.layer().getClass(), n.inputs()));
+        return t;
+    }
+
+    /** The modules the canvas can fold (residual blocks, Inception modules), in network order. */
+    public List<Modules.Module> modules() {
+        if (vm.spec() != modulesOf) refresh();
+        return modules;
+    }
+
+    public boolean isCollapsed(String moduleId) { return collapsed.contains(moduleId); }
+
+    /** Folds a module into one block (or unfolds it); the blocks below close up (or make room) to match. */
+    public void setCollapsed(String moduleId, boolean fold) {
+        boolean changed = fold ? collapsed.add(moduleId) : collapsed.remove(moduleId);
+        if (changed) refresh();
+    }
+
+    /** View ▸ Collapse All Modules / Expand All Modules. */
+    public void setAllCollapsed(boolean fold) {
+        collapsed.clear();
+        if (fold) modules().forEach(m -> collapsed.add(m.id()));
+        refresh();
+        fitToWindow();
+    }
+
+    /** The module a block belongs to, if any (folded or not). */
+    public java.util.Optional<Modules.Module> moduleOf(String id) {
+        return modules().stream().filter(m -> m.members().contains(id)).findFirst();
+    }
+
+    /** A folded module's top-left: its merge block's column, its highest block's row. */
+    private static Position moduleTop(NetworkSpec spec, Modules.Module m) {
+        double top = Double.MAX_VALUE;
+        for (String id : m.members()) top = Math.min(top, spec.layout().getOrDefault(id, new Position(0, 0)).y());
+        return new Position(spec.layout().getOrDefault(m.id(), new Position(0, 0)).x(), top);
+    }
+
+    /**
+     * Where a point of the layout is drawn: moved up by the height every folded module above it gave up
+     * (a folded module keeps one row of its own).
+     */
+    private Position shown(NetworkSpec spec, Position p) {
+        double up = 0;
+        for (Modules.Module m : modules) {
+            if (!collapsed.contains(m.id())) continue;
+            double top = Double.MAX_VALUE, bottom = -Double.MAX_VALUE;
+            for (String id : m.members()) {
+                Position q = spec.layout().getOrDefault(id, new Position(0, 0));
+                top = Math.min(top, q.y());
+                bottom = Math.max(bottom, q.y());
+            }
+            if (p.y() > bottom + 1) up += bottom - top;
+        }
+        return up == 0 ? p : new Position(p.x(), p.y() - up);
+    }
+
+    /** The key a node is drawn under: its own id, or its folded module's. */
+    private String shownKey(String id) {
+        Modules.Module m = hiddenIn.get(id);
+        return m == null ? id : m.id();
+    }
+
+    /** The nodes behind a drawn key: a node itself, or all blocks of a folded module. */
+    private List<String> nodesOf(String key) {
+        Modules.Module m = collapsed.contains(key) ? modules.stream().filter(x -> x.id().equals(key)).findFirst().orElse(null) : null;
+        return m == null ? List.of(key) : m.members();
+    }
+
+    private BlockView newModuleBlock(String id) {
+        BlockView v = new BlockView("module-" + id);
+        v.setOnMousePressed(e -> {
+            if (e.getClickCount() == 2) {
+                setCollapsed(id, false);
+                e.consume();
+                return;
+            }
+            modulePressed(id, e);
+        });
+        v.setOnMouseDragged(this::blockDragged);
+        v.setOnMouseReleased(this::blockReleased);
+        v.setOnContextMenuRequested(e -> {
+            javafx.scene.control.MenuItem expand = new javafx.scene.control.MenuItem("Expand " + id);
+            expand.setOnAction(a -> setCollapsed(id, false));
+            new javafx.scene.control.ContextMenu(expand).show(v, e.getScreenX(), e.getScreenY());
+            e.consume();
+        });
+        blocks.getChildren().add(v);
+        return v;
+    }
+
+    private void modulePressed(String id, MouseEvent e) {
+        requestFocus();
+        List<String> members = nodesOf(id);
+        if (e.isControlDown() || e.isShiftDown()) vm.selection().addAll(members);
+        else if (!vm.selection().containsAll(members)) vm.selectOnly(members);
+        startDrag(e);
+        e.consume();
     }
 
     private BlockView newBlock(String id) {
         BlockView v = new BlockView(id);
         v.setOnMousePressed(e -> blockPressed(v, e));
+        v.setOnContextMenuRequested(e -> {
+            moduleOf(id).ifPresent(m -> {
+                javafx.scene.control.MenuItem fold = new javafx.scene.control.MenuItem("Collapse " + m.kind().toLowerCase(java.util.Locale.ROOT) + " " + m.id());
+                fold.setOnAction(a -> setCollapsed(m.id(), true));
+                new javafx.scene.control.ContextMenu(fold).show(v, e.getScreenX(), e.getScreenY());
+            });
+            e.consume();
+        });
         v.setOnMouseDragged(this::blockDragged);
         v.setOnMouseReleased(this::blockReleased);
         v.outputPort().setOnMousePressed(e -> wirePressed(id, e));
@@ -156,10 +329,16 @@ public final class DesignerCanvas extends Region {
     private void drawWires() {
         wires.getChildren().clear();
         NetworkSpec spec = vm.spec();
+        Set<String> drawn = new HashSet<>();
         for (Node n : spec.nodes()) {
-            for (String in : n.inputs()) {
-                if (!drawnPositions.containsKey(in)) continue;
-                List<WireRouter.Point> pts = WireRouter.route(drawnPositions, in, n.id(), AutoLayout.BLOCK_WIDTH, AutoLayout.BLOCK_HEIGHT);
+            for (String realIn : n.inputs()) {
+                String in = shownKey(realIn);
+                String shownTo = shownKey(n.id());
+                // Inside a folded module, or a second wire from the fork into one: drawn once or not at all.
+                if (in.equals(shownTo) || !drawn.add(in + "→" + shownTo)) continue;
+                if (!drawnPositions.containsKey(in) || !drawnPositions.containsKey(shownTo)) continue;
+                boolean intoFold = !shownTo.equals(n.id());
+                List<WireRouter.Point> pts = WireRouter.route(drawnPositions, in, shownTo, AutoLayout.BLOCK_WIDTH, AutoLayout.BLOCK_HEIGHT);
                 Path visible = wirePath(pts);
                 visible.getStyleClass().add("wire");
                 boolean selected = in.equals(selectedWireFrom) && n.id().equals(selectedWireTo);
@@ -168,10 +347,11 @@ public final class DesignerCanvas extends Region {
                 if (from == null || !from.isKnown()) visible.getStyleClass().add("wire-unknown");
                 Path hit = wirePath(pts);
                 hit.getStyleClass().add("wire-hit");
-                hit.setId("wire-" + in + "-" + n.id());
-                hit.setUserData(new String[] {in, n.id()});
+                hit.setId("wire-" + in + "-" + shownTo);
                 String to = n.id();
-                hit.setOnMouseClicked(e -> {
+                // A wire into a folded module stands for several connections: no drop or delete on it.
+                if (!intoFold) hit.setUserData(new String[] {in, n.id()});
+                if (!intoFold) hit.setOnMouseClicked(e -> {
                     selectedWireFrom = in;
                     selectedWireTo = to;
                     vm.clearSelection();
@@ -215,9 +395,14 @@ public final class DesignerCanvas extends Region {
 
     private void updateSelection() {
         views.forEach((id, v) -> v.setSelected(vm.selection().contains(id)));
+        // A folded module is highlighted when any block inside it is selected (a row of the summary table, say).
+        moduleViews.forEach((id, v) -> v.setSelected(nodesOf(id).stream().anyMatch(vm.selection()::contains)));
     }
 
     public BlockView block(String id) { return views.get(id); }
+
+    /** The block a folded module is drawn as, or null when it is not folded. */
+    public BlockView moduleBlock(String moduleId) { return moduleViews.get(moduleId); }
 
     /** The connection clicked last (from, to), or null. */
     public String[] selectedWire() {
@@ -243,9 +428,9 @@ public final class DesignerCanvas extends Region {
         zoomBy(factor, getWidth() / 2, getHeight() / 2);
     }
 
-    /** Ctrl+0: the whole network in view (not larger than 100 %). */
+    /** Ctrl+0: the whole network in view (not larger than 100 %), however large: ResNet-50 and GoogLeNet included. */
     public void fitToWindow() {
-        fit(MIN_SCALE);
+        fit(MIN_FIT_SCALE);
     }
 
     /**
@@ -260,7 +445,7 @@ public final class DesignerCanvas extends Region {
 
     /** Scrolls (without zooming) so that a block is in view, centred, if it is not fully visible already. */
     public void reveal(String id) {
-        Position p = drawnPositions.get(id);
+        Position p = drawnPositions.get(shownKey(id));
         double w = getWidth();
         double h = getHeight();
         if (p == null || w <= 0 || h <= 0) return;
@@ -304,6 +489,27 @@ public final class DesignerCanvas extends Region {
             maxY = Math.max(maxY, p.y() + AutoLayout.BLOCK_HEIGHT);
         }
         return new javafx.geometry.BoundingBox(minX - 30, minY - 10, maxX - minX + 60, maxY - minY + 20);
+    }
+
+    /** The part of the layout in view, in layout coordinates. */
+    Bounds viewport() {
+        double s = scale.getX();
+        return new javafx.geometry.BoundingBox(-translate.getX() / s, -translate.getY() / s, getWidth() / s, getHeight() / s);
+    }
+
+    /** Centres the view on a layout point (the overview's click). */
+    public void centreOn(double x, double y) {
+        double s = scale.getX();
+        translate.setX(getWidth() / 2 - x * s);
+        translate.setY(getHeight() / 2 - y * s);
+    }
+
+    public Overview overview() { return overview; }
+
+    private void overviewPressed(MouseEvent e) {
+        Point2D c = overview.toLayout(e.getX(), e.getY());
+        if (c != null) centreOn(c.getX(), c.getY());
+        e.consume();
     }
 
     private void scrolled(ScrollEvent e) {
@@ -364,7 +570,7 @@ public final class DesignerCanvas extends Region {
                 Position p = entry.getValue();
                 if (p.x() < band.getX() + band.getWidth() && p.x() + AutoLayout.BLOCK_WIDTH > band.getX()
                         && p.y() < band.getY() + band.getHeight() && p.y() + AutoLayout.BLOCK_HEIGHT > band.getY()) {
-                    inside.add(entry.getKey());
+                    inside.addAll(nodesOf(entry.getKey()));
                 }
             }
             if (e.isControlDown()) vm.selection().addAll(inside);
@@ -392,11 +598,22 @@ public final class DesignerCanvas extends Region {
             vm.makePrimary(id); // keep the multi-selection: the drag moves all of it
         }
         if (e.getClickCount() == 2) vm.select(id);
+        startDrag(e);
+        e.consume();
+    }
+
+    /** A drag moves the whole selection: the layout positions for the command, the drawn ones for the view. */
+    private void startDrag(MouseEvent e) {
         pressScene = new Point2D(e.getSceneX(), e.getSceneY());
         dragStart = vm.positionsOf(vm.selection());
+        dragShown = new HashMap<>();
+        for (String id : dragStart.keySet()) {
+            String key = shownKey(id);
+            Position p = drawnPositions.get(key);
+            if (p != null) dragShown.put(key, p);
+        }
         gesture = vm.newGesture();
         dragged = false;
-        e.consume();
     }
 
     private void blockDragged(MouseEvent e) {
@@ -405,10 +622,10 @@ public final class DesignerCanvas extends Region {
         Point2D from = toContent(pressScene.getX(), pressScene.getY()), to = toContent(e.getSceneX(), e.getSceneY());
         double dx = to.getX() - from.getX();
         double dy = to.getY() - from.getY();
-        dragStart.forEach((id, p) -> {
+        dragShown.forEach((key, p) -> {
             Position moved = new Position(p.x() + dx, p.y() + dy);
-            drawnPositions.put(id, moved);
-            BlockView v = views.get(id);
+            drawnPositions.put(key, moved);
+            BlockView v = views.containsKey(key) && !hiddenIn.containsKey(key) ? views.get(key) : moduleViews.get(key);
             if (v != null) v.relocate(moved.x(), moved.y());
         });
         drawWires();
@@ -417,8 +634,12 @@ public final class DesignerCanvas extends Region {
 
     private void blockReleased(MouseEvent e) {
         if (dragStart != null && dragged) {
+            // In the canvas's own coordinates, so the presentation zoom around the window does not scale the move.
+            Point2D from = toContent(pressScene.getX(), pressScene.getY()), at = toContent(e.getSceneX(), e.getSceneY());
+            double dx = at.getX() - from.getX();
+            double dy = at.getY() - from.getY();
             Map<String, Position> to = new LinkedHashMap<>();
-            dragStart.keySet().forEach(id -> to.put(id, snap(drawnPositions.get(id))));
+            dragStart.forEach((id, p) -> to.put(id, snap(new Position(p.x() + dx, p.y() + dy))));
             vm.moveNodes(to, gesture);
             refresh();
         }
@@ -456,6 +677,10 @@ public final class DesignerCanvas extends Region {
         String from = wireFrom;
         wireFrom = null;
         String target = blockAt(toContent(e.getSceneX(), e.getSceneY()), 10);
+        if (target != null && collapsed.contains(target) && hiddenIn.containsKey(target)) {
+            vm.tell("Expand " + target + " first: a folded module takes no new connection");
+            return;
+        }
         if (from != null && target != null && !target.equals(from)) vm.connect(from, target);
         e.consume();
     }
@@ -549,10 +774,17 @@ public final class DesignerCanvas extends Region {
 
     /** The whole network drawn at 100 % on white, for PNG export. */
     public WritableImage snapshotNetwork() {
+        return snapshotNetwork(1);
+    }
+
+    /** The whole network on white at {@code scale} times 100 % (2 and 3 for slides and high-density screens). */
+    public WritableImage snapshotNetwork(double scale) {
         SnapshotParameters params = new SnapshotParameters();
         params.setFill(Color.WHITE);
+        params.setTransform(new Scale(scale, scale));
         Bounds b = layoutBounds();
-        if (b != null) params.setViewport(new javafx.geometry.Rectangle2D(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight()));
+        // The viewport is in the coordinates after the transform: the layout bounds, scaled.
+        if (b != null) params.setViewport(new javafx.geometry.Rectangle2D(b.getMinX() * scale, b.getMinY() * scale, b.getWidth() * scale, b.getHeight() * scale));
         // Without the view's zoom and pan, so the viewport above is in layout coordinates and the image at 100 %.
         var saved = new ArrayList<>(content.getTransforms());
         content.getTransforms().clear();
@@ -566,7 +798,75 @@ public final class DesignerCanvas extends Region {
 
     @Override
     protected void layoutChildren() {
-        // content is unmanaged and positioned by its transforms
+        // content is unmanaged and positioned by its transforms; the overview sits in the bottom-right corner
+        overview.resizeRelocate(getWidth() - Overview.WIDTH - 12, getHeight() - Overview.HEIGHT - 12, Overview.WIDTH, Overview.HEIGHT);
+    }
+
+    /**
+     * The overview (minimap): the whole network in miniature, blocks coloured by category (red where a block
+     * has an error), and the part in view as a rectangle; a click or drag there moves the view.
+     */
+    public final class Overview extends javafx.scene.canvas.Canvas {
+        static final double WIDTH = 170;
+        static final double HEIGHT = 210;
+        private double k;
+        private double ox;
+        private double oy;
+        private Bounds shownBounds;
+
+        Overview() {
+            super(WIDTH, HEIGHT);
+            setId("overview");
+            getStyleClass().add("overview");
+            setManaged(false);
+        }
+
+        /** A point of the overview in layout coordinates, or null when the network is empty. */
+        Point2D toLayout(double x, double y) {
+            if (shownBounds == null || k <= 0) return null;
+            return new Point2D((x - ox) / k + shownBounds.getMinX(), (y - oy) / k + shownBounds.getMinY());
+        }
+
+        /** The view's rectangle, in overview pixels (for tests). */
+        javafx.geometry.Rectangle2D viewRectangle() {
+            Bounds v = viewport();
+            if (shownBounds == null) return null;
+            return new javafx.geometry.Rectangle2D(ox + (v.getMinX() - shownBounds.getMinX()) * k, oy + (v.getMinY() - shownBounds.getMinY()) * k,
+                    v.getWidth() * k, v.getHeight() * k);
+        }
+
+        void draw() {
+            var g = getGraphicsContext2D();
+            g.clearRect(0, 0, WIDTH, HEIGHT);
+            shownBounds = layoutBounds();
+            // Only while part of the network is out of view: a network that fits needs no map, and the corner stays free.
+            boolean needed = shownBounds != null && !viewport().contains(shownBounds);
+            setMouseTransparent(!needed);
+            if (!needed || !isVisible()) return;
+            g.setFill(Color.rgb(255, 255, 255, 0.92));
+            g.fillRect(0, 0, WIDTH, HEIGHT);
+            g.setStroke(Color.rgb(120, 130, 140));
+            g.setLineWidth(1);
+            g.strokeRect(0.5, 0.5, WIDTH - 1, HEIGHT - 1);
+            k = Math.min((WIDTH - 10) / shownBounds.getWidth(), (HEIGHT - 10) / shownBounds.getHeight());
+            ox = (WIDTH - shownBounds.getWidth() * k) / 2;
+            oy = (HEIGHT - shownBounds.getHeight() * k) / 2;
+            NetworkSpec spec = vm.spec();
+            for (var entry : drawnPositions.entrySet()) {
+                String key = entry.getKey();
+                Position p = entry.getValue();
+                boolean error = vm.report().find(key).map(LayerReport::hasErrors).orElse(false);
+                Color c = collapsed.contains(key) ? Color.web(Palette.Category.MERGE.colour)
+                        : spec.find(key).map(n -> Color.web(Palette.categoryOf(n.layer()).colour)).orElse(Color.GRAY);
+                g.setFill(error ? Color.web("#d32f2f") : c);
+                g.fillRect(ox + (p.x() - shownBounds.getMinX()) * k, oy + (p.y() - shownBounds.getMinY()) * k,
+                        Math.max(2, AutoLayout.BLOCK_WIDTH * k), Math.max(1.5, AutoLayout.BLOCK_HEIGHT * k));
+            }
+            javafx.geometry.Rectangle2D v = viewRectangle();
+            g.setStroke(Color.web("#1e88e5"));
+            g.setLineWidth(1.5);
+            g.strokeRect(v.getMinX(), v.getMinY(), v.getWidth(), v.getHeight());
+        }
     }
 
     /** Text for a test or a status bar: the shape shown on a block. */

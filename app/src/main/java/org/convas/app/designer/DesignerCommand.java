@@ -1,5 +1,6 @@
 package org.convas.app.designer;
 
+import org.convas.engine.calc.Fix;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Node;
@@ -59,7 +60,7 @@ public sealed interface DesignerCommand {
             for (String in : inputs) spec.node(in);
             String id = spec.freshId(layer.type());
             NetworkSpec after = spec.withNode(new Node(id, layer, inputs));
-            return position == null ? after : after.withPosition(id, position);
+            return position == null ? after : after.withPosition(id, freeSpot(spec.layout(), position));
         }
     }
 
@@ -96,14 +97,17 @@ public sealed interface DesignerCommand {
             }
             Position above = spec.layout().get(upstream);
             if (above == null) return after;
-            Position mine = new Position(above.x(), above.y() + ROW);
+            // On a wire to one consumer the new block takes that consumer's column (an Inception branch), so it
+            // lands on the wire, not on a sibling branch below the fork.
+            Position target = downstream == null ? null : spec.layout().get(downstream);
+            Position mine = new Position(target != null && target.y() > above.y() ? target.x() : above.x(), above.y() + ROW);
             Map<String, Position> layout = new LinkedHashMap<>(after.layout());
             // Make room: everything fed (directly or not) by the new block and not above it moves down one row.
             for (String d : descendants(after, id)) {
                 Position p = layout.get(d);
                 if (p != null && p.y() >= mine.y() - ROW / 2) layout.put(d, new Position(p.x(), p.y() + ROW));
             }
-            layout.put(id, mine);
+            layout.put(id, freeSpot(layout, mine));
             return after.withLayout(layout);
         }
     }
@@ -235,15 +239,89 @@ public sealed interface DesignerCommand {
                 after = after.withNode(new Node(id, n.layer(), List.of()));
             }
             Map<String, Position> layout = new LinkedHashMap<>(after.layout());
+            // The copy keeps its own arrangement, moved right (a column of blocks at a time) until it covers nothing.
+            double shift = 0;
+            while (covers(spec.layout(), positions.values(), dx + shift, dy)) shift += AutoLayout.BLOCK_GAP;
             for (Node n : nodes) {
                 String id = renamed.get(n.id());
                 List<String> ins = new ArrayList<>();
                 for (String in : n.inputs()) if (renamed.containsKey(in)) ins.add(renamed.get(in));
                 after = after.withReplaced(after.node(id).withInputs(ins));
                 Position p = positions.get(n.id());
-                if (p != null) layout.put(id, new Position(p.x() + dx, p.y() + dy));
+                if (p != null) layout.put(id, new Position(p.x() + dx + shift, p.y() + dy));
             }
             return after.withLayout(layout);
+        }
+    }
+
+    /**
+     * Applies a fix the calculator proposed (and verified). A new block on a connection is inserted like a
+     * palette drop on that wire, so the layout makes room for it.
+     */
+    record ApplyFix(String nodeId, Fix fix) implements DesignerCommand {
+        public ApplyFix {
+            Objects.requireNonNull(fix, "fix");
+        }
+
+        public String description() { return "apply " + fix.description(); }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            if (fix.change() instanceof Fix.InsertOnConnection ins) {
+                return new InsertIntoChain(ins.layer(), ins.from(), ins.to()).apply(spec);
+            }
+            return fix.change().applyTo(spec);
+        }
+    }
+
+    /**
+     * Gives a block a new id (its name). Connections and the layout follow; the id must be new, and not empty
+     * or with spaces (ids name tensors, "conv1.weight", and files refer to them).
+     */
+    record RenameNode(String id, String newId) implements DesignerCommand {
+        public RenameNode {
+            Objects.requireNonNull(id, "id");
+            newId = newId == null ? "" : newId.strip();
+        }
+
+        public String description() { return "rename " + id + " to " + newId; }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            spec.node(id);
+            checkName(newId, "a block's name");
+            if (newId.equals(id)) return spec;
+            if (spec.contains(newId)) throw new IllegalArgumentException("another block is already named \"" + newId + "\"");
+            List<Node> nodes = new ArrayList<>();
+            for (Node n : spec.nodes()) {
+                List<String> ins = new ArrayList<>(n.inputs());
+                ins.replaceAll(in -> in.equals(id) ? newId : in);
+                nodes.add(new Node(n.id().equals(id) ? newId : n.id(), n.layer(), ins));
+            }
+            Map<String, Position> layout = new LinkedHashMap<>();
+            spec.layout().forEach((k, p) -> layout.put(k.equals(id) ? newId : k, p));
+            return new NetworkSpec(spec.name(), nodes, spec.floorMode(), layout);
+        }
+    }
+
+    /** Renames the network (what the summary's heading, the status line and a saved file call it). */
+    record RenameNetwork(String name) implements DesignerCommand {
+        public RenameNetwork {
+            name = name == null ? "" : name.strip();
+        }
+
+        public String description() { return "rename the network to " + name; }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            if (name.isEmpty()) throw new IllegalArgumentException("a network's name cannot be empty");
+            return spec.withName(name);
+        }
+    }
+
+    /** Floor mode for the whole network: a window that does not fit is floored (a warning) instead of an error. */
+    record SetFloorMode(boolean floor) implements DesignerCommand {
+        public String description() { return floor ? "turn floor mode on" : "turn floor mode off"; }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            return spec.withFloorMode(floor);
         }
     }
 
@@ -257,6 +335,44 @@ public sealed interface DesignerCommand {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Space kept between a placed block and its neighbours. */
+    double MARGIN = 10;
+
+    /** A name must say something and be one word: no spaces, tabs or line breaks. */
+    static void checkName(String name, String what) {
+        if (name.isEmpty()) throw new IllegalArgumentException(what + " cannot be empty");
+        if (name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException(what + " cannot contain spaces (\"" + name + "\"); use - or _ instead");
+        }
+    }
+
+    /** True when a block at {@code p} would overlap (or touch, within {@link #MARGIN}) a block at {@code q}. */
+    static boolean overlaps(Position p, Position q) {
+        return Math.abs(p.x() - q.x()) < AutoLayout.BLOCK_WIDTH + MARGIN && Math.abs(p.y() - q.y()) < AutoLayout.BLOCK_HEIGHT + MARGIN;
+    }
+
+    /** True when any of {@code placed}, moved by (dx, dy), overlaps a block of {@code layout}. */
+    static boolean covers(Map<String, Position> layout, Collection<Position> placed, double dx, double dy) {
+        for (Position p : placed) {
+            Position moved = new Position(p.x() + dx, p.y() + dy);
+            for (Position q : layout.values()) if (overlaps(moved, q)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@code wanted} if no block is there, else the nearest free place in the same row, trying right and left
+     * a block's width at a time (a new block never lands on another).
+     */
+    static Position freeSpot(Map<String, Position> layout, Position wanted) {
+        for (int step = 0; step < 1000; step++) {
+            int k = (step + 1) / 2 * (step % 2 == 1 ? 1 : -1); // 0, +1, −1, +2, −2, …
+            Position p = new Position(wanted.x() + k * AutoLayout.BLOCK_GAP, wanted.y());
+            if (!covers(layout, List.of(p), 0, 0)) return p;
+        }
+        return wanted;
+    }
 
     /** Every node fed, directly or through others, by {@code id} (not including it). */
     static Set<String> descendants(NetworkSpec spec, String id) {

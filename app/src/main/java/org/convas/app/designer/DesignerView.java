@@ -92,7 +92,7 @@ public final class DesignerView extends BorderPane {
         inspector.setMinWidth(240);
 
         SplitPane split = new SplitPane(palette, canvas, inspector);
-        split.setDividerPositions(0.14, 0.76);
+        split.setDividerPositions(0.13, 0.78);
         SplitPane.setResizableWithParent(palette, false);
         SplitPane.setResizableWithParent(inspector, false);
         setCenter(split);
@@ -114,6 +114,11 @@ public final class DesignerView extends BorderPane {
         sceneProperty().addListener((o, a, s) -> {
             if (s != null) Platform.runLater(canvas::showReadable);
         });
+    }
+
+    /** A designer view with its view-model on a document store: what the main window mounts. */
+    public static DesignerView create(DocumentModel documents) {
+        return new DesignerView(new DesignerViewModel(documents));
     }
 
     // ---------------------------------------------------------------- for the main window and the summary table
@@ -157,7 +162,11 @@ public final class DesignerView extends BorderPane {
             if (confirmClose()) vm.close(false);
             else e.consume();
         });
-        Platform.runLater(this::offerRecovery);
+        // Once the window has its size and place (a window manager may still be moving it right after it shows).
+        javafx.animation.PauseTransition settled = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+        settled.setOnFinished(e -> offerRecovery());
+        if (stage.isShowing()) settled.play();
+        else stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> settled.play());
     }
 
     /** True when the document may be closed: it is saved, or the person saved or discarded it now. */
@@ -176,6 +185,10 @@ public final class DesignerView extends BorderPane {
             RecoveryChoice c = recoveryPrompt.apply(r);
             if (c == RecoveryChoice.RECOVER) {
                 if (vm.recover(r)) return;
+                Alert a = Dialogs.error(window(), "Cannot recover " + r.name(), "The unsaved work cannot be read back; it is kept in "
+                        + r.file().getParent() + ".", vm.messageProperty().get());
+                a.getDialogPane().setId("recover-error");
+                a.show();
             } else if (c == RecoveryChoice.DISCARD) {
                 vm.discardRecovery(r);
             }
@@ -189,47 +202,75 @@ public final class DesignerView extends BorderPane {
     }
 
     public void newFrom(Preset preset) {
-        if (confirmClose()) vm.newFrom(preset.spec());
+        if (confirmClose()) vm.newFrom(preset);
     }
 
     public void open() {
         if (!confirmClose()) return;
         Path p = dialogs.open(getScene() == null ? null : getScene().getWindow(), "Open network", NETWORKS);
-        if (p != null) vm.open(p);
+        if (p != null) openFile(p);
     }
 
     public void openRecent(Path p) {
-        if (confirmClose()) vm.open(p);
+        if (confirmClose()) openFile(p);
+    }
+
+    /**
+     * Opens a file; when it cannot be read, a dialog gives the whole message (file, node, field, rule) and the
+     * current network stays as it was.
+     */
+    public boolean openFile(Path p) {
+        if (vm.open(p)) return true;
+        String message = vm.messageProperty().get();
+        String prefix = "Cannot open " + p.getFileName() + ": ";
+        Alert a = Dialogs.error(window(), "Cannot open " + p.getFileName(), "This file cannot be opened; the current network is unchanged.",
+                message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+        a.getDialogPane().setId("open-error");
+        a.show();
+        return false;
     }
 
     public boolean save() {
-        return vm.save() || (vm.fileProperty().get() == null && saveAs());
+        if (vm.fileProperty().get() == null) return saveAs();
+        return failed(vm.save(), "Cannot save", "The network was not saved; the file on disk is unchanged.");
     }
 
     public boolean saveAs() {
         Path p = dialogs.save(window(), "Save network", vm.documentNameProperty().get() + DocumentModel.EXTENSION, NETWORKS);
-        return p != null && vm.saveAs(p);
+        return p != null && failed(vm.saveAs(p), "Cannot save " + p.getFileName(), "The network was not saved; the file on disk is unchanged.");
     }
 
     public void exportCsv() {
         Path p = dialogs.save(window(), "Export summary as CSV", vm.documentNameProperty().get() + ".csv", CSV);
-        if (p != null) vm.exportCsv(p);
+        if (p != null) failed(vm.exportCsv(p), "Cannot export " + p.getFileName(), "The summary was not exported.");
     }
 
     public void exportMarkdown() {
         Path p = dialogs.save(window(), "Export summary as Markdown", vm.documentNameProperty().get() + ".md", MARKDOWN);
-        if (p != null) vm.exportMarkdown(p);
+        if (p != null) failed(vm.exportMarkdown(p), "Cannot export " + p.getFileName(), "The summary was not exported.");
     }
 
-    public void exportPng() {
-        Path p = dialogs.save(window(), "Export canvas as PNG", vm.documentNameProperty().get() + ".png", PNG);
-        if (p != null) writePng(p);
+    /** When {@code ok} is false, shows the view-model's message (the status line's text) in an error dialog. */
+    private boolean failed(boolean ok, String title, String header) {
+        if (!ok) org.convas.app.ErrorDialog.show(window(), title, header, vm.messageProperty().get());
+        return ok;
+    }
+
+    public void exportPng(int scale) {
+        String suffix = scale == 1 ? "" : "@" + scale + "x";
+        Path p = dialogs.save(window(), "Export canvas as PNG (" + scale + "×)", vm.documentNameProperty().get() + suffix + ".png", PNG);
+        if (p != null) writePng(p, scale);
     }
 
     /** The whole network at 100 % as a PNG file (written atomically). */
     public boolean writePng(Path p) {
+        return writePng(p, 1);
+    }
+
+    /** The whole network as a PNG file at 1×, 2× or 3× (for slides and high-density screens), written atomically. */
+    public boolean writePng(Path p, int scale) {
         try {
-            var image = SwingFXUtils.fromFXImage(canvas.snapshotNetwork(), null);
+            var image = SwingFXUtils.fromFXImage(canvas.snapshotNetwork(scale), null);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             if (!ImageIO.write(image, "png", bytes)) throw new IOException("no PNG writer available");
             AtomicFiles.writeBytes(p, bytes.toByteArray());
@@ -270,7 +311,8 @@ public final class DesignerView extends BorderPane {
                 new SeparatorMenuItem(),
                 item("Export Summary as CSV…", null, this::exportCsv),
                 item("Export Summary as Markdown…", null, this::exportMarkdown),
-                item("Export Canvas as PNG…", null, this::exportPng));
+                new Menu("Export Canvas as PNG", null, item("Actual Size (1×)…", null, () -> exportPng(1)),
+                        item("Double Size (2×)…", null, () -> exportPng(2)), item("Triple Size (3×)…", null, () -> exportPng(3))));
 
         Menu edit = new Menu("Edit");
         MenuItem undo = item("Undo", null, vm::undo);
@@ -283,15 +325,96 @@ public final class DesignerView extends BorderPane {
                 item("Copy\tCtrl+C", null, vm::copySelection), item("Paste\tCtrl+V", null, vm::paste),
                 item("Duplicate\tCtrl+D", null, vm::duplicateSelection), item("Delete\tDel", null, this::deleteSelected),
                 item("Select All\tCtrl+A", null, vm::selectAll), new SeparatorMenuItem(),
+                item("Rename…", "F2", this::rename), floorModeItem(),
                 item("Automatic Layout", "Shortcut+L", vm::autoLayout));
 
         Menu view = new Menu("View");
+        javafx.scene.control.CheckMenuItem overview = new javafx.scene.control.CheckMenuItem("Overview");
+        overview.setId("menu-overview");
+        overview.setAccelerator(KeyCombination.keyCombination("Shortcut+M"));
+        overview.selectedProperty().bindBidirectional(canvas.overview().visibleProperty());
+        canvas.overview().visibleProperty().addListener((o, a, b) -> canvas.refresh());
         view.getItems().addAll(item("Zoom In\t+", null, () -> canvas.zoomBy(1.25)), item("Zoom Out\t−", null, () -> canvas.zoomBy(0.8)),
-                item("Fit to Window", "Shortcut+0", canvas::fitToWindow), item("Readable Size", null, canvas::showReadable));
-        MenuBar bar = new MenuBar(file, edit, view);
+                item("Fit to Window", "Shortcut+0", canvas::fitToWindow), item("Readable Size", null, canvas::showReadable),
+                new SeparatorMenuItem(), overview,
+                item("Collapse All Modules", "Shortcut+Shift+MINUS", () -> canvas.setAllCollapsed(true)),
+                item("Expand All Modules", "Shortcut+Shift+EQUALS", () -> canvas.setAllCollapsed(false)));
+        Menu help = new Menu("Help");
+        help.setId("menu-help");
+        help.getItems().addAll(item("Keyboard Shortcuts", "F1", this::showShortcuts), item("About Convas", null, this::showAbout));
+        MenuBar bar = new MenuBar(file, edit, view, help);
         bar.setId("designer-menu");
         return bar;
     }
+
+    /**
+     * Edit ▸ Rename (F2): the selected block's name (its id), or the network's name when no block is selected.
+     * A name that is taken or empty is refused with the reason, and the dialog asks again.
+     */
+    public void rename() {
+        String id = vm.selectedNodeIdProperty().get();
+        boolean block = id != null && vm.spec().contains(id);
+        String current = block ? id : vm.spec().name();
+        javafx.scene.control.TextInputDialog d = Dialogs.ownedBy(new javafx.scene.control.TextInputDialog(current), window());
+        d.setTitle(block ? "Rename block" : "Rename network");
+        d.setHeaderText(block ? "New name for " + id + " (" + Palette.titleOf(vm.spec().node(id).layer()) + ")" : "New name for the network");
+        d.getDialogPane().setId("rename-dialog");
+        while (true) {
+            Optional<String> name = d.showAndWait();
+            if (name.isEmpty()) return;
+            boolean done = block ? vm.renameNode(id, name.get()) : vm.renameNetwork(name.get());
+            if (done || name.get().strip().equals(current)) return;
+            d.setHeaderText(vm.messageProperty().get());
+        }
+    }
+
+    /** Edit ▸ Floor Mode: the network setting, ticked while it is on (undo turns it back). */
+    private MenuItem floorModeItem() {
+        javafx.scene.control.CheckMenuItem floor = new javafx.scene.control.CheckMenuItem("Floor Mode (floor windows that do not fit)");
+        floor.setId("menu-floor-mode");
+        floor.setSelected(vm.spec().floorMode());
+        vm.revisionProperty().addListener((o, a, b) -> floor.setSelected(vm.spec().floorMode()));
+        floor.setOnAction(e -> vm.setFloorMode(floor.isSelected()));
+        return floor;
+    }
+
+    /** Help ▸ Keyboard Shortcuts (F1): every key the designer answers to. */
+    public void showShortcuts() {
+        Alert a = Dialogs.ownedBy(new Alert(Alert.AlertType.INFORMATION, SHORTCUTS, ButtonType.CLOSE), window());
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts (Ctrl is ⌘ on a Mac)");
+        a.getDialogPane().setId("shortcuts");
+        a.getDialogPane().setPrefWidth(620);
+        a.getDialogPane().setStyle("-fx-font-family: monospace;");
+        a.show();
+    }
+
+    private void showAbout() {
+        Alert a = Dialogs.ownedBy(new Alert(Alert.AlertType.INFORMATION,
+                "Design, inspect and train convolutional neural networks on the CPU.\nMIT licence; the bundled Fashion-MNIST subset is MIT "
+                        + "licensed by Zalando Research.", ButtonType.CLOSE), window());
+        a.setTitle("About Convas");
+        a.setHeaderText("Convas");
+        a.show();
+    }
+
+    /** The shortcut list the Help menu shows, one key a line. */
+    static final String SHORTCUTS = String.join("\n",
+            "Ctrl+N            new network          Ctrl+O        open",
+            "Ctrl+S            save                 Ctrl+Shift+S  save as",
+            "Ctrl+Z            undo                 Ctrl+Y        redo (also Ctrl+Shift+Z)",
+            "Ctrl+C / Ctrl+V   copy / paste         Ctrl+D        duplicate",
+            "Delete            delete the selection or the clicked wire",
+            "Ctrl+A            select all           F2            rename block or network",
+            "Arrow keys        move the selection by 10 px (Shift: 1 px)",
+            "+ / −             zoom in / out        Ctrl+wheel    zoom at the pointer",
+            "Ctrl+0            fit to window        Ctrl+L        automatic layout",
+            "Ctrl+M            overview on/off      drag background  pan",
+            "Ctrl+Shift+−/+    collapse / expand every residual block and Inception module",
+            "double-click      expand a folded module; right-click a block to fold its module",
+            "Shift+drag        select with a rubber band; Ctrl/Shift+click adds to the selection",
+            "Enter / double-click in the palette   append the block after the selection",
+            "F1                this list            Ctrl+Q        quit");
 
     private void fillRecent(Menu recent) {
         recent.getItems().clear();
@@ -401,7 +524,7 @@ public final class DesignerView extends BorderPane {
         ButtonType discard = new ButtonType("Don't Save", ButtonBar.ButtonData.NO);
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save the changes to \"" + name + "\" first?", save, discard, ButtonType.CANCEL);
         a.setHeaderText("Unsaved changes");
-        a.initOwner(window());
+        Dialogs.ownedBy(a, window());
         Optional<ButtonType> r = a.showAndWait();
         if (r.isEmpty() || r.get() == ButtonType.CANCEL) return UnsavedChoice.CANCEL;
         return r.get() == save ? UnsavedChoice.SAVE : UnsavedChoice.DISCARD;
@@ -416,7 +539,7 @@ public final class DesignerView extends BorderPane {
                 + "\" (autosaved " + when + ")" + (r.documentFile() == null ? "" : "\nfile: " + r.documentFile()) + ".",
                 recover, discard, later);
         a.setHeaderText("Recover unsaved work?");
-        a.initOwner(window());
+        Dialogs.ownedBy(a, window());
         Optional<ButtonType> c = a.showAndWait();
         if (c.isPresent() && c.get() == recover) return RecoveryChoice.RECOVER;
         if (c.isPresent() && c.get() == discard) return RecoveryChoice.DISCARD;

@@ -21,6 +21,9 @@ import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Node;
 import org.convas.engine.spec.Position;
 import org.convas.engine.spec.SpecFormatException;
+import org.convas.engine.calc.Fix;
+import org.convas.engine.calc.Problem;
+import org.convas.samples.Preset;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,6 +61,7 @@ public final class DesignerViewModel {
     private final ObservableSet<String> selection = FXCollections.observableSet(new LinkedHashSet<>());
     private final ObjectProperty<String> selectedNodeId = new SimpleObjectProperty<>(this, "selectedNodeId");
     private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>(this, "file");
+    private final ReadOnlyObjectWrapper<Preset> preset = new ReadOnlyObjectWrapper<>(this, "preset");
     private final ReadOnlyStringWrapper documentName = new ReadOnlyStringWrapper(this, "documentName", "");
     private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(this, "dirty");
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "");
@@ -111,9 +115,24 @@ public final class DesignerViewModel {
         recentFiles.setAll(documents.recentFiles());
     }
 
+    /** What a new document is called until it is named or saved. */
+    public static final String UNTITLED = "Untitled";
+
+    /**
+     * Why a file operation failed, in words: the JDK's exceptions often carry only the path as their message
+     * ("/x/net.json"), so their kind says what happened.
+     */
+    static String reason(IOException e, Path path) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "there is no such file (" + path + ")";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied (" + path + ")";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason() + " (" + path + ")";
+        String m = e.getMessage();
+        return m == null || m.isBlank() || m.equals(path.toString()) ? "the file cannot be read or written (" + path + ")" : m;
+    }
+
     /** A new document's network: one Input block. */
     public static NetworkSpec blankNetwork() {
-        return NetworkSpec.builder("Untitled").input(32, 32, 3).build()
+        return NetworkSpec.builder(UNTITLED).input(32, 32, 3).build()
                 .withPosition("input", new Position(0, 0));
     }
 
@@ -131,6 +150,9 @@ public final class DesignerViewModel {
     public ReadOnlyLongProperty revisionProperty() { return history.revisionProperty(); }
 
     public EditHistory history() { return history; }
+
+    /** The preset the document was made from, until it is opened from or saved to a file; null otherwise. */
+    public ReadOnlyObjectProperty<Preset> presetProperty() { return preset.getReadOnlyProperty(); }
 
     /** The primary selected block, or null; setting it selects that block alone (two-way with a table). */
     public ObjectProperty<String> selectedNodeIdProperty() { return selectedNodeId; }
@@ -259,6 +281,9 @@ public final class DesignerViewModel {
         return insertAfter(after, layer);
     }
 
+    /** Puts a view's explanation in the status line (a gesture that does not apply, e.g. a wire onto a folded module). */
+    public void tell(String text) { message.set(text); }
+
     public boolean connect(String from, String to) { return execute(new DesignerCommand.Connect(from, to)); }
 
     public boolean disconnect(String from, String to) { return execute(new DesignerCommand.Disconnect(from, to)); }
@@ -305,6 +330,36 @@ public final class DesignerViewModel {
 
     public boolean autoLayout() { return execute(new DesignerCommand.ApplyAutoLayout()); }
 
+    /** Applies one of a problem's verified fixes (one undo step); the fixed block stays selected. */
+    public boolean applyFix(Problem problem, Fix fix) {
+        String keep = selectedNodeId.get();
+        if (!execute(new DesignerCommand.ApplyFix(problem.nodeId(), fix))) return false;
+        if (keep != null && spec().contains(keep) && !(fix.change() instanceof Fix.InsertOnConnection)) select(keep);
+        message.set("Applied " + fix.description() + " to " + problem.nodeId());
+        return true;
+    }
+
+    /** Renames a block, keeping its connections; the renamed block stays selected. False (and why) if the name is taken or empty. */
+    public boolean renameNode(String id, String newId) {
+        boolean selected = selection.contains(id);
+        if (!execute(new DesignerCommand.RenameNode(id, newId))) return false;
+        if (selected) select(newId.strip());
+        return true;
+    }
+
+    /** Renames the network (a new document is named after its file when first saved, see {@link #saveAs}). */
+    public boolean renameNetwork(String name) {
+        boolean renamed = execute(new DesignerCommand.RenameNetwork(name));
+        if (renamed && file.get() == null) {
+            documentName.set(spec().name());
+            updateTitle();
+        }
+        return renamed;
+    }
+
+    /** Floor mode, a network setting: windows that do not fit are floored (a warning) instead of refused. */
+    public boolean setFloorMode(boolean floor) { return execute(new DesignerCommand.SetFloorMode(floor)); }
+
     private Set<String> existingSelection() {
         Set<String> ids = new LinkedHashSet<>();
         for (String id : selection) if (spec().contains(id)) ids.add(id);
@@ -334,9 +389,15 @@ public final class DesignerViewModel {
         load(blankNetwork(), null);
     }
 
-    /** A new, unsaved document holding a copy of a network (a preset), laid out if it has no layout. */
+    /** A new, unsaved document holding a copy of a network, laid out if it has no layout. */
     public void newFrom(NetworkSpec network) {
         load(network, null);
+    }
+
+    /** A new, unsaved document holding a copy of a preset; the preset is remembered for the main window's chooser. */
+    public void newFrom(Preset p) {
+        load(p.spec(), null);
+        preset.set(p);
     }
 
     /**
@@ -351,7 +412,7 @@ public final class DesignerViewModel {
             message.set("Cannot open " + path.getFileName() + ": " + e.getMessage());
             return false;
         } catch (IOException e) {
-            message.set("Cannot open " + path + ": " + e.getMessage());
+            message.set("Cannot open " + path.getFileName() + ": " + reason(e, path));
             return false;
         }
         load(opened, path);
@@ -360,21 +421,32 @@ public final class DesignerViewModel {
         return true;
     }
 
+    /** "net.json: permission denied": the file once, then why (an I/O message may name the file itself, or not). */
+    static String withFile(Path path, IOException e) {
+        String m = org.convas.engine.spec.ReadFiles.message(e);
+        if (m.startsWith(path.toString())) return m;
+        return path + ": " + (e instanceof java.nio.file.FileSystemException ? org.convas.engine.spec.ReadFiles.reason(e) : m);
+    }
+
     /** Saves to the current file; false when the document has no file yet (the view then asks: Save As). */
     public boolean save() {
         return file.get() != null && saveAs(file.get());
     }
 
     public boolean saveAs(Path path) {
+        // A new document is named after its file, so the file, the summary's heading, the status line and a
+        // recovery offer all call it what the person called it, never "Untitled" (an undoable step).
+        if (spec().name().isBlank() || spec().name().equals(UNTITLED)) execute(new DesignerCommand.RenameNetwork(DocumentModel.nameOf(path)));
         NetworkSpec spec = spec();
         try {
             documents.save(spec, path);
         } catch (IOException e) {
-            message.set("Cannot save " + path + ": " + e.getMessage());
+            message.set("Cannot save " + path + ": " + reason(e, path));
             return false;
         }
         savedSpec = spec;
         file.set(path);
+        preset.set(null);
         documentName.set(DocumentModel.nameOf(path));
         recentFiles.setAll(documents.recentFiles());
         updateDirty();
@@ -388,7 +460,7 @@ public final class DesignerViewModel {
             message.set("Exported the summary to " + path.getFileName());
             return true;
         } catch (IOException e) {
-            message.set("Cannot export " + path + ": " + e.getMessage());
+            message.set("Cannot export " + withFile(path, e));
             return false;
         }
     }
@@ -399,7 +471,7 @@ public final class DesignerViewModel {
             message.set("Exported the summary to " + path.getFileName());
             return true;
         } catch (IOException e) {
-            message.set("Cannot export " + path + ": " + e.getMessage());
+            message.set("Cannot export " + withFile(path, e));
             return false;
         }
     }
@@ -414,8 +486,11 @@ public final class DesignerViewModel {
         NetworkSpec spec;
         try {
             spec = r.load();
-        } catch (SpecFormatException | IOException e) {
+        } catch (SpecFormatException e) {
             message.set("Cannot recover " + r.name() + ": " + e.getMessage());
+            return false;
+        } catch (IOException e) {
+            message.set("Cannot recover " + r.name() + ": " + reason(e, r.file()));
             return false;
         }
         load(spec, r.documentFile(), false); // recovered work is by definition not what is on disk
@@ -433,7 +508,7 @@ public final class DesignerViewModel {
     public void autosaveNow() {
         if (!isDirty()) return;
         try {
-            documents.autosave(spec(), file.get());
+            documents.autosave(spec(), file.get(), documentName.get());
         } catch (IOException e) {
             message.set("Autosave failed: " + e.getMessage());
         }
@@ -478,7 +553,8 @@ public final class DesignerViewModel {
         restartPasteOffset();
         selection.clear();
         file.set(path);
-        documentName.set(path != null ? DocumentModel.nameOf(path) : network.name().isEmpty() ? "Untitled" : network.name());
+        preset.set(null);
+        documentName.set(path != null ? DocumentModel.nameOf(path) : network.name().isBlank() ? UNTITLED : network.name());
         history.reset(laidOut);
         documentsLoaded.set(documentsLoaded.get() + 1);
     }
@@ -523,6 +599,7 @@ public final class DesignerViewModel {
         if (pendingAutosave != null) pendingAutosave.cancel(false);
         NetworkSpec snapshot = spec();
         Path doc = file.get();
+        String name = documentName.get();
         boolean unsaved = isDirty();
         if (autosaver == null) {
             java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
@@ -536,7 +613,7 @@ public final class DesignerViewModel {
         }
         pendingAutosave = autosaver.schedule(() -> {
             try {
-                if (unsaved) documents.autosave(snapshot, doc);
+                if (unsaved) documents.autosave(snapshot, doc, name);
                 else documents.clearAutosave();
             } catch (IOException | RuntimeException e) {
                 System.err.println("Convas autosave failed: " + e.getMessage());

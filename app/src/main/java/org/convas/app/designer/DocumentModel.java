@@ -129,8 +129,13 @@ public final class DocumentModel {
      * from any thread (the spec is immutable; the files are written atomically).
      */
     public synchronized void autosave(NetworkSpec spec, Path documentFile) throws IOException {
+        autosave(spec, documentFile, spec.name());
+    }
+
+    /** As {@link #autosave(NetworkSpec, Path)}, with the name the recovery offer calls the work (the document's). */
+    public synchronized void autosave(NetworkSpec spec, Path documentFile, String name) throws IOException {
         Properties meta = new Properties();
-        meta.setProperty("name", spec.name());
+        meta.setProperty("name", name);
         meta.setProperty("document", documentFile == null ? "" : documentFile.toAbsolutePath().toString());
         meta.setProperty("saved", Instant.now().toString());
         StringWriter w = new StringWriter();

@@ -9,7 +9,9 @@ import org.controlsfx.control.PropertySheet;
 import org.controlsfx.property.editor.AbstractPropertyEditor;
 import org.controlsfx.property.editor.Editors;
 import org.controlsfx.property.editor.PropertyEditor;
+import org.convas.engine.calc.Fix;
 import org.convas.engine.calc.LayerReport;
+import org.convas.engine.calc.Problem;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.Node;
 
@@ -29,6 +31,11 @@ public final class InspectorView extends VBox {
     private final Label header = new Label();
     private final Label error = new Label();
     private final Label details = new Label();
+    private final TextField name = new TextField();
+    private final VBox fixes = new VBox(4);
+    private final VBox network = new VBox(6);
+    private final TextField networkName = new TextField();
+    private final javafx.scene.control.CheckBox floorMode = new javafx.scene.control.CheckBox("Floor mode");
     private String shownId;
     private LayerSpec shownLayer;
     private boolean refreshQueued;
@@ -54,7 +61,31 @@ public final class InspectorView extends VBox {
         sheet.setMode(PropertySheet.Mode.NAME);
         sheet.setPropertyEditorFactory(this::editorFor);
         VBox.setVgrow(details, Priority.NEVER);
-        getChildren().addAll(header, sheet, error, details);
+        name.setId("block-name");
+        name.setPromptText("block name");
+        name.setTooltip(new javafx.scene.control.Tooltip("The block's name (its id): Enter renames it (F2 also does)"));
+        name.setOnAction(e -> commitName());
+        name.focusedProperty().addListener((o, was, now) -> {
+            if (!now) commitName();
+        });
+        fixes.setId("inspector-fixes");
+        networkName.setId("network-name");
+        networkName.setOnAction(e -> commitNetworkName());
+        networkName.focusedProperty().addListener((o, was, now) -> {
+            if (!now) commitNetworkName();
+        });
+        floorMode.setId("floor-mode");
+        floorMode.setWrapText(true);
+        floorMode.setOnAction(e -> vm.setFloorMode(floorMode.isSelected()));
+        Label floorHelp = new Label("Off: a window that does not fit its input exactly is an error. On: it is floored as PyTorch "
+                + "and Keras do, and a warning names the pixels left unused.");
+        floorHelp.setWrapText(true);
+        floorHelp.getStyleClass().add("inspector-details");
+        Label networkTitle = new Label("Network");
+        networkTitle.getStyleClass().add("inspector-title");
+        network.setId("inspector-network");
+        network.getChildren().addAll(networkTitle, new Label("Name"), networkName, floorMode, floorHelp);
+        getChildren().addAll(header, name, sheet, error, details, fixes, network);
         // Coalesced: a selection that flickers (a table clearing and restoring it) does not rebuild the editors.
         vm.selectedNodeIdProperty().addListener((o, a, b) -> {
             if (refreshQueued) return;
@@ -76,9 +107,15 @@ public final class InspectorView extends VBox {
     private void refresh() {
         String id = vm.selectedNodeIdProperty().get();
         Optional<Node> node = id == null ? Optional.empty() : vm.spec().find(id);
+        boolean floor = vm.spec().floorMode();
+        if (floorMode.isSelected() != floor) floorMode.setSelected(floor);
+        if (!networkName.isFocused()) networkName.setText(vm.spec().name());
+        show(name, node.isPresent());
+        show(network, node.isEmpty());
         if (node.isEmpty()) {
             shownId = null;
             shownLayer = null;
+            fixes.getChildren().clear();
             header.setText("No block selected");
             sheet.getItems().clear();
             sheet.setVisible(false);
@@ -92,6 +129,7 @@ public final class InspectorView extends VBox {
             shownId = n.id();
             shownLayer = n.layer();
             header.setText(n.id() + " — " + Palette.titleOf(n.layer()));
+            name.setText(n.id());
             List<PropertySheet.Item> items = new ArrayList<>();
             for (LayerFields.Field f : LayerFields.fieldsOf(n.layer())) items.add(new FieldItem(f));
             sheet.getItems().setAll(items);
@@ -109,6 +147,51 @@ public final class InspectorView extends VBox {
         }
         details.setText(sb.toString());
         details.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("error"), r != null && r.hasErrors());
+        showFixes(r);
+    }
+
+    /** One "Apply" button per verified fix of the block's problems: one click, one undo step. */
+    private void showFixes(LayerReport r) {
+        fixes.getChildren().clear();
+        if (r == null) return;
+        int i = 0;
+        for (Problem p : r.problems()) {
+            for (Fix f : p.fixes()) {
+                javafx.scene.control.Button apply = new javafx.scene.control.Button("Apply: " + f.description());
+                apply.setId("fix-" + i++);
+                apply.setWrapText(true);
+                apply.setMaxWidth(Double.MAX_VALUE);
+                apply.getStyleClass().add("apply-fix");
+                apply.setTooltip(new javafx.scene.control.Tooltip("Checked by the calculator: with this change " + p.nodeId() + " fits"));
+                apply.setOnAction(e -> vm.applyFix(p, f));
+                fixes.getChildren().add(apply);
+            }
+        }
+    }
+
+    private void commitName() {
+        if (shownId == null || name.getText().strip().equals(shownId)) return;
+        String id = shownId;
+        if (vm.renameNode(id, name.getText())) {
+            showError(null);
+        } else {
+            showError(vm.messageProperty().get());
+            name.setText(id);
+        }
+    }
+
+    private void commitNetworkName() {
+        String now = networkName.getText().strip();
+        if (now.equals(vm.spec().name())) return;
+        if (!vm.renameNetwork(now)) {
+            showError(vm.messageProperty().get());
+            networkName.setText(vm.spec().name());
+        }
+    }
+
+    private static void show(javafx.scene.Node n, boolean shown) {
+        n.setVisible(shown);
+        n.setManaged(shown);
     }
 
     private void showError(String message) {

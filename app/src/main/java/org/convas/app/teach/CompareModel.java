@@ -109,7 +109,7 @@ public final class CompareModel {
         r.add(new Row("Output", text(a.output()), text(b.output()), "", ""));
         r.add(new Row("Receptive field of the output", rf(a.receptiveField()), rf(b.receptiveField()),
                 a.receptiveField() == null || b.receptiveField() == null ? ""
-                        : signed((long) b.receptiveField().width() - a.receptiveField().width()) + " px",
+                        : signed(b.receptiveField().width() - a.receptiveField().width()) + " px",
                 ""));
         return r;
     }

@@ -25,7 +25,6 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.convas.engine.calc.Calculator;
-import org.convas.engine.calc.MemoryEstimate;
 import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.calc.Numbers;
 import org.convas.engine.calc.Problem;
@@ -58,6 +57,8 @@ import org.convas.engine.train.TrainingEvents.ParameterNorm;
 import org.convas.engine.train.TrainingEvents.RunEnd;
 import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.engine.train.TrainingException;
+import org.convas.engine.train.TrainingMemory;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.train.TrainingListener;
 import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
@@ -225,6 +226,8 @@ public final class TrainingViewModel {
     private boolean delivering;
     private Model model;
     private Checkpoint checkpoint;
+    /** The folder the current run's checkpoint was loaded from: a save there continues it, elsewhere must not replace another run's. */
+    private Path checkpointFolder;
     private float[] customImage;
     private long steps;
     private long lastSnapshotRequest = Long.MIN_VALUE / 2;
@@ -315,8 +318,8 @@ public final class TrainingViewModel {
                     dataReady(data);
                     info(data.note());
                 });
-            } catch (DatasetException | RuntimeException e) {
-                fx.execute(() -> failed("Cannot use " + key.source().title() + ": " + e.getMessage()));
+            } catch (DatasetException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> failed("Cannot use " + key.source().title() + ": " + ReadFiles.message(e)));
             }
         });
     }
@@ -360,15 +363,24 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 PreparedData data = prepare(key);
-                Model m = resumeFrom != null ? resumeFrom.model() : Model.create(net, Initializer.HE, settings.seed());
                 DatasetBatchSource train = DatasetBatchSource.training(data.train(), augmentation);
                 DatasetBatchSource validation = DatasetBatchSource.evaluation(data.validation());
+                // A fresh run is checked against the heap before its weights are allocated (the Memory line's estimate).
                 TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, settings)
-                        : TrainingRun.create(m, train, validation, settings);
+                        : TrainingRun.create(net, Initializer.HE, settings.seed(), train, validation, settings);
+                if (resumeFrom != null) {
+                    // The fields show the checkpoint's values once it is loaded: what differs was changed on purpose.
+                    if (settings.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
+                        r.setLearningRate(settings.optimizer().learningRate());
+                    }
+                    if (settings.optimizer().momentum() != resumeFrom.progress().momentum()) r.setMomentum(settings.optimizer().momentum());
+                }
                 r.addListener(new Forwarder(r, data.validation()));
                 fx.execute(() -> launch(r, data, resumeFrom));
             } catch (DatasetException | TrainingException | ModelException | IllegalArgumentException e) {
                 fx.execute(() -> failed("Cannot start: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                fx.execute(() -> failed("Cannot start: " + ReadFiles.message(e)));
             } catch (OutOfMemoryError e) {
                 fx.execute(() -> failed("Cannot start: the data or the network does not fit in the Java heap ("
                         + Numbers.bytes(Runtime.getRuntime().maxMemory()) + "); choose a smaller dataset, input or batch, or give Java more memory (-Xmx)."));
@@ -416,14 +428,25 @@ public final class TrainingViewModel {
             return;
         }
         TrainingRun ended = run;
+        Path from = checkpointFolder;
         background.execute(() -> {
             try {
+                boolean same = from != null && from.toAbsolutePath().normalize().equals(folder.toAbsolutePath().normalize());
+                java.util.Optional<String> existing = same ? java.util.Optional.empty() : Checkpoint.describeExisting(folder);
+                if (existing.isPresent()) {
+                    fx.execute(() -> error("Not saved: " + folder + " " + existing.get() + ", which this would replace. Choose an"
+                            + " empty or new folder, or delete that one first."));
+                    return;
+                }
                 ended.saveCheckpoint(folder);
                 int done = ended.progress().epochsCompleted();
+                int into = ended.progress().batchesIntoEpoch();
+                fx.execute(() -> checkpointFolder = folder); // this run's own now: saving there again replaces it
                 fx.execute(() -> info("Saved the checkpoint to " + folder + " (" + done + " whole epoch" + (done == 1 ? "" : "s")
-                        + "). Load it to continue training."));
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + e.getMessage()));
+                        + (into > 0 ? " and " + into + " batch" + (into == 1 ? "" : "es") + " of epoch " + (done + 1) : "")
+                        + "). Load it to continue training" + (into > 0 ? " exactly where it stopped." : ".")));
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + ReadFiles.message(e)));
             }
         });
     }
@@ -444,8 +467,8 @@ public final class TrainingViewModel {
             try {
                 Checkpoint loaded = Checkpoint.load(folder);
                 fx.execute(() -> checkpointLoaded(folder, loaded));
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + e.getMessage()));
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + ReadFiles.message(e)));
             }
         });
     }
@@ -477,8 +500,8 @@ public final class TrainingViewModel {
                 if (idle == null) fx.execute(() -> {
                     if (model == null && spec.get() == net) model = m;
                 });
-            } catch (ModelException | IllegalArgumentException e) {
-                fx.execute(() -> warn("No activations to show: " + e.getMessage()));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> warn("No activations to show: " + ReadFiles.message(e)));
             }
         });
     }
@@ -499,7 +522,7 @@ public final class TrainingViewModel {
         }
         background.execute(() -> {
             try {
-                DecodedImage decoded = ImageDecoders.decode(Files.readAllBytes(file));
+                DecodedImage decoded = ImageDecoders.decode(ReadFiles.bytes(file, 256L << 20, "an image file"));
                 Image image = Image.interleaved(decoded.width(), decoded.height(), decoded.channels(), decoded.pixels());
                 Dataset one = new Dataset(file.getFileName().toString(), data.train().classNames(), List.of(image), new int[] {0},
                         List.of(file.getFileName().toString()));
@@ -510,8 +533,8 @@ public final class TrainingViewModel {
                             + " → " + data.key().input() + ")");
                     requestSnapshot();
                 });
-            } catch (IOException | ImageFormatException | DatasetException | RuntimeException e) {
-                fx.execute(() -> error("Cannot use " + file.getFileName() + " as an input image: " + e.getMessage()));
+            } catch (IOException | ImageFormatException | DatasetException | RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> error("Cannot use " + file.getFileName() + " as an input image: " + ReadFiles.message(e)));
             }
         });
     }
@@ -744,6 +767,7 @@ public final class TrainingViewModel {
         run = r;
         model = r.model();
         checkpoint = null;
+        if (resumed == null) checkpointFolder = null; // a new run: no folder holds it yet
         TrainingSettings s = r.settings();
         runEpochs = s.epochs();
         runBatchSize = s.batchSize();
@@ -774,7 +798,18 @@ public final class TrainingViewModel {
         progress.set(0);
         progressText.set("");
         specSink.accept(loaded.model().spec());
+        OptimizerSettings saved = loaded.progress().optimizer();
+        if (saved != null) {
+            // The run continues with the checkpoint's optimizer: show it, so that what Start uses is what the form says.
+            optimizer.set(saved.kind());
+            learningRate.set(loaded.progress().baseLearningRate());
+            momentum.set(loaded.progress().momentum());
+            weightDecay.set(saved.weightDecay());
+        }
+        seed.set(loaded.progress().seed()); // the checkpoint's seed fixes its data order; the run keeps it
+        batchSize.set(loaded.progress().partialEpoch() != null ? loaded.progress().partialEpoch().batchSize() : batchSize.get());
         checkpoint = loaded;
+        checkpointFolder = folder;
         model = loaded.model();
         run = null;
         state.set(RunState.READY);
@@ -789,8 +824,9 @@ public final class TrainingViewModel {
                 : String.format(Locale.ROOT, ", validation accuracy %.1f%%",
                 100 * loaded.progress().history().get(loaded.progress().history().size() - 1).validationAccuracy());
         info("Loaded the checkpoint " + folder.getFileName() + ": " + loaded.model().spec().name() + ", " + done + " epoch"
-                + (done == 1 ? "" : "s") + " done" + accuracy + ". Start (F5) continues with epoch " + (done + 1) + " of "
-                + epochs.get() + ".");
+                + (done == 1 ? "" : "s") + " done" + (loaded.progress().batchesIntoEpoch() > 0 ? " and "
+                + loaded.progress().batchesIntoEpoch() + " batches of the next" : "") + accuracy + ". Start (F5) continues with epoch "
+                + (done + 1) + " of " + epochs.get() + ", with the checkpoint's optimizer settings (shown on the left).");
         requestSnapshot();
     }
 
@@ -961,16 +997,13 @@ public final class TrainingViewModel {
         } catch (IllegalArgumentException e) {
             copies = 1;
         }
-        MemoryEstimate estimate = report.memoryForBatch(batch, copies);
-        long perThreadGradients = Math.max(0, threads.get() - 1L) * report.totalParameters() * 4L;
-        long need = estimate.totalBytes() + perThreadGradients;
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        // The engine's one estimate: the figure Start refuses a batch by (TrainingRun, and convas train).
+        TrainingMemory estimate = TrainingMemory.estimate(report, batch, Math.max(1, threads.get()), copies);
+        long need = estimate.totalBytes();
+        long available = TrainingMemory.freeHeap();
         memoryTooLarge.set(need > available);
-        memoryText.set("Estimated memory at batch " + batch + ": " + Numbers.bytes(need) + " (activations "
-                + Numbers.bytes(estimate.activationBytes()) + ", parameters, gradients and optimizer state "
-                + Numbers.bytes(estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes() + perThreadGradients)
-                + ") of " + Numbers.bytes(available) + " free" + (need > available ? ": too large, use a smaller batch" : ""));
+        memoryText.set("Estimated memory at batch " + batch + ": " + estimate.describe() + " of " + Numbers.bytes(available)
+                + " free" + (need > available ? ": too large, use a smaller batch" : ""));
     }
 
     private int settingsOptimizerCopies() {

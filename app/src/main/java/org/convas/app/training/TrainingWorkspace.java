@@ -278,6 +278,11 @@ public final class TrainingWorkspace extends BorderPane {
             message.setText(now.text());
             message.getStyleClass().removeAll("info", "warning", "error");
             if (!now.text().isEmpty()) message.getStyleClass().add(now.level().name().toLowerCase(Locale.ROOT));
+            // An error also waits in a dialog with the same text: the line above may be cut short, and may be
+            // replaced by the next message before it is read.
+            if (old != null && now.level() == TrainingViewModel.Level.ERROR && !now.text().isEmpty()) {
+                org.convas.app.ErrorDialog.show(window(), "Training", "Convas cannot do this", now.text());
+            }
         };
         // A fixed height of two lines: a message that appears, grows or goes away must not resize the charts and
         // views below it (each resize redraws every chart at once, a pause of the FX thread while training).

@@ -85,9 +85,26 @@ class CliTest {
         assertEquals(Cli.INVALID_NETWORK, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("Problems: 1 error, 0 warnings"), r.out());
         assertTrue(r.out().contains("error at conv1, stride: (7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit"
-                + " a 7×7 input; padding 1 or stride 2 would fit"), r.out());
+                + " a 7×7 input; padding 1, stride 2, same padding or floor mode (a network setting) would fit"), r.out());
         assertTrue(lineOf(r.out(), "conv1 ").contains(" ? "), "the unknown output shows a question mark");
         assertTrue(r.out().contains("Totals count only the layers whose output shape is known"));
+    }
+
+    @Test
+    void aDeviceIsRefusedInsteadOfReadForever() {
+        Run r = run("summary", "/dev/zero");
+        assertEquals(Cli.USAGE, r.code());
+        assertEquals("summary: cannot read /dev/zero: larger than the 16 MiB a network file may have (it is a device or a"
+                + " pipe, not a file)", r.err().trim());
+    }
+
+    @Test
+    void hugeNumbersAreRefusedWithTheFieldsLimit(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pad.json");
+        Files.writeString(file, STRIDE_THREE_ON_SEVEN.replaceFirst("\"stride\": \\d+", "\"stride\": 2147483648"));
+        Run r = run("summary", file.toString());
+        assertEquals(Cli.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("field \"stride\": 2147483648 is too large: stride must be at most 65,536"), r.err());
     }
 
     @Test
@@ -178,7 +195,9 @@ class CliTest {
         assertEquals("conv1", p.get("node").getAsString());
         assertEquals("stride", p.get("field").getAsString());
         assertEquals("fit", p.get("rule").getAsString());
-        assertEquals("padding 1 or stride 2", p.get("fix").getAsString());
+        assertEquals("padding 1, stride 2, same padding or floor mode (a network setting)", p.get("fix").getAsString());
+        assertEquals(4, p.getAsJsonArray("fixes").size());
+        assertEquals("padding 1", p.getAsJsonArray("fixes").get(0).getAsString());
         assertTrue(root.getAsJsonArray("layers").get(1).getAsJsonObject().get("output").isJsonNull());
     }
 
@@ -211,6 +230,23 @@ class CliTest {
         Run commandHelp = run("summary", "--help");
         assertEquals(Cli.OK, commandHelp.code());
         assertTrue(commandHelp.out().startsWith("Usage: ./convas summary <preset|file.json>"));
+    }
+
+    @Test
+    void helpReadsInAHundredColumnsAndNeverSplitsAnOption() {
+        for (String text : List.of(run("help").out(), run("train", "--help").out(), run("bench", "--help").out())) {
+            for (String line : text.split("\n")) {
+                assertTrue(line.length() <= Cli.WIDTH, "longer than " + Cli.WIDTH + " columns: " + line);
+                // An option's bracket opens and closes on the same line.
+                assertEquals(line.chars().filter(ch -> ch == '[').count(), line.chars().filter(ch -> ch == ']').count(), line);
+            }
+        }
+        String help = run("help").out();
+        // Each command's description sits on its own indented line, under the command, not padded beside it.
+        assertTrue(help.contains("\n  presets\n      list the preset networks"), help);
+        assertTrue(help.contains("\n  train <preset|file.json> --data <dataset> [--epochs N]"), help);
+        assertTrue(help.contains(" [--optimizer sgd|momentum|nesterov|adam|rmsprop|adagrad]"), help);
+        assertFalse(help.contains("    ".repeat(10)), "no row padded to the longest usage line");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -189,5 +190,126 @@ class TrainCommandTest {
         CliTest.Run r = train("--resume", dir.toString(), "--data", "synthetic-bars", "--epochs", "2");
         assertEquals(Cli.USAGE, r.code());
         assertTrue(r.err().contains("cannot resume from " + dir) && r.err().contains("training.json is missing"), r.err());
+    }
+
+    @Test
+    void resumeUsesTheCheckpointsOptimizerAndSaysWhatTheOptionsChange(@TempDir Path dir) throws IOException {
+        Path ck = dir.resolve("ck");
+        CliTest.Run first = train("lenet-fmnist", "--data", "synthetic-bars", "--epochs", "1", "--limit", "128", "--threads", "1",
+                "--optimizer", "adam", "--lr", "0.002", "--seed", "5", "--checkpoint", ck.toString());
+        assertEquals(Cli.OK, first.code(), first.out() + first.err());
+
+        // The defaults (momentum, lr 0.01, seed 1) are not the checkpoint's: without options, the checkpoint's are used.
+        CliTest.Run plain = train("--resume", ck.toString(), "--data", "synthetic-bars", "--epochs", "2", "--limit", "128",
+                "--threads", "1");
+        assertEquals(Cli.OK, plain.code(), plain.out() + plain.err());
+        assertTrue(plain.out().contains("Resuming: the checkpoint's optimizer settings; seed 5 (the checkpoint's)"), plain.out());
+        assertTrue(plain.out().contains("Setup:   2 epochs, batch 64, adam lr 0.002, schedule constant, 1 thread, seed 5"), plain.out());
+
+        CliTest.Run lower = train("--resume", ck.toString(), "--data", "synthetic-bars", "--epochs", "2", "--limit", "128",
+                "--threads", "1", "--lr", "0.0005");
+        assertEquals(Cli.OK, lower.code(), lower.out() + lower.err());
+        assertTrue(lower.out().contains("Resuming: the checkpoint's optimizer settings, changed by the options: learning rate"
+                + " 0.002 → 0.0005; seed 5"), lower.out());
+        assertTrue(lower.out().contains("adam lr 0.0005"), lower.out());
+        assertTrue(lower.out().contains("lr 0.0005\n") || lower.out().contains("lr 0.0005"), "the epoch line shows the rate used");
+
+        assertUsage(": the checkpoint was trained with adam, whose state cannot continue as another optimizer; leave"
+                + " --optimizer out (or give adam) to continue it", "--resume", ck.toString(), "--data", "synthetic-bars", "--epochs", "2", "--optimizer", "momentum");
+        assertUsage("--seed 9: the checkpoint's run has seed 5", "--resume", ck.toString(), "--data", "synthetic-bars",
+                "--epochs", "2", "--seed", "9");
+    }
+
+    @Test
+    void anotherRunsCheckpointIsNotReplaced(@TempDir Path dir) throws IOException {
+        Path ck = dir.resolve("ck");
+        assertEquals(Cli.OK, train("lenet-fmnist", "--data", "synthetic-bars", "--epochs", "1", "--limit", "64", "--threads", "1",
+                "--checkpoint", ck.toString()).code());
+        byte[] before = Files.readAllBytes(ck.resolve(Checkpoint.WEIGHTS));
+        CliTest.Run r = train("lenet-fmnist", "--data", "synthetic-bars", "--epochs", "1", "--limit", "64", "--threads", "1",
+                "--checkpoint", ck.toString());
+        assertEquals(Cli.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--checkpoint " + ck + " holds a checkpoint of \"LeNet (Fashion-MNIST)\" after 1 epoch; this"
+                + " run would replace it. Continue that run with --resume " + ck), r.err());
+        assertFalse(r.out().contains("epoch 1/1"), "refused before training");
+        assertArrayEquals(before, Files.readAllBytes(ck.resolve(Checkpoint.WEIGHTS)));
+    }
+
+    @Test
+    void anUnwritableCheckpointFolderIsRefusedBeforeTheFirstEpoch(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("plain-file");
+        Files.writeString(file, "x");
+        CliTest.Run r = train("lenet-fmnist", "--data", "synthetic-bars", "--epochs", "1", "--limit", "64", "--threads", "1",
+                "--checkpoint", file.resolve("ck").toString());
+        assertEquals(Cli.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--checkpoint " + file.resolve("ck") + ": cannot create " + file), r.err());
+        assertFalse(r.out().contains("epoch 1/1"), "refused before training: " + r.out());
+    }
+
+    @Test
+    void anExplodingLossExitsWithThreeNamingTheLayer() {
+        CliTest.Run r = train("fmnist-tiny", "--data", "fashion-mnist-subset", "--epochs", "1", "--threads", "1", "--optimizer",
+                "adam", "--lr", "100", "--validation-fraction", "0");
+        assertEquals(Cli.DIVERGED, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("the loss exploded at epoch 1, batch 20: its median over the last 20 batches is"), r.err());
+        assertTrue(r.err().matches("(?s).*the weights of \\w+ \\(.*\\) grew most.*"), r.err());
+        assertFalse(r.out().contains("Test:"), "no test figure for a diverged run");
+    }
+
+    @Test
+    void imageFoldersWithDifferentClassesInTrainAndTestSayWhich(@TempDir Path dir) throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(6, 6, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (String part : List.of("train/cat", "train/dog", "test/cat", "test/bird")) {
+            Files.createDirectories(dir.resolve(part));
+            javax.imageio.ImageIO.write(image, "png", dir.resolve(part).resolve("a.png").toFile());
+        }
+        CliTest.Run r = train("lenet-fmnist", "--data", dir.toString(), "--epochs", "1");
+        assertEquals(Cli.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("the training and test sets must have the same classes: only the training set has [dog],"
+                + " only the test set has [bird]; give both the same class sub-folders"), r.err());
+    }
+
+    @Test
+    void aNetworkTooLargeForTheHeapIsRefusedBeforeItsWeightsExist(@TempDir Path dir) throws IOException {
+        // 28·28 → FC 1,000,000: 784 million weights, 3 GB each for the weights, gradients and velocities.
+        Path net = dir.resolve("huge.json");
+        Files.writeString(net, "{\"format\": \"convas-network\", \"version\": 1, \"name\": \"huge\", \"nodes\": ["
+                + "{\"id\": \"input\", \"type\": \"input\", \"width\": 28, \"height\": 28, \"depth\": 1},"
+                + "{\"id\": \"fc1\", \"type\": \"fc\", \"inputs\": [\"input\"], \"units\": 1000000},"
+                + "{\"id\": \"fc2\", \"type\": \"fc\", \"inputs\": [\"fc1\"], \"units\": 10}]}");
+        CliTest.Run r = train(net.toString(), "--data", "synthetic-bars", "--epochs", "1", "--threads", "1");
+        assertEquals(Cli.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("train: training huge at batch 64 needs about "), r.err());
+        assertTrue(r.err().contains("of the Java heap is free."), r.err());
+    }
+
+    @Test
+    void aResumedRunWithAugmentationFollowsTheUninterruptedOne(@TempDir Path dir) {
+        // The augmentation draws from the run's seed: a resumption without --seed used to augment with the default seed,
+        // so its epochs differed from the uninterrupted run's.
+        String[] common = {"--data", "synthetic-bars", "--limit", "128", "--threads", "2", "--batch", "16", "--augment",
+                "shift=2,flip,rotate=10"};
+        CliTest.Run whole = train(concat(new String[] {"lenet-fmnist", "--epochs", "2", "--seed", "5"}, common));
+        assertEquals(Cli.OK, whole.code(), whole.out() + whole.err());
+        Path ck = dir.resolve("ck");
+        CliTest.Run first = train(concat(new String[] {"lenet-fmnist", "--epochs", "1", "--seed", "5", "--checkpoint", ck.toString()}, common));
+        assertEquals(Cli.OK, first.code(), first.out() + first.err());
+        CliTest.Run rest = train(concat(new String[] {"--resume", ck.toString(), "--epochs", "2"}, common));
+        assertEquals(Cli.OK, rest.code(), rest.out() + rest.err());
+        assertEquals(epochLine(whole.out(), 2), epochLine(rest.out(), 2));
+        assertEquals(whole.out().lines().filter(l -> l.startsWith("Test:")).map(l -> l.replaceAll("\\(.*", "")).toList(),
+                rest.out().lines().filter(l -> l.startsWith("Test:")).map(l -> l.replaceAll("\\(.*", "")).toList());
+    }
+
+    /** Epoch {@code e}'s line without its duration. */
+    private static String epochLine(String out, int e) {
+        return out.lines().filter(l -> l.startsWith("epoch " + e + "/") && l.contains("train loss")).findFirst().orElseThrow()
+                .replaceAll("\\d+\\.\\d s ", "");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }

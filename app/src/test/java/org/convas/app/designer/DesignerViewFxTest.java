@@ -44,7 +44,7 @@ class DesignerViewFxTest {
     void start(Stage stage) throws Exception {
         this.stage = stage;
         Path home = Files.createDirectories(temp.resolve("home" + (++run)));
-        view = DesignerApp.create(new DocumentModel(home));
+        view = DesignerView.create(new DocumentModel(home));
         vm = view.viewModel();
         stage.setScene(new Scene(view, 1280, 800));
         view.attachTo(stage);
@@ -111,7 +111,7 @@ class DesignerViewFxTest {
         assertTrue(has(conv, "error"), "the block is red");
         assertTrue(conv.tooltip().getText().startsWith("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input"),
                 conv.tooltip().getText());
-        assertTrue(conv.tooltip().getText().contains("Fix: padding 1 or stride 2"), conv.tooltip().getText());
+        assertTrue(conv.tooltip().getText().endsWith("; padding 1, stride 2, same padding or floor mode (a network setting) would fit"), conv.tooltip().getText());
         String details = robot.lookup("#inspector-details").queryAs(Label.class).getText();
         assertTrue(details.contains("does not fit a 7×7 input"), details);
         assertEquals("?×?×?", shape(robot, "relu1"), "downstream shapes are unknown, not wrong");
@@ -234,6 +234,16 @@ class DesignerViewFxTest {
         // Four blocks in one column: one block wide plus margins, four rows tall.
         assertTrue(image.getWidth() >= AutoLayout.BLOCK_WIDTH && image.getWidth() < 2 * AutoLayout.BLOCK_WIDTH, "width " + image.getWidth());
         assertTrue(image.getHeight() >= 3 * AutoLayout.ROW_SPACING + AutoLayout.BLOCK_HEIGHT, "height " + image.getHeight());
+        // 2× and 3× are the same picture with twice and three times the pixels.
+        for (int scale : new int[] {2, 3}) {
+            Path big = temp.resolve("canvas-" + run + "@" + scale + "x.png");
+            int k = scale;
+            robot.interact(() -> ok[0] = view.writePng(big, k));
+            assertTrue(ok[0]);
+            var bigImage = javax.imageio.ImageIO.read(big.toFile());
+            assertEquals(image.getWidth() * scale, bigImage.getWidth(), 2.0);
+            assertEquals(image.getHeight() * scale, bigImage.getHeight(), 2.0);
+        }
     }
 
     @Test

@@ -243,8 +243,10 @@ class DesignerViewModelTest {
         assertEquals(List.of(), conv2.inputs(), "the connection from outside the copy is dropped");
         assertEquals(List.of("conv2d1"), relu2.inputs(), "the connection inside the copy is kept");
         Position p = vm.spec().layout().get("conv1");
-        assertEquals(new Position(p.x() + DesignerViewModel.PASTE_OFFSET, p.y() + DesignerViewModel.PASTE_OFFSET),
+        // 40 px down and right would cover the originals: the copy moves right a column at a time until it covers nothing.
+        assertEquals(new Position(p.x() + DesignerViewModel.PASTE_OFFSET + AutoLayout.BLOCK_GAP, p.y() + DesignerViewModel.PASTE_OFFSET),
                 vm.spec().layout().get("conv2d1"));
+        assertNoOverlap();
         assertEquals(Set.of("conv2d1", "relu2"), vm.selection());
         vm.undo();
         assertFalse(vm.spec().contains("conv2d1"));
@@ -261,9 +263,147 @@ class DesignerViewModelTest {
         assertTrue(vm.spec().contains("fc2"));
         assertTrue(vm.spec().contains("fc3"));
         assertNotEquals(vm.spec().layout().get("fc2"), vm.spec().layout().get("fc3"));
+        assertNoOverlap();
         vm.undo();
         assertFalse(vm.spec().contains("fc3"));
         assertTrue(vm.spec().contains("fc2"));
+    }
+
+    /** No two blocks of the current network cover each other. */
+    private void assertNoOverlap() {
+        List<Map.Entry<String, Position>> all = List.copyOf(vm.spec().layout().entrySet());
+        for (int i = 0; i < all.size(); i++) {
+            for (int j = i + 1; j < all.size(); j++) {
+                Position a = all.get(i).getValue();
+                Position b = all.get(j).getValue();
+                boolean overlap = Math.abs(a.x() - b.x()) < AutoLayout.BLOCK_WIDTH && Math.abs(a.y() - b.y()) < AutoLayout.BLOCK_HEIGHT;
+                assertFalse(overlap, all.get(i).getKey() + " at " + a + " covers " + all.get(j).getKey() + " at " + b);
+            }
+        }
+    }
+
+    @Test
+    void blocksAddedOnTopOfOthersMoveAsideAndInsertingOnABranchWireKeepsToThatBranch() {
+        // Two branches from one input, side by side, meeting in a Concat (an Inception module in miniature).
+        NetworkSpec branches = NetworkSpec.builder("branches").input(8, 8, 3)
+                .add("left", LayerSpec.Conv2D.of(4, 1, 1, 0), "input").add("right", LayerSpec.Conv2D.of(4, 3, 1, 1), "input")
+                .add("cat", new LayerSpec.Concat(), "left", "right").build();
+        vm.newFrom(branches);
+        Position left = vm.spec().layout().get("left");
+        Position right = vm.spec().layout().get("right");
+        assertEquals(left.y(), right.y(), "the branches sit side by side");
+        // A drop on the wire input → right lands in right's column, not on "left" below the fork.
+        String relu = vm.insertOnConnection("input", "right", new LayerSpec.ReLU());
+        assertEquals(right.x(), vm.spec().layout().get(relu).x());
+        assertNoOverlap();
+        // A drop onto empty canvas that happens to be on a block moves aside in its row.
+        String loose = vm.addLayer(new LayerSpec.Tanh(), left);
+        assertEquals(left.y(), vm.spec().layout().get(loose).y());
+        assertNoOverlap();
+        // Pasting three times: three copies, none on anything.
+        vm.select("cat");
+        vm.copySelection();
+        for (int i = 0; i < 3; i++) assertTrue(vm.paste());
+        assertNoOverlap();
+    }
+
+    @Test
+    void renamingABlockKeepsItsConnectionsLayoutAndSelectionAndRefusesTakenNames() {
+        vm.newFrom(sevenBySeven());
+        vm.select("conv1");
+        Position at = vm.spec().layout().get("conv1");
+        assertTrue(vm.renameNode("conv1", "  features "));
+        assertFalse(vm.spec().contains("conv1"));
+        assertEquals(List.of("features"), vm.spec().node("relu1").inputs());
+        assertEquals(at, vm.spec().layout().get("features"));
+        assertEquals("features", vm.selectedNodeIdProperty().get());
+        assertEquals("5×5×4", shapeOf("features"));
+        assertFalse(vm.renameNode("features", "relu1"));
+        assertEquals("Cannot rename features to relu1: another block is already named \"relu1\"", vm.messageProperty().get());
+        assertFalse(vm.renameNode("features", "two words"));
+        assertTrue(vm.messageProperty().get().contains("cannot contain spaces"), vm.messageProperty().get());
+        assertFalse(vm.renameNode("features", " "));
+        assertTrue(vm.spec().contains("features"));
+        vm.undo();
+        assertEquals(sevenBySeven().nodes(), vm.spec().nodes());
+    }
+
+    @Test
+    void renamingTheNetworkRenamesAnUnsavedDocumentAndIsUndoable() {
+        assertTrue(vm.renameNetwork("My net"));
+        assertEquals("My net", vm.spec().name());
+        assertEquals("My net", vm.documentNameProperty().get());
+        assertTrue(vm.titleProperty().get().contains("My net"));
+        assertFalse(vm.renameNetwork("   "));
+        vm.undo();
+        assertEquals(DesignerViewModel.UNTITLED, vm.spec().name());
+    }
+
+    @Test
+    void savingAnUntitledNetworkNamesItAfterItsFileEverywhere() throws Exception {
+        vm.appendLayer(new LayerSpec.ReLU());
+        Path file = home.resolve("edge-detector.convas.json");
+        assertTrue(vm.saveAs(file));
+        assertEquals("edge-detector", vm.spec().name());
+        assertTrue(java.nio.file.Files.readString(file).contains("\"name\": \"edge-detector\""));
+        assertEquals("edge-detector — Convas", vm.titleProperty().get());
+        assertFalse(vm.isDirty());
+        assertTrue(org.convas.engine.calc.ReportExport.toMarkdown(vm.report()).startsWith("# edge-detector\n"));
+        // A crash after an edit: the recovery offer names the document, not "Untitled".
+        vm.appendLayer(new LayerSpec.Tanh());
+        vm.autosaveNow();
+        DocumentModel later = new DocumentModel(home);
+        assertEquals("edge-detector", later.recoveries().get(0).name());
+    }
+
+    @Test
+    void aPresetIsRememberedUntilTheDocumentGoesToAFile() throws Exception {
+        var lenet = org.convas.samples.Presets.find("lenet5").orElseThrow();
+        vm.newFrom(lenet);
+        assertSame(lenet, vm.presetProperty().get());
+        assertEquals("LeNet-5", vm.documentNameProperty().get());
+        vm.saveAs(home.resolve("mine.convas.json"));
+        assertNull(vm.presetProperty().get());
+        assertEquals("LeNet-5", vm.spec().name(), "a named network keeps its name");
+        assertEquals("mine", vm.documentNameProperty().get());
+        vm.newBlank();
+        assertNull(vm.presetProperty().get());
+    }
+
+    @Test
+    void applyingAVerifiedFixMendsTheBlockInOneUndoStep() {
+        NetworkSpec s = NetworkSpec.builder("t").input(16, 16, 1).add("conv1", LayerSpec.Conv2D.of(2, 17, 3, 0))
+                .add("relu1", new LayerSpec.ReLU()).build();
+        vm.newFrom(s);
+        vm.select("conv1");
+        Problem p = vm.report().layer("conv1").problems().get(0);
+        assertEquals(List.of("padding 2", "a 16×16 filter", "same padding"), p.fixes().stream().map(f -> f.description()).toList());
+        for (var fix : p.fixes()) {
+            assertTrue(vm.applyFix(p, fix));
+            assertFalse(vm.report().layer("conv1").hasErrors(), fix.description());
+            assertTrue(vm.report().layer("relu1").isKnown());
+            assertEquals("conv1", vm.selectedNodeIdProperty().get());
+            vm.undo();
+            assertEquals(s.nodes(), vm.spec().nodes());
+        }
+        // Floor mode is a network setting, offered for a stride that leaves pixels over and undone as one step.
+        vm.setLayer("conv1", LayerSpec.Conv2D.of(2, 3, 2, 0), "kernel");
+        assertTrue(vm.setFloorMode(true));
+        assertTrue(vm.spec().floorMode());
+        assertTrue(vm.report().isValid());
+        vm.undo();
+        assertFalse(vm.spec().floorMode());
+    }
+
+    @Test
+    void anAddFixInsertsTheProjectionOnTheWireWithRoomMade() {
+        NetworkSpec s = NetworkSpec.builder("res").input(8, 8, 3).add("conv1", LayerSpec.Conv2D.of(16, 3, 1, 1))
+                .add("sum", new LayerSpec.Add(), "input", "conv1").build();
+        vm.newFrom(s);
+        Problem p = vm.report().layer("sum").problems().get(0);
+        assertTrue(vm.applyFix(p, p.fixes().get(0)));
+        assertTrue(vm.report().isValid(), vm.report().problems()::toString);
+        assertNoOverlap();
     }
 
     @Test

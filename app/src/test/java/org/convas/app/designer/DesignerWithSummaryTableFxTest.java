@@ -34,7 +34,7 @@ class DesignerWithSummaryTableFxTest {
 
     @Start
     void start(Stage stage) {
-        DesignerView view = DesignerApp.create(new DocumentModel(home));
+        DesignerView view = DesignerView.create(new DocumentModel(home));
         vm = view.viewModel();
         vm.newFrom(Presets.lenet5());
         table = new SummaryTable();

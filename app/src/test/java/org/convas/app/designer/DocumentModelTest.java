@@ -176,7 +176,8 @@ class DocumentModelTest {
         assertEquals(org.convas.engine.calc.ReportExport.toCsv(vm.report()), Files.readString(csv));
         assertTrue(Files.readString(md).startsWith("# LeNet-5\n\n| Layer | Output |"));
         // LeNet-5's conv1: 6 filters of 5×5×1 with bias, (5·5·1 + 1)·6 = 156 parameters.
-        assertTrue(Files.readString(csv).contains("\r\n\"conv1 (Conv 5×5/1, 6)\",28×28×6,(32 − 5 + 2·0)/1 + 1 = 28,156,(5·5·1 + 1)·6 = 156,"),
+        // 28·28·6 outputs of 5·5·1 MACs = 117,600; 28·28·6·4 B = 18,816 B: plain numbers a spreadsheet sums.
+        assertTrue(Files.readString(csv).contains("\r\nconv1,\"Conv 5×5/1, 6\",28×28×6,(32 − 5 + 2·0)/1 + 1 = 28,156,(5·5·1 + 1)·6 = 156,117600,18816,"),
                 Files.readString(csv));
         assertFalse(vm.exportCsv(work.resolve("lenet.csv/inside-a-file.csv")));
         assertTrue(vm.messageProperty().get().startsWith("Cannot export "), vm.messageProperty().get());

@@ -16,6 +16,7 @@ import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
 import org.convas.visualizer.charts.LayerNorm;
 import org.junit.jupiter.api.AfterEach;
+import org.convas.engine.train.TrainingSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,6 +170,26 @@ class TrainingViewModelTest {
     }
 
     @Test
+    void theMemoryLineAndStartUseTheEnginesOneEstimate() {
+        // Issue 13: the line said 12.76 GiB at batch 20,000 while Start trained it, and 637.81 GiB against Start's 31.26
+        // GiB at batch 1,000,000. Both are now TrainingMemory's figure for the same settings.
+        for (int batch : new int[] {20_000, 1_000_000}) {
+            viewModel().batchSizeProperty().set(batch);
+            TrainingSettings s = vm.settings();
+            org.convas.engine.train.TrainingMemory m = org.convas.engine.train.TrainingMemory.estimate(spec.get(), batch,
+                    s.threads(), s.optimizer().stateCopies());
+            String line = vm.memoryTextProperty().get();
+            assertTrue(line.startsWith("Estimated memory at batch " + batch + ": " + m.describe() + " of "), line + " / " + m.describe());
+        }
+        vm.start();
+        frame();
+        assertEquals(Level.ERROR, vm.getMessage().level());
+        org.convas.engine.train.TrainingMemory m = org.convas.engine.train.TrainingMemory.estimate(spec.get(), 1_000_000,
+                vm.settings().threads(), vm.settings().optimizer().stateCopies());
+        assertTrue(vm.getMessage().text().contains("at batch 1000000 needs about " + m.describe()), vm.getMessage().text());
+    }
+
+    @Test
     void wrongSettingsGiveTheEnginesExplanation() {
         viewModel().learningRateProperty().set(0);
         vm.start();
@@ -286,6 +307,18 @@ class TrainingViewModelTest {
         assertEquals(trainedSteps + 1, batches.get(0).step(), "steps continue from the checkpoint");
         vm.stop();
         frameUntil(() -> vm.getState() == RunState.FINISHED, "the run to stop");
+
+        // Saving the continued run where it came from replaces its own checkpoint; a folder holding another run's is refused.
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        for (String f : org.convas.engine.train.Checkpoint.FILES) Files.copy(folder.resolve(f), other.resolve(f));
+        vm.saveCheckpoint(other);
+        frameUntil(() -> vm.getMessage().text().startsWith("Not saved"), "the refusal");
+        assertEquals(Level.ERROR, vm.getMessage().level());
+        assertTrue(vm.getMessage().text().contains(other + " holds a checkpoint of \"" + before.name() + "\""), vm.getMessage().text());
+        vm.saveCheckpoint(folder);
+        frameUntil(() -> vm.getMessage().text().startsWith("Saved the checkpoint to "), "the save");
+        assertTrue(vm.getMessage().text().contains(" batch"), "saved inside an epoch: " + vm.getMessage().text());
     }
 
     @Test

@@ -9,7 +9,6 @@ import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import org.convas.app.MainViewModel;
 import org.convas.app.MainWindow;
-import org.convas.app.designer.DesignerApp;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
@@ -58,7 +57,7 @@ public final class TrainingWorkspaceDemo extends Application {
         // The window as ConvasApp builds it: the designer owns the document (in a throw-away home folder).
         DesignerView designer;
         try {
-            designer = DesignerApp.create(new DocumentModel(java.nio.file.Files.createTempDirectory("convas-demo")));
+            designer = DesignerView.create(new DocumentModel(java.nio.file.Files.createTempDirectory("convas-demo")));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

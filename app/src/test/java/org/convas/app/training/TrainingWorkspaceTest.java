@@ -150,5 +150,10 @@ class TrainingWorkspaceTest {
         assertTrue(message.getText().startsWith("The network is invalid, so it cannot be trained: conv: "), message.getText());
         assertTrue(message.getStyleClass().contains("error"));
         assertEquals(RunState.READY, vm.getState());
+        // The same text waits in a dialog, never a stack trace.
+        javafx.scene.control.DialogPane dialog = robot.lookup("#" + org.convas.app.ErrorDialog.ID).queryAs(javafx.scene.control.DialogPane.class);
+        String shown = dialog.getContent() instanceof javafx.scene.control.TextArea t ? t.getText() : dialog.getContentText();
+        assertEquals(message.getText(), shown);
+        robot.interact(() -> dialog.getScene().getWindow().hide());
     }
 }

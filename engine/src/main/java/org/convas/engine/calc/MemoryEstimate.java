@@ -8,7 +8,8 @@ package org.convas.engine.calc;
 public record MemoryEstimate(int batch, long activationBytes, long parameterBytes, long gradientBytes, long optimizerBytes) {
 
     public long totalBytes() {
-        return activationBytes + parameterBytes + gradientBytes + optimizerBytes;
+        return Calculator.saturatedAdd(Calculator.saturatedAdd(activationBytes, parameterBytes),
+                Calculator.saturatedAdd(gradientBytes, optimizerBytes));
     }
 
     @Override

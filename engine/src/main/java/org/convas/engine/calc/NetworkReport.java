@@ -61,24 +61,28 @@ public final class NetworkReport {
         return errors().isEmpty();
     }
 
-    public long totalWeights() { return layers.stream().mapToLong(LayerReport::weights).sum(); }
+    // Totals saturate at Long.MAX_VALUE rather than wrap round: each layer's counts are at most 2^53 (the
+    // calculator's limit), but a network may have many such layers.
 
-    public long totalBiases() { return layers.stream().mapToLong(LayerReport::biases).sum(); }
+    public long totalWeights() { return layers.stream().mapToLong(LayerReport::weights).reduce(0, Calculator::saturatedAdd); }
 
-    public long totalParameters() { return totalWeights() + totalBiases(); }
+    public long totalBiases() { return layers.stream().mapToLong(LayerReport::biases).reduce(0, Calculator::saturatedAdd); }
 
-    public long totalMacs() { return layers.stream().mapToLong(LayerReport::macs).sum(); }
+    public long totalParameters() { return Calculator.saturatedAdd(totalWeights(), totalBiases()); }
+
+    public long totalMacs() { return layers.stream().mapToLong(LayerReport::macs).reduce(0, Calculator::saturatedAdd); }
 
     /** Activation values of one image's forward pass, input included, in-place layers not counted twice. */
     public long totalActivations() {
-        return layers.stream().filter(l -> l.isKnown() && !l.inPlace()).mapToLong(LayerReport::activations).sum();
+        return layers.stream().filter(l -> l.isKnown() && !l.inPlace()).mapToLong(LayerReport::activations)
+                .reduce(0, Calculator::saturatedAdd);
     }
 
     /** Forward activation memory per image at 4 bytes a value. */
-    public long forwardBytesPerImage() { return totalActivations() * 4L; }
+    public long forwardBytesPerImage() { return Calculator.saturatedMultiply(totalActivations(), 4); }
 
     /** Forward plus backward (the activations' gradients): about twice the forward memory. */
-    public long trainingBytesPerImage() { return totalActivations() * 8L; }
+    public long trainingBytesPerImage() { return Calculator.saturatedMultiply(totalActivations(), 8); }
 
     /**
      * Memory for one training step at a batch size.
@@ -86,7 +90,8 @@ public final class NetworkReport {
      * @param optimizerStateCopies values of optimizer state per parameter: 0 for SGD, 1 for momentum, 2 for Adam
      */
     public MemoryEstimate memoryForBatch(int batch, int optimizerStateCopies) {
-        long p = totalParameters() * 4L;
-        return new MemoryEstimate(batch, (long) batch * trainingBytesPerImage(), p, p, p * optimizerStateCopies);
+        long p = Calculator.saturatedMultiply(totalParameters(), 4);
+        return new MemoryEstimate(batch, Calculator.saturatedMultiply(batch, trainingBytesPerImage()), p, p,
+                Calculator.saturatedMultiply(p, optimizerStateCopies));
     }
 }

@@ -6,9 +6,10 @@ package org.convas.engine.calc;
  * output unit's region, in input pixel coordinates where pixel 0 spans [0, 1)).
  *
  * <p>Recurrence for a window of effective size F', stride S and padding P before:
- * size' = size + (F' − 1)·jump, jump' = jump·S, start' = start + ((F' − 1)/2 − P)·jump.
+ * size' = size + (F' − 1)·jump, jump' = jump·S, start' = start + ((F' − 1)/2 − P)·jump. Sizes and jumps stop at
+ * {@link Long#MAX_VALUE} instead of wrapping round (a chain of 65,536-strides gets there in four layers).
  */
-public record ReceptiveField(int width, int height, int jumpX, int jumpY, double startX, double startY) {
+public record ReceptiveField(long width, long height, long jumpX, long jumpY, double startX, double startY) {
 
     public static final ReceptiveField PIXEL = new ReceptiveField(1, 1, 1, 1, 0.5, 0.5);
 
@@ -18,7 +19,7 @@ public record ReceptiveField(int width, int height, int jumpX, int jumpY, double
 
     @Override
     public String toString() {
-        String jump = jumpX == jumpY ? Integer.toString(jumpX) : jumpX + "×" + jumpY;
+        String jump = jumpX == jumpY ? Long.toString(jumpX) : jumpX + "×" + jumpY;
         return sizeText() + " (jump " + jump + ")";
     }
 }

@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The summary table of a {@link NetworkReport} as CSV (RFC 4180) or a Markdown table, with the summary's
- * columns: layer, output, formula, params, param formula, MACs, memory, receptive field; one row per node in
- * evaluation order and a closing "total" row.
+ * The summary table of a {@link NetworkReport} as CSV (RFC 4180) or a Markdown table, one row per node in
+ * evaluation order and a closing "total" row. A node whose output is unknown (it or something above it is
+ * invalid) shows "unknown" rather than a shape.
  *
- * <p>Example row for AlexNet's conv1 on 227×227×3:
- * {@code conv1 (Conv 11×11/4, 96),55×55×96,(227 − 11 + 2·0)/4 + 1 = 55,"34,944",...}. A node whose output is
- * unknown (it or something above it is invalid) shows "unknown" rather than a number.
+ * <p>Markdown is for reading: {@code | conv1 (Conv 11×11/4, 96) | 55×55×96 | … | 34,944 | … | 1.1 MiB |}.
+ * CSV is for a spreadsheet, so its counts are plain numbers (no thousands separators, memory in bytes) and
+ * the layer's id and type are separate columns:
+ * {@code conv1,"Conv 11×11/4, 96",55×55×96,(227 − 11 + 2·0)/4 + 1 = 55,34944,"(11·11·3 + 1)·96 = 34,944",105415200,1161600,…}.
  */
 public final class ReportExport {
 
@@ -44,10 +45,35 @@ public final class ReportExport {
         return rows;
     }
 
+    /** The CSV columns: counts as plain numbers a spreadsheet sums, memory in bytes. */
+    public static final List<String> CSV_COLUMNS = List.of("Layer", "Type", "Output", "Formula", "Params", "Param formula",
+            "MACs", "Memory (bytes)", "Receptive field");
+
+    /** The rows of the CSV, header first, totals last. */
+    public static List<List<String>> csvRows(NetworkReport report) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(CSV_COLUMNS);
+        for (LayerReport l : report.layers()) {
+            rows.add(List.of(
+                    l.id(),
+                    l.node().layer().label(),
+                    l.isKnown() ? l.output().toString() : "unknown",
+                    l.shapeFormula(),
+                    Long.toString(l.parameters()),
+                    l.paramFormula(),
+                    Long.toString(l.macs()),
+                    Long.toString(l.memoryBytes()),
+                    l.receptiveField() == null ? "" : l.receptiveField().toString()));
+        }
+        rows.add(List.of("total", "", "", "", Long.toString(report.totalParameters()), "",
+                Long.toString(report.totalMacs()), Long.toString(report.forwardBytesPerImage()), ""));
+        return rows;
+    }
+
     /** RFC 4180: cells with a comma, quote or line break are quoted, quotes doubled; lines end in CRLF. */
     public static String toCsv(NetworkReport report) {
         StringBuilder sb = new StringBuilder();
-        for (List<String> row : rows(report)) {
+        for (List<String> row : csvRows(report)) {
             for (int i = 0; i < row.size(); i++) {
                 if (i > 0) sb.append(',');
                 sb.append(csvCell(row.get(i)));

@@ -71,7 +71,12 @@ public final class BatchLoader {
      * resources) to stop early; closing is safe from any thread and at any time.
      */
     public BatchIterator epoch(int epoch) {
-        return new BatchIterator(epoch);
+        return new BatchIterator(epoch, 0);
+    }
+
+    /** The batches of an epoch from batch {@code firstBatch} on, exactly as {@link #epoch(int)} gives them. */
+    public BatchIterator epoch(int epoch, int firstBatch) {
+        return new BatchIterator(epoch, firstBatch);
     }
 
     /** Builds batch {@code number} of an epoch directly on the calling thread (used by the producer). */
@@ -103,13 +108,15 @@ public final class BatchLoader {
         private record Failure(Throwable cause) { }
 
         private final int epoch;
+        private final int firstBatch;
         private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(prefetch + 1);
         private final Thread producer;
         private volatile boolean closed;
         private Object next;
 
-        private BatchIterator(int epoch) {
+        private BatchIterator(int epoch, int firstBatch) {
             this.epoch = epoch;
+            this.firstBatch = firstBatch;
             this.producer = new Thread(this::produce, "convas-batches-epoch-" + epoch);
             producer.setDaemon(true);
             producer.start();
@@ -120,7 +127,7 @@ public final class BatchLoader {
                 int[] order = order(epoch);
                 float[] scratch = new float[(int) data.shape().size()];
                 int batches = batchesPerEpoch();
-                for (int b = 0; b < batches && !closed; b++) {
+                for (int b = firstBatch; b < batches && !closed; b++) {
                     queue.put(build(epoch, b, order, scratch));
                 }
                 queue.put(END);

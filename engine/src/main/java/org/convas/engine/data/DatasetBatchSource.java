@@ -61,9 +61,15 @@ public final class DatasetBatchSource implements BatchSource {
      */
     @Override
     public Iterator<org.convas.engine.train.Batch> epoch(int batchSize, long seed, int epoch, boolean shuffle) {
+        return epoch(batchSize, seed, epoch, shuffle, 0);
+    }
+
+    /** From batch {@code firstBatch} on, without preparing the batches before it (a resumed run's first epoch). */
+    @Override
+    public Iterator<org.convas.engine.train.Batch> epoch(int batchSize, long seed, int epoch, boolean shuffle, int firstBatch) {
         BatchLoader loader = BatchLoader.builder(data).batchSize(batchSize).seed(seed).shuffle(shuffle)
                 .augmentation(augmentation).prefetch(prefetch).build();
-        return new Adapter(loader.epoch(epoch));
+        return new Adapter(loader.epoch(epoch, firstBatch));
     }
 
     @Override

@@ -45,8 +45,8 @@ public final class Idx {
                                List<String> classNames, String source) throws DatasetException {
         if (imagesBytes.length == 0) throw new DatasetException(imagesName, "empty file (0 bytes)");
         if (labelsBytes.length == 0) throw new DatasetException(labelsName, "empty file (0 bytes)");
-        byte[] img = DataFiles.gunzipIfNeeded(imagesBytes, imagesName);
-        byte[] lab = DataFiles.gunzipIfNeeded(labelsBytes, labelsName);
+        byte[] img = DataFiles.gunzipIfNeeded(imagesBytes, imagesName, Idx::promisedSize);
+        byte[] lab = DataFiles.gunzipIfNeeded(labelsBytes, labelsName, Idx::promisedSize);
 
         int[] imgDims = header(img, imagesName, IMAGES_MAGIC, "IDX images: count, rows, columns");
         int[] labDims = header(lab, labelsName, LABELS_MAGIC, "IDX labels: count");
@@ -97,6 +97,22 @@ public final class Idx {
         Path raw = folder.resolve(base);
         if (Files.isRegularFile(raw)) return raw;
         throw new DatasetException(folder.resolve(base + "[.gz]").toString(), "file not found");
+    }
+
+    /**
+     * The file size an IDX header promises (header plus one byte a value, as the unsigned-byte type has), from its
+     * first bytes; −1 when they are no IDX header. Saturates instead of wrapping round.
+     */
+    static long promisedSize(byte[] head) {
+        if (head.length < 4 || head[0] != 0 || head[1] != 0) return -1;
+        int ndims = head[3] & 0xFF;
+        if (head.length < 4 + 4 * ndims) return -1;
+        long size = 1;
+        for (int d = 0; d < ndims; d++) {
+            long dim = readInt(head, 4 + 4 * d) & 0xFFFFFFFFL;
+            size = dim != 0 && size > Long.MAX_VALUE / 4 / dim ? Long.MAX_VALUE / 4 : size * dim;
+        }
+        return 4 + 4L * ndims + size;
     }
 
     private static int[] header(byte[] b, String name, int magic, String what) throws DatasetException {

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.convas.engine.data.codec.DecodedImage;
 import org.convas.engine.data.codec.ImageDecoders;
 import org.convas.engine.data.codec.ImageFormatException;
+import org.convas.engine.spec.ReadFiles;
 
 /**
  * A folder with one sub-folder per class, the layout torchvision's ImageFolder reads:
@@ -44,6 +45,8 @@ public final class ImageFolder {
     }
 
     private static final int LISTED = 10;
+    /** The largest image file read (a 100-megapixel PNG compresses to less). */
+    static final long FILE_LIMIT = 256L << 20;
 
     private ImageFolder() {
     }
@@ -88,18 +91,27 @@ public final class ImageFolder {
             for (Path file : files) {
                 String name = root.relativize(file).toString().replace('\\', '/');
                 try {
-                    byte[] bytes = Files.readAllBytes(file);
+                    byte[] bytes = ReadFiles.bytes(file, FILE_LIMIT, "an image file");
                     DecodedImage d = ImageDecoders.decode(bytes);
                     images.add(Image.interleaved(d.width(), d.height(), d.channels(), d.pixels()));
                     labels.add(label);
                     names.add(name);
                 } catch (ImageFormatException e) {
                     skippedHere.add(new SkippedFile(name, e.getMessage()));
+                } catch (ImageDecoders.NotEnoughMemoryException e) {
+                    throw new DatasetException(name, e.getMessage() + " (" + images.size() + " images were loaded before it)");
+                } catch (OutOfMemoryError e) {
+                    int loaded = images.size();
+                    images.clear(); // let the message be built
+                    throw new DatasetException(rootName, "the Java heap is full after " + loaded + " images, at " + name
+                            + "; give Java more memory (-Xmx), or use fewer or smaller images");
+                } catch (ReadFiles.TooLargeException e) {
+                    skippedHere.add(new SkippedFile(name, "larger than the " + (FILE_LIMIT >> 20) + " MiB an image file may have"));
                 } catch (IOException e) {
-                    skippedHere.add(new SkippedFile(name, "cannot be read: " + e.getMessage()));
+                    skippedHere.add(new SkippedFile(name, "cannot be read: " + ReadFiles.reason(e.getCause() != null ? e.getCause() : e)));
                 } catch (RuntimeException e) {
                     // A decoder bug on one odd file should cost that file, not the whole folder.
-                    skippedHere.add(new SkippedFile(name, "could not be decoded (" + e + ")"));
+                    skippedHere.add(new SkippedFile(name, "could not be decoded (" + ReadFiles.message(e) + ")"));
                 }
             }
             skipped.addAll(skippedHere);

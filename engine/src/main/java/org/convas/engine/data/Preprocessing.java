@@ -69,20 +69,29 @@ public final class Preprocessing {
             throw new DatasetException(d.source(), d.size() + " images of " + input + " do not fit in memory "
                     + "as one array (over 2 GB); use a smaller input or fewer images");
         }
-        byte[] out = new byte[size * d.size()];
-        for (int i = 0; i < d.size(); i++) {
-            Image img = d.image(i);
-            if (!allowEnlarging && (img.width() < input.width() || img.height() < input.height())) {
-                throw new DatasetException(d.name(i), "is " + img.width() + "×" + img.height()
-                        + " pixels, smaller than the network input " + input.width() + "×" + input.height()
-                        + "; allow enlarging, choose a smaller input, or remove the image");
-            }
-            if (img.channels() != 1 && img.channels() != 3) {
-                throw new DatasetException(d.name(i), "has " + img.channels() + " channels; only grey and RGB images can be used");
-            }
-            System.arraycopy(ImageOps.conform(img, input).planarView(), 0, out, i * size, size);
+        byte[] out;
+        int i = 0;
+        try {
+            out = new byte[size * d.size()];
+            for (; i < d.size(); i++) conformInto(d, i, out, size);
+        } catch (OutOfMemoryError e) {
+            throw new DatasetException(d.source(), "the Java heap is full while preparing image " + (i + 1) + " of " + d.size()
+                    + " for the " + input + " input; give Java more memory (-Xmx), or use fewer or smaller images");
         }
         return out;
+    }
+
+    private void conformInto(Dataset d, int i, byte[] out, int size) throws DatasetException {
+        Image img = d.image(i);
+        if (!allowEnlarging && (img.width() < input.width() || img.height() < input.height())) {
+            throw new DatasetException(d.name(i), "is " + img.width() + "×" + img.height()
+                    + " pixels, smaller than the network input " + input.width() + "×" + input.height()
+                    + "; allow enlarging, choose a smaller input, or remove the image");
+        }
+        if (img.channels() != 1 && img.channels() != 3) {
+            throw new DatasetException(d.name(i), "has " + img.channels() + " channels; only grey and RGB images can be used");
+        }
+        System.arraycopy(ImageOps.conform(img, input).planarView(), 0, out, i * size, size);
     }
 
     public static final class Builder {

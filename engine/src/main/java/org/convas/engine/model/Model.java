@@ -202,10 +202,14 @@ public final class Model {
      * ({@link ShiftedConvolution}).
      */
     public long convolutionBytesPerImage() {
+        return convolutionBytesPerImage(report);
+    }
+
+    /** {@link #convolutionBytesPerImage()} of a network not built yet, from its (valid) calculator report. */
+    public static long convolutionBytesPerImage(NetworkReport report) {
         long bytes = 0;
-        for (Node node : order) {
-            if (!(node.layer() instanceof LayerSpec.Conv2D conv)) continue;
-            LayerReport r = report.layer(node.id());
+        for (LayerReport r : report.layers()) {
+            if (!(r.node().layer() instanceof LayerSpec.Conv2D conv) || r.output() == null) continue;
             Shape in = r.inputShapes().get(0), out = r.output();
             if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
                 bytes += ShiftedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;

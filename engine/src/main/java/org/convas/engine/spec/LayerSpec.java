@@ -30,6 +30,23 @@ public sealed interface LayerSpec {
 
     enum Arity { NONE, ONE, MANY }
 
+    /**
+     * The largest width, height, kernel side, stride, padding, dilation and pooling window: 65,536. Together with
+     * {@link #MAX_CHANNELS} it keeps every size the calculator works out exact in 64-bit arithmetic.
+     */
+    int MAX_SIZE = 65_536;
+    /** The largest depth, number of filters, units, groups and LRN window: 1,048,576 (2^20). */
+    int MAX_CHANNELS = 1 << 20;
+
+    /** The upper limit of a whole-number field by its JSON name, or {@link Integer#MAX_VALUE} for one without. */
+    static long maxOf(String field) {
+        return switch (field) {
+            case "width", "height", "kernel", "stride", "padding", "dilation" -> MAX_SIZE;
+            case "depth", "filters", "units", "groups" -> MAX_CHANNELS;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
     // ---------------------------------------------------------------- records, one per layer type
 
     /** The network's input volume W×H×D. */
@@ -39,9 +56,9 @@ public sealed interface LayerSpec {
         public Shape shape() { return new Shape(width, height, depth); }
         public List<FieldRule> fieldRules() {
             List<FieldRule> r = new ArrayList<>();
-            atLeast(r, "width", width, 1);
-            atLeast(r, "height", height, 1);
-            atLeast(r, "depth", depth, 1);
+            within(r, "width", width, 1, MAX_SIZE);
+            within(r, "height", height, 1, MAX_SIZE);
+            within(r, "depth", depth, 1, MAX_CHANNELS);
             return r;
         }
         public String label() { return "Input " + shape(); }
@@ -73,12 +90,18 @@ public sealed interface LayerSpec {
         public Conv2D withBias(boolean b) { return new Conv2D(filters, kernelHeight, kernelWidth, stride, padding, dilation, groups, b); }
         public List<FieldRule> fieldRules() {
             List<FieldRule> r = new ArrayList<>();
-            atLeast(r, "filters", filters, 1);
+            within(r, "filters", filters, 1, MAX_CHANNELS);
             atLeast(r, "kernel", Math.min(kernelHeight, kernelWidth), 1);
-            atLeast(r, "stride", stride, 1);
-            atLeast(r, "dilation", dilation, 1);
-            atLeast(r, "groups", groups, 1);
+            atMost(r, "kernel", Math.max(kernelHeight, kernelWidth), MAX_SIZE);
+            within(r, "stride", stride, 1, MAX_SIZE);
+            within(r, "dilation", dilation, 1, MAX_SIZE);
+            within(r, "groups", groups, 1, MAX_CHANNELS);
             paddingRules(r, padding);
+            long effective = (long) dilation * (Math.max(kernelHeight, kernelWidth) - 1) + 1;
+            if (r.isEmpty() && effective > MAX_SIZE) {
+                r.add(new FieldRule("dilation", "the dilated kernel dilation·(kernel − 1) + 1 = " + grouped(effective)
+                        + " must be at most " + grouped(MAX_SIZE)));
+            }
             if (groups >= 1 && filters >= 1 && filters % groups != 0) {
                 r.add(new FieldRule("groups", "groups (" + groups + ") must divide the number of filters (" + filters + ")"));
             }
@@ -132,7 +155,7 @@ public sealed interface LayerSpec {
         public String type() { return "fc"; }
         public List<FieldRule> fieldRules() {
             List<FieldRule> r = new ArrayList<>();
-            atLeast(r, "units", units, 1);
+            within(r, "units", units, 1, MAX_CHANNELS);
             return r;
         }
         public String label() { return "FC " + units; }
@@ -200,7 +223,7 @@ public sealed interface LayerSpec {
         public String type() { return "lrn"; }
         public List<FieldRule> fieldRules() {
             List<FieldRule> r = new ArrayList<>();
-            atLeast(r, "size", size, 1);
+            within(r, "size", size, 1, MAX_CHANNELS);
             if (!(k > 0)) r.add(new FieldRule("k", "k must be positive (it is " + k + ")"));
             return r;
         }
@@ -233,16 +256,35 @@ public sealed interface LayerSpec {
         if (value < min) rules.add(new FieldRule(field, field + " must be at least " + min + " (it is " + value + ")"));
     }
 
+    /** min ≤ value ≤ max, with the limit stated: "stride must be at most 65,536 (it is 2,147,483,647)". */
+    private static void within(List<FieldRule> rules, String field, int value, int min, int max) {
+        atLeast(rules, field, value, min);
+        atMost(rules, field, value, max);
+    }
+
+    private static void atMost(List<FieldRule> rules, String field, int value, int max) {
+        if (value > max) {
+            rules.add(new FieldRule(field, field + " must be at most " + grouped(max) + " (it is " + grouped(value) + ")"));
+        }
+    }
+
+    private static String grouped(long v) {
+        return String.format(java.util.Locale.ROOT, "%,d", v);
+    }
+
     private static void paddingRules(List<FieldRule> rules, Padding padding) {
         if (padding.mode() == Padding.Mode.EXPLICIT && (padding.height() < 0 || padding.width() < 0)) {
             rules.add(new FieldRule("padding", "padding must not be negative (it is " + padding + ")"));
+        } else if (padding.mode() == Padding.Mode.EXPLICIT && Math.max(padding.height(), padding.width()) > MAX_SIZE) {
+            rules.add(new FieldRule("padding", "padding must be at most " + grouped(MAX_SIZE) + " (it is "
+                    + grouped(Math.max(padding.height(), padding.width())) + ")"));
         }
     }
 
     private static List<FieldRule> poolRules(int size, int stride, Padding padding) {
         List<FieldRule> r = new ArrayList<>();
-        atLeast(r, "size", size, 1);
-        atLeast(r, "stride", stride, 1);
+        within(r, "size", size, 1, MAX_SIZE);
+        within(r, "stride", stride, 1, MAX_SIZE);
         paddingRules(r, padding);
         return r;
     }

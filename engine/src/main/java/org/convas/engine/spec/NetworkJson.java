@@ -127,6 +127,13 @@ public final class NetworkJson {
             o.addProperty("alpha", r.alpha());
             o.addProperty("beta", r.beta());
             o.addProperty("k", r.k());
+        } else if (!(l instanceof LayerSpec.GlobalAvgPool || l instanceof LayerSpec.Flatten || l instanceof LayerSpec.ReLU
+                || l instanceof LayerSpec.Sigmoid || l instanceof LayerSpec.Tanh || l instanceof LayerSpec.Add
+                || l instanceof LayerSpec.Concat || l instanceof LayerSpec.Softmax)) {
+            // Types without settings are listed by name: a new type must say how it is saved, never be saved
+            // without its settings by default (docs/adding-a-layer.md).
+            throw new IllegalStateException("NetworkJson cannot save layer type \"" + l.type() + "\" ("
+                    + l.getClass().getSimpleName() + "): add it to NetworkJson.writeNode and Reader.node (docs/adding-a-layer.md)");
         }
         return o;
     }
@@ -148,16 +155,48 @@ public final class NetworkJson {
 
     // ---------------------------------------------------------------- reading
 
+    /** The largest network file read: ResNet-50's is about 60 KB. */
+    public static final long FILE_LIMIT = 16L << 20;
+    /** The most nodes a network may have (ResNet-50 has 176). */
+    public static final int MAX_NODES = 100_000;
+
+    /**
+     * Reads a network file of at most {@value #FILE_LIMIT} bytes.
+     *
+     * @throws IOException with a message naming the file and the reason (no such file, permission denied, too large)
+     */
     public static NetworkSpec read(Path file) throws SpecFormatException, IOException {
+        byte[] bytes = ReadFiles.bytes(file, FILE_LIMIT, "a network file");
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
             throw new SpecFormatException(file.toString(), "", "not a UTF-8 text file (is it a network JSON file?)", e);
         }
         return read(text, file.toString());
+    }
+
+    /**
+     * Gson's complaint about malformed JSON in words a user can act on: "malformed JSON at line 3, column 7", without
+     * its advice to switch to lenient parsing, its JSON path and its link.
+     */
+    public static String jsonProblem(Throwable e) {
+        Throwable t = e instanceof JsonParseException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof java.io.EOFException || e instanceof java.io.EOFException) {
+            return "the file ends too early (truncated?)" + location(ReadFiles.message(t));
+        }
+        String m = firstLine(ReadFiles.message(t));
+        m = m.replaceAll("\\s*See https?://\\S+", "");
+        m = m.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
+        m = m.replaceAll(" path \\$\\S*", "");
+        m = m.replaceAll("at line (\\d+) column (\\d+)", "at line $1, column $2");
+        if (t instanceof NumberFormatException) m = "a number is malformed: " + m;
+        return m.trim();
+    }
+
+    private static String location(String message) {
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("at line (\\d+) column (\\d+)").matcher(message);
+        return at.find() ? " at line " + at.group(1) + ", column " + at.group(2) : "";
     }
 
     /** Parses a network; {@code source} names it in messages (a file name, or "clipboard"). */
@@ -171,10 +210,11 @@ public final class NetworkJson {
             if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
                 throw new SpecFormatException(source, "", "unexpected text after the end of the JSON document");
             }
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (e.getCause() instanceof java.io.EOFException) msg = "the file ends too early (truncated?): " + msg;
-            throw new SpecFormatException(source, "", "not valid JSON: " + firstLine(msg), e);
+        } catch (JsonParseException | IOException | IllegalStateException | NumberFormatException | StackOverflowError e) {
+            if (e instanceof StackOverflowError) {
+                throw new SpecFormatException(source, "", "not valid JSON: arrays or objects are nested too deeply", null);
+            }
+            throw new SpecFormatException(source, "", "not valid JSON: " + jsonProblem(e), e);
         }
         if (!rootEl.isJsonObject()) throw new SpecFormatException(source, "", "expected a JSON object at the top level");
         JsonObject root = rootEl.getAsJsonObject();
@@ -194,6 +234,10 @@ public final class NetworkJson {
         boolean floor = r.bool(root, "", "floor", false);
         JsonArray arr = r.array(root, "", "nodes");
         if (arr.isEmpty()) throw new SpecFormatException(source, "field \"nodes\"", "the network has no nodes");
+        if (arr.size() > MAX_NODES) {
+            throw new SpecFormatException(source, "field \"nodes\"", "the network has " + arr.size() + " nodes; at most "
+                    + MAX_NODES + " are allowed");
+        }
 
         List<Node> nodes = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -286,7 +330,7 @@ public final class NetworkJson {
         String string(JsonObject o, String where, String field, String dflt) throws SpecFormatException {
             if (dflt != null && (!o.has(field) || o.get(field).isJsonNull())) return dflt;
             JsonElement e = required(o, where, field);
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw err(where, field, "expected a string, found " + e);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw err(where, field, "expected a string, found " + shortText(e));
             return e.getAsString();
         }
 
@@ -296,31 +340,43 @@ public final class NetworkJson {
         }
 
         int toInt(JsonElement e, String where, String field) throws SpecFormatException {
-            if (!isNumber(e)) throw err(where, field, "expected a whole number, found " + e);
+            if (!isNumber(e)) throw err(where, field, "expected a whole number, found " + shortText(e));
             double d = e.getAsDouble();
-            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw err(where, field, "expected a whole number, found " + e);
+            if (d != Math.rint(d) || Double.isInfinite(d)) throw err(where, field, "expected a whole number, found " + shortText(e));
+            long max = LayerSpec.maxOf(field);
+            if (d > max) {
+                throw err(where, field, shortText(e) + " is too large: " + field + " must be at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", max));
+            }
+            if (d < Integer.MIN_VALUE) throw err(where, field, shortText(e) + " is too small: " + field + " must be at least 0");
             return (int) d;
+        }
+
+        /** A value as the file wrote it, cut to 60 characters. */
+        static String shortText(JsonElement e) {
+            String t = e.toString();
+            return t.length() <= 60 ? t : t.substring(0, 57) + "…";
         }
 
         double number(JsonObject o, String where, String field, Double dflt) throws SpecFormatException {
             if (dflt != null && (!o.has(field) || o.get(field).isJsonNull())) return dflt;
             JsonElement e = required(o, where, field);
-            if (!isNumber(e)) throw err(where, field, "expected a number, found " + e);
+            if (!isNumber(e)) throw err(where, field, "expected a number, found " + shortText(e));
             double d = e.getAsDouble();
-            if (!Double.isFinite(d)) throw err(where, field, "expected a finite number, found " + e);
+            if (!Double.isFinite(d)) throw err(where, field, "expected a finite number, found " + shortText(e));
             return d;
         }
 
         boolean bool(JsonObject o, String where, String field, boolean dflt) throws SpecFormatException {
             if (!o.has(field) || o.get(field).isJsonNull()) return dflt;
             JsonElement e = o.get(field);
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) throw err(where, field, "expected true or false, found " + e);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) throw err(where, field, "expected true or false, found " + shortText(e));
             return e.getAsBoolean();
         }
 
         JsonArray array(JsonObject o, String where, String field) throws SpecFormatException {
             JsonElement e = required(o, where, field);
-            if (!e.isJsonArray()) throw err(where, field, "expected an array, found " + e);
+            if (!e.isJsonArray()) throw err(where, field, "expected an array, found " + shortText(e));
             return e.getAsJsonArray();
         }
 
@@ -330,7 +386,7 @@ public final class NetworkJson {
             JsonElement e = required(o, where, field);
             if (e.isJsonArray()) {
                 JsonArray a = e.getAsJsonArray();
-                if (a.size() != 2) throw err(where, field, "expected a number or a pair [height, width], found " + e);
+                if (a.size() != 2) throw err(where, field, "expected a number or a pair [height, width], found " + shortText(e));
                 return new int[] {toInt(a.get(0), where, field), toInt(a.get(1), where, field)};
             }
             int v = toInt(e, where, field);
@@ -344,7 +400,7 @@ public final class NetworkJson {
                 return switch (e.getAsString().toLowerCase(java.util.Locale.ROOT)) {
                     case "same" -> Padding.SAME;
                     case "valid" -> Padding.VALID;
-                    default -> throw err(where, "padding", "expected a number, [height, width], \"same\" or \"valid\", found " + e);
+                    default -> throw err(where, "padding", "expected a number, [height, width], \"same\" or \"valid\", found " + shortText(e));
                 };
             }
             int[] p = intPair(o, where, "padding", null);
@@ -354,10 +410,10 @@ public final class NetworkJson {
         List<String> inputs(JsonObject o, String where) throws SpecFormatException {
             if (!o.has("inputs") || o.get("inputs").isJsonNull()) return List.of();
             JsonElement e = o.get("inputs");
-            if (!e.isJsonArray()) throw err(where, "inputs", "expected an array of node ids, found " + e);
+            if (!e.isJsonArray()) throw err(where, "inputs", "expected an array of node ids, found " + shortText(e));
             List<String> out = new ArrayList<>();
             for (JsonElement x : e.getAsJsonArray()) {
-                if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) throw err(where, "inputs", "expected node ids (strings), found " + x);
+                if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) throw err(where, "inputs", "expected node ids (strings), found " + shortText(x));
                 out.add(x.getAsString());
             }
             return out;

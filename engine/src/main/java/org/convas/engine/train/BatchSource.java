@@ -26,6 +26,17 @@ public interface BatchSource {
      */
     Iterator<Batch> epoch(int batchSize, long seed, int epoch, boolean shuffle);
 
+    /**
+     * The batches of one pass from batch {@code firstBatch} on (0 is the first): the rest of an epoch a run stopped
+     * inside, as the whole epoch would have given them. This default draws the batches before and drops them; a
+     * source that can start later skips the work.
+     */
+    default Iterator<Batch> epoch(int batchSize, long seed, int epoch, boolean shuffle, int firstBatch) {
+        Iterator<Batch> it = epoch(batchSize, seed, epoch, shuffle);
+        for (int b = 0; b < firstBatch && it.hasNext(); b++) it.next();
+        return it;
+    }
+
     /** A copy of image {@code index} (for snapshots). */
     float[] image(int index);
 

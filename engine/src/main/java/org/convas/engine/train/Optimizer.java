@@ -44,6 +44,27 @@ public final class Optimizer {
         momentum = m;
     }
 
+    /**
+     * Allocates the state the first step would (velocities, moments), so that a run finds out at its start whether
+     * they fit. Plain SGD (no momentum) keeps none.
+     */
+    void allocateState(List<Parameter> parameters) {
+        if (first == null) {
+            first = new float[parameters.size()][];
+            second = new float[parameters.size()][];
+        }
+        boolean one = switch (settings.kind()) {
+            case SGD -> momentum > 0;
+            case NESTEROV, ADAM, RMSPROP, ADAGRAD -> true;
+        };
+        boolean two = settings.kind() == OptimizerSettings.Kind.ADAM || settings.kind() == OptimizerSettings.Kind.RMSPROP && momentum > 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            int n = parameters.get(i).size();
+            if (one) state(first, i, n);
+            if (two) state(second, i, n);
+        }
+    }
+
     /** One update of every parameter from its gradient. */
     public void step(List<Parameter> parameters) {
         if (first == null) {
@@ -127,6 +148,17 @@ public final class Optimizer {
         for (int i = 0; i < parameters.size(); i++) {
             if (first[i] != null) out.put(parameters.get(i).name() + "#1", first[i].clone());
             if (second[i] != null) out.put(parameters.get(i).name() + "#2", second[i].clone());
+        }
+        return out;
+    }
+
+    /** The state tensors by name as {@link #state} gives them, but the live arrays (no copy): to save them at once. */
+    Map<String, float[]> liveState(List<Parameter> parameters) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (first == null) return out;
+        for (int i = 0; i < parameters.size(); i++) {
+            if (first[i] != null) out.put(parameters.get(i).name() + "#1", first[i]);
+            if (second[i] != null) out.put(parameters.get(i).name() + "#2", second[i]);
         }
         return out;
     }

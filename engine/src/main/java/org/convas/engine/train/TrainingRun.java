@@ -1,14 +1,18 @@
 package org.convas.engine.train;
 
+import org.convas.engine.calc.Calculator;
 import org.convas.engine.calc.LayerReport;
-import org.convas.engine.calc.MemoryEstimate;
+import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.calc.Numbers;
 import org.convas.engine.model.BatchStatistics;
 import org.convas.engine.model.Executor;
+import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
 import org.convas.engine.spec.LayerSpec;
+import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Node;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.spec.Shape;
 import org.convas.engine.train.TrainingEvents.ActivationMap;
 import org.convas.engine.train.TrainingEvents.BatchStats;
@@ -95,18 +99,58 @@ public final class TrainingRun {
     private ExecutorService pool;
     private volatile RunEnd end;
 
+    /** Where a resumed run starts inside its first epoch (null: at the start). */
+    private TrainingProgress.PartialEpoch resumeAt;
+    /** The batches done of the current epoch and their sums, for a checkpoint taken inside it. */
+    private TrainingProgress.PartialEpoch partial;
+    /** The loss a diverging run is measured against, and the last batches' losses (a ring). */
+    private double referenceLoss = Double.NaN;
+    private final double[] recentLosses = new double[EXPLODING_BATCHES];
+    private long lossesSeen;
+    /** Every parameter's L2 norm when the run started, to name the layer whose weights grew most. */
+    private double[] startNorms;
+
+    /**
+     * A run whose median loss over the last {@value #EXPLODING_BATCHES} batches is more than this many times the
+     * reference ({@link #referenceLoss}: the larger of ln(classes), a uniform guess, and the run's first batch loss) has
+     * diverged, though its loss is finite. The median lets a spike of a few batches pass (the oriented-bars net at
+     * SGD lr 10 spikes to 1e20 for 5 batches, then trains on at about 2–3) but not a run that stays far above guessing
+     * (lr 50 with momentum 0.5: 5–46, median about 22 against 5 × 1.5; fmnist-tiny at lr 100 ends its epoch at 3.7e23).
+     */
+    static final double EXPLODING_FACTOR = 5;
+    static final int EXPLODING_BATCHES = 20;
+
     private record SnapshotRequest(float[] image, int label) {
     }
 
     private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
                         TrainingProgress progress, java.util.Map<String, float[]> optimizerState) {
+        this(model, train, validation, settings, progress, optimizerState, true);
+    }
+
+    private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
+                        TrainingProgress progress, java.util.Map<String, float[]> optimizerState, boolean checkMemory) {
         this.model = model;
         this.train = train;
         this.validation = validation;
         this.settings = settings;
         checkData(model, train, "training");
         if (validation != null) checkData(model, validation, "validation");
-        checkMemory(model, settings);
+        if (checkMemory) checkMemory(model, settings);
+        if (settings.checkpointDirectory() != null) {
+            try {
+                Checkpoint.checkWritable(settings.checkpointDirectory());
+            } catch (IOException e) {
+                throw new TrainingException("checkpoints cannot be saved to " + settings.checkpointDirectory() + ": "
+                        + ReadFiles.message(e));
+            }
+        }
+        if (progress != null && progress.optimizer() != null && progress.optimizer().kind() != settings.optimizer().kind()) {
+            String was = progress.optimizer().kind().name().toLowerCase(Locale.ROOT);
+            throw new TrainingException("the checkpoint was trained with " + was + ", whose state cannot continue as "
+                    + settings.optimizer().kind().name().toLowerCase(Locale.ROOT) + ": continue with " + was
+                    + ", or start a new run from the checkpoint's weights");
+        }
         this.optimizer = new Optimizer(settings.optimizer());
         this.baseLearningRate = settings.optimizer().learningRate();
         if (progress != null) {
@@ -118,7 +162,17 @@ public final class TrainingRun {
             this.plateauBest = progress.plateauBest();
             this.plateauBadEpochs = progress.plateauBadEpochs();
             this.history.addAll(progress.history());
-            optimizer.restore(model.parameters(), optimizerState, progress.steps(), baseLearningRate, progress.momentum());
+            this.resumeAt = progress.partialEpoch();
+            if (resumeAt != null && resumeAt.batchSize() != settings.batchSize()) {
+                throw new TrainingException("the checkpoint stopped inside epoch " + (progress.epochsCompleted() + 1) + " after "
+                        + resumeAt.batches() + " batches of " + resumeAt.batchSize() + " images; continue it with batch size "
+                        + resumeAt.batchSize() + " (the rest of the epoch is cut into batches of that size)");
+            }
+            try {
+                optimizer.restore(model.parameters(), optimizerState, progress.steps(), baseLearningRate, progress.momentum());
+            } catch (IllegalArgumentException e) {
+                throw new TrainingException("the checkpoint's optimizer state does not fit the network: " + e.getMessage());
+            }
         } else {
             this.seed = settings.seed();
         }
@@ -126,17 +180,48 @@ public final class TrainingRun {
         int units = units(model, settings);
         int unitImages = (settings.batchSize() + units - 1) / units;
         this.microBatch = microBatch(model, unitImages);
-        for (int t = 0; t < units; t++) {
-            Executor worker = model.newExecutor(microBatch, t > 0);
-            worker.fuseActivations();
-            // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
-            // the end of the step (Executor.gatherGradients). Room for unitImages rows: a unit never takes more
-            // (step() gives each ⌈n / units⌉ ≤ ⌈batch / units⌉), so no FC layer of units 1… writes its own dW.
-            worker.deferWeightGradients(unitImages);
-            workers.add(worker);
+        // Everything the steps need is allocated here, the optimizer's state included, so that a heap too small or
+        // too fragmented for it (a large array needs one piece) is a refusal now, not an error in the middle of a run.
+        try {
+            optimizer.allocateState(model.parameters()); // large arrays first, while the heap has room in one piece
+            for (int t = 0; t < units; t++) {
+                Executor worker = model.newExecutor(microBatch, t > 0);
+                worker.fuseActivations();
+                // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
+                // the end of the step (Executor.gatherGradients). Room for unitImages rows: a unit never takes more
+                // (step() gives each ⌈n / units⌉ ≤ ⌈batch / units⌉), so no FC layer of units 1… writes its own dW.
+                worker.deferWeightGradients(unitImages);
+                workers.add(worker);
+            }
+        } catch (OutOfMemoryError e) {
+            workers.clear();
+            throw outOfMemory(model.report(), settings, "setting up the run");
         }
         gathered = workers.get(0).gatheredParameters();
         batchStatistics = BatchStatistics.share(workers);
+    }
+
+    /**
+     * A fresh run of a network not built yet: the memory check ({@link TrainingMemory}) comes before a single weight
+     * is allocated, so a network too large for the heap is refused with the batch that would fit instead of running
+     * out of memory while its model is built.
+     *
+     * @throws org.convas.engine.model.ModelException when the network cannot be trained (calculator errors, not a classifier)
+     * @throws TrainingException                       when it does not fit the heap, or the data does not fit it
+     */
+    public static TrainingRun create(NetworkSpec spec, Initializer initializer,
+                                     long seed, BatchSource train, BatchSource validation, TrainingSettings settings) {
+        NetworkReport report = Calculator.analyze(spec);
+        if (report.isValid()) {
+            TrainingMemory.require(report, settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
+        }
+        Model model;
+        try {
+            model = Model.create(spec, initializer, seed);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(report, settings, "allocating the weights");
+        }
+        return new TrainingRun(model, train, validation, settings, null, null, false);
     }
 
     /** A fresh run of {@code model} (its weights as they are). {@code validation} may be null. */
@@ -178,14 +263,7 @@ public final class TrainingRun {
      * forward pass.
      */
     static int microBatch(Model model, int slice) {
-        boolean batchStatistics = model.spec().nodes().stream().anyMatch(n -> n.layer() instanceof LayerSpec.BatchNorm);
-        if (batchStatistics) return slice;
-        long perImage = Math.max(1, model.report().trainingBytesPerImage() + model.convolutionBytesPerImage());
-        long fit = MICRO_BATCH_BYTES / perImage;
-        int most = (int) Math.min(slice, Math.max(MIN_MICRO_BATCH, fit));
-        // As many micro-batches as that takes, evened out: 8 images in 4 + 4 rather than 6 + 2.
-        int parts = (slice + most - 1) / most;
-        return (slice + parts - 1) / parts;
+        return TrainingMemory.microBatch(model.report(), slice);
     }
 
     /**
@@ -197,17 +275,7 @@ public final class TrainingRun {
      * one per thread are added only while they cost at most {@value #UNIT_MEMORY_BYTES} bytes in all.
      */
     static int units(Model model, TrainingSettings settings) {
-        int threads = settings.threads();
-        boolean batchStatistics = model.spec().nodes().stream().anyMatch(n -> n.layer() instanceof LayerSpec.BatchNorm);
-        if (threads == 1 || batchStatistics) return threads;
-        int batch = settings.batchSize();
-        long perImage = model.report().trainingBytesPerImage() + model.convolutionBytesPerImage();
-        int most = (int) Math.min((long) threads * UNITS_PER_THREAD, Math.max(threads, batch / MIN_MICRO_BATCH));
-        for (int units = most; units > threads; units--) {
-            long perUnit = model.parameterCount() * 4L + perImage * microBatch(model, (batch + units - 1) / units);
-            if ((units - threads) * perUnit <= UNIT_MEMORY_BYTES) return units;
-        }
-        return threads;
+        return TrainingMemory.units(model.report(), settings.batchSize(), settings.threads());
     }
 
     static final int UNITS_PER_THREAD = 4;
@@ -217,51 +285,27 @@ public final class TrainingRun {
     static final int MIN_MICRO_BATCH = 4;
 
     /**
-     * Refuses a batch that will not fit the heap: the calculator's estimate (activations and their gradients,
-     * parameters, gradients, optimizer state) for the images the workers hold at once (a micro-batch each), plus
-     * what the engine keeps beyond it (layers the calculator counts as in-place, the im2col columns or padded
-     * inputs kept for the backward pass, one gradient copy per extra work unit, the FC rows kept for the weight
-     * gradients).
+     * The refusal when the heap ran out although the estimate fitted: the collector found no room for a large array in
+     * one piece (a heap near full is fragmented), with a batch that leaves room for the largest array besides.
      */
+    private static TrainingException outOfMemory(NetworkReport report, TrainingSettings settings, String doing) {
+        TrainingMemory m = TrainingMemory.estimate(report, settings.batchSize(), settings.threads(), settings.optimizer().stateCopies());
+        long largest = 0;
+        for (LayerReport r : report.layers()) largest = Math.max(largest, r.weights() * 4);
+        long free = TrainingMemory.freeHeap() - largest;
+        int fits = m.largestBatch(report, settings.threads(), settings.optimizer().stateCopies(), free);
+        return new TrainingException(String.format(Locale.ROOT, "the Java heap ran out while %s: training %s at batch %d needs"
+                        + " about %s, and the heap had no room for an array of %s in one piece. %s", doing,
+                report.spec().name().isBlank() ? "the network" : report.spec().name(), settings.batchSize(), m.describe(),
+                Numbers.bytes(largest),
+                fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
+                        : "Use a smaller network, or give Java more memory (-Xmx)."));
+    }
+
+    /** Refuses a batch that will not fit the heap, by the estimate the Train tab shows: {@link TrainingMemory}. */
     static void checkMemory(Model model, TrainingSettings settings) {
-        int batch = settings.batchSize();
-        // Work units hold one micro-batch each, not the whole batch; the batch's images are held twice (the one in
-        // training and the next one, read ahead).
-        int units = units(model, settings);
-        int micro = microBatch(model, (batch + units - 1) / units);
-        long cap = (long) micro * units;  // every unit keeps the buffers of one micro-batch
-        int held = (int) Math.min(batch, cap);
-        MemoryEstimate estimate = model.report().memoryForBatch(held, settings.optimizer().stateCopies());
-        long inPlacePerImage = 0;
-        for (LayerReport r : model.report().layers()) if (r.inPlace()) inPlacePerImage += r.activations() * 8L;
-        long perImage = model.report().trainingBytesPerImage() + inPlacePerImage + model.convolutionBytesPerImage();
-        // Per image of the batch: the image, twice, and the rows FC layers keep for their weight gradients (in the
-        // units, and once more gathered: Executor.gatherGradients).
-        long inputBytes = 2 * model.inputShape().size() * 4L;
-        for (Node node : model.spec().nodes()) {
-            if (node.layer() instanceof LayerSpec.FullyConnected fc) {
-                inputBytes += 2 * (model.report().layer(node.id()).inputShapes().get(0).size() + fc.units()) * 4L;
-            }
-        }
-        long fixed = estimate.parameterBytes() + estimate.gradientBytes() + estimate.optimizerBytes()
-                + (units - 1L) * model.parameterCount() * 4L;
-        long need = fixed + perImage * held + inputBytes * batch;
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (need > free) {
-            // The largest batch b with fixed + perImage·min(b, cap) + inputBytes·b ≤ free.
-            long room = free - fixed;
-            long fits = room <= 0 ? 0 : room >= (perImage + inputBytes) * cap
-                    ? (room - perImage * cap) / inputBytes
-                    : room / (perImage + inputBytes);
-            throw new TrainingException(String.format(Locale.ROOT,
-                    "training %s at batch %d needs about %s (%s, and %s for the batch's images and FC rows), but only %s of the "
-                            + "Java heap is free. %s",
-                    model.spec().name(), batch, Numbers.bytes(need), estimate, Numbers.bytes(inputBytes * batch),
-                    Numbers.bytes(free),
-                    fits >= 1 ? "Use a batch of at most " + fits + ", or give Java more memory (-Xmx)."
-                            : "Use a smaller network, or give Java more memory (-Xmx)."));
-        }
+        TrainingMemory.check(model.report(), settings.batchSize(), settings.threads(), settings.optimizer().stateCopies(),
+                TrainingMemory.heldByModel(model.report()));
     }
 
     public TrainingRun addListener(TrainingListener listener) {
@@ -378,7 +422,7 @@ public final class TrainingRun {
         try {
             result = epochs(pool);
         } catch (RuntimeException | Error e) {
-            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + e);
+            result = new RunEnd(Status.FAILED, epochsCompleted, steps, "training stopped: " + ReadFiles.message(e));
         } finally {
             if (pool != null) pool.shutdownNow();
         }
@@ -398,6 +442,8 @@ public final class TrainingRun {
         }
         double[] losses = new double[workers.size()];
         int[] rights = new int[workers.size()];
+        startNorms = new double[model.parameters().size()];
+        for (int i = 0; i < startNorms.length; i++) startNorms[i] = l2(model.parameters().get(i).value());
         for (int epoch = epochsCompleted; epoch < settings.epochs(); epoch++) {
             currentEpoch = epoch + 1;
             currentBatch = 0; // a snapshot served before this epoch's first step says "epoch e, batch 0", not the last epoch's count
@@ -405,15 +451,31 @@ public final class TrainingRun {
             long pausedNanos = 0;
             double lossSum = 0;
             long correct = 0;
-            int seen = 0;
+            long seen = 0;
             int batchIndex = 0;
-            Iterator<Batch> it = train.epoch(batchSize, seed, epoch, settings.shuffle());
+            double earlierSeconds = 0;
+            TrainingProgress.PartialEpoch from = resumeAt;
+            resumeAt = null;
+            if (from != null) {
+                // A run stopped inside this epoch: its batches are skipped and its sums carried on, so the epoch's
+                // line and every later batch are those of the uninterrupted run (the data order, augmentation and
+                // dropout masks follow from the seed, the epoch and the batch's number).
+                batchIndex = from.batches();
+                lossSum = from.lossSum();
+                correct = from.correct();
+                seen = from.seen();
+                earlierSeconds = from.seconds();
+                currentBatch = batchIndex;
+            }
+            partial = from;
+            Iterator<Batch> it = train.epoch(batchSize, seed, epoch, settings.shuffle(), batchIndex);
             try {
             while (it.hasNext()) {
                 Batch batch = it.next();
                 if (settings.dropLastPartial() && batch.count() < batchSize) break;
                 long waitStart = System.nanoTime();
-                if (!between()) return new RunEnd(Status.CANCELLED, epochsCompleted, steps, "cancelled in epoch " + currentEpoch);
+                if (!between()) return new RunEnd(Status.CANCELLED, epochsCompleted, steps, "cancelled in epoch " + currentEpoch
+                        + " after " + batchIndex + " of its " + batchesPerEpoch + " batches");
                 pausedNanos += System.nanoTime() - waitStart;
                 batchIndex++;
                 currentBatch = batchIndex;
@@ -431,30 +493,35 @@ public final class TrainingRun {
                 correct += batchRight;
                 seen += n;
                 double elapsed = (System.nanoTime() - epochStart - pausedNanos) / 1e9;
+                partial = new TrainingProgress.PartialEpoch(batchIndex, batchSize, lossSum, correct, seen, earlierSeconds + elapsed);
                 BatchStats stats = new BatchStats(currentEpoch, batchIndex, batchesPerEpoch, batchLoss / n,
-                        (double) batchRight / n, currentLearningRate, seen / Math.max(elapsed, 1e-9));
+                        (double) batchRight / n, currentLearningRate, seen / Math.max(earlierSeconds + elapsed, 1e-9));
                 for (TrainingListener l : listeners) l.onBatch(stats);
                 if (settings.normsEvery() > 0 && batchIndex % settings.normsEvery() == 0) emitNorms();
+                String exploded = explosion(batchLoss / n, epoch, batchIndex);
+                if (exploded != null) return new RunEnd(Status.DIVERGED, epochsCompleted, steps, exploded);
             }
             } finally {
                 closeIfPossible(it);
             }
             Evaluation.Result val = validation == null ? null : Evaluation.run(workers.subList(0, threads), pool, validation, batchSize);
-            double seconds = (System.nanoTime() - epochStart - pausedNanos) / 1e9;
+            double seconds = earlierSeconds + (System.nanoTime() - epochStart - pausedNanos) / 1e9;
             EpochStats stats = new EpochStats(currentEpoch, lossSum / Math.max(batchIndex, 1), (double) correct / Math.max(seen, 1),
                     val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), seconds, currentLearningRate);
             history.add(stats);
             epochsCompleted = epoch + 1;
+            partial = null;
             if (settings.schedule() instanceof LearningRateSchedule.ReduceOnPlateau p) {
                 observePlateau(p, val == null ? stats.trainLoss() : val.loss());
             }
             for (TrainingListener l : listeners) l.onEpoch(stats);
             if (settings.checkpointDirectory() != null) {
                 try {
-                    Checkpoint.save(settings.checkpointDirectory(), model, optimizer.state(model.parameters()), progress());
+                    Checkpoint.save(settings.checkpointDirectory(), model, optimizer.liveState(model.parameters()), progress());
                 } catch (IOException e) {
                     return new RunEnd(Status.FAILED, epochsCompleted, steps, "could not save the checkpoint to "
-                            + settings.checkpointDirectory() + ": " + e.getMessage());
+                            + settings.checkpointDirectory() + ": " + ReadFiles.message(e)
+                            + "; the previous checkpoint there is kept");
                 }
             }
         }
@@ -463,17 +530,31 @@ public final class TrainingRun {
     }
 
     /**
-     * Saves a checkpoint of a finished run (completed, cancelled or diverged). A completed run resumes exactly;
-     * a run stopped inside an epoch resumes at the start of that epoch with the weights it had when it
-     * stopped, so its curve is not bit-identical to an uninterrupted one (epoch-end checkpoints, see
-     * {@link TrainingSettings#checkpointDirectory()}, are).
+     * Saves a checkpoint of a finished run (completed, cancelled or diverged). It resumes exactly as the uninterrupted
+     * run would have gone on, also when the run stopped inside an epoch: the checkpoint records the batches done of
+     * that epoch and their sums, and the resumed run skips those batches (the data order, the augmentation and the
+     * dropout masks follow from the seed, the epoch and the batch's number, so no generator state is needed).
      */
     public void saveCheckpoint(java.nio.file.Path dir) throws IOException {
         if (state != State.FINISHED) {
             throw new IllegalStateException("save a checkpoint after the run has ended; while it runs, set checkpointDirectory"
                     + " in the settings to get one after every epoch");
         }
-        Checkpoint.save(dir, model, optimizer.state(model.parameters()), progress());
+        Checkpoint.save(dir, model, optimizer.liveState(model.parameters()), progress());
+    }
+
+    /**
+     * Loss and accuracy on {@code data} (evaluation mode) with this run's own workers, after it has ended: no buffers
+     * beyond those the run had, which is what {@link TrainingMemory} counts.
+     */
+    public Evaluation.Result evaluate(BatchSource data) {
+        if (state != State.FINISHED) throw new IllegalStateException("evaluate after the run has ended");
+        ExecutorService p = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads("convas-eval")) : null;
+        try {
+            return Evaluation.run(workers.subList(0, threads), p, data, Math.max(settings.batchSize(), 64));
+        } finally {
+            if (p != null) p.shutdownNow();
+        }
     }
 
     /** A source that prefetches on its own thread hands out closeable iterators: stop them when a run ends early. */
@@ -487,10 +568,15 @@ public final class TrainingRun {
         }
     }
 
-    /** The state to save with the weights after a whole epoch; read it from a listener or after the run. */
+    /**
+     * The state to save with the weights: after a whole epoch (read it from a listener) or, after the run has
+     * stopped, wherever it stopped.
+     */
     public TrainingProgress progress() {
+        TrainingProgress.PartialEpoch inside = state == State.FINISHED ? partial : null;
         return new TrainingProgress(epochsCompleted, steps, seed, baseLearningRate, optimizer.momentum(),
-                plateauFactor, plateauBest, plateauBadEpochs, history);
+                plateauFactor, plateauBest, plateauBadEpochs, history,
+                settings.optimizer().withLearningRate(baseLearningRate).withMomentum(optimizer.momentum()), inside);
     }
 
     private void observePlateau(LearningRateSchedule.ReduceOnPlateau p, double loss) {
@@ -670,6 +756,45 @@ public final class TrainingRun {
             batchStatistics.abort();
             throw e;
         }
+    }
+
+    /**
+     * Null, or the explanation when the median loss of the last {@value #EXPLODING_BATCHES} batches is more than
+     * {@value #EXPLODING_FACTOR} times the reference: finite, but the run has diverged all the same. Names the layer
+     * whose weights grew most since the run started.
+     */
+    private String explosion(double loss, int epoch, int batchIndex) {
+        if (Double.isNaN(referenceLoss)) referenceLoss = Math.max(Math.log(Math.max(2, model.classes())), loss);
+        recentLosses[(int) (lossesSeen++ % EXPLODING_BATCHES)] = loss;
+        if (lossesSeen < EXPLODING_BATCHES) return null;
+        double[] sorted = recentLosses.clone();
+        java.util.Arrays.sort(sorted);
+        double median = (sorted[EXPLODING_BATCHES / 2 - 1] + sorted[EXPLODING_BATCHES / 2]) / 2;
+        if (median <= EXPLODING_FACTOR * referenceLoss) return null;
+        List<Parameter> params = model.parameters();
+        int grew = -1;
+        double most = 0;
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).kind() != Parameter.Kind.WEIGHT) continue;
+            double ratio = l2(params.get(i).value()) / Math.max(startNorms[i], 1e-12);
+            if (grew < 0 || ratio > most) {
+                grew = i;
+                most = ratio;
+            }
+        }
+        String where = "";
+        if (grew >= 0) {
+            Parameter p = params.get(grew);
+            where = String.format(Locale.ROOT, "; the weights of %s (%s) grew most, to %s times their size at the start",
+                    p.nodeId(), model.spec().node(p.nodeId()).layer().label(), fmt(most));
+        }
+        double lr = currentLearningRate;
+        return String.format(Locale.ROOT, "the loss exploded at epoch %d, batch %d: its median over the last %d batches is "
+                        + "%s, more than %s × %s (the loss at the start, or of a uniform guess)%s. The weights are those of the "
+                        + "last step and are of no use. Try a lower learning rate (it is %s; try %s)%s.",
+                epoch + 1, batchIndex, EXPLODING_BATCHES, fmt(median), fmt(EXPLODING_FACTOR), fmt(referenceLoss), where,
+                fmt(lr), fmt(lr / 10),
+                settings.clipNorm() > 0 ? "" : " or gradient clipping (clip norm 1 to 5)");
     }
 
     private String divergence(String what, String nodeId, int epoch, int batchIndex) {

@@ -35,15 +35,19 @@ class CalculatorProblemsTest {
     }
 
     @Test
-    void strideThreeOnSevenBySevenIsAnErrorWithBothFixes() {
+    void strideThreeOnSevenBySevenIsAnErrorWithEveryFixThatWorks() {
         Problem p = onlyProblem(sevenByStrideThree());
         assertTrue(p.isError());
         assertEquals("conv1", p.nodeId());
         assertEquals("stride", p.field());
         assertEquals(Problem.FIT, p.rule());
-        assertEquals("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input; padding 1 or stride 2 would fit",
-                p.text());
-        assertEquals("padding 1 or stride 2", p.fix());
+        assertEquals("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input; "
+                + "padding 1, stride 2, same padding or floor mode (a network setting) would fit", p.text());
+        assertEquals("padding 1, stride 2, same padding or floor mode (a network setting)", p.fix());
+        // (7 − 3 + 2·1)/3 + 1 = 3, (7 − 3)/2 + 1 = 3, ⌈7/3⌉ = 3: each applicable as it is.
+        assertEquals(List.of(new Fix.SetLayer("conv1", LayerSpec.Conv2D.of(1, 3, 3, 1)), new Fix.SetLayer("conv1", LayerSpec.Conv2D.of(1, 3, 2, 0)),
+                new Fix.SetLayer("conv1", LayerSpec.Conv2D.of(1, 3, 3, Padding.SAME)), new Fix.SetFloorMode(true)),
+                p.fixes().stream().map(Fix::change).toList());
         assertNull(Calculator.analyze(sevenByStrideThree()).layer("conv1").output());
     }
 
@@ -63,7 +67,7 @@ class CalculatorProblemsTest {
     void rectangularInputShowsBothAxesAndTheArticleFitsTheNumber() {
         Problem p = onlyProblem(input(8, 9, 1).add("conv1", LayerSpec.Conv2D.of(1, 3, 2, 0)).build());
         assertEquals("W: (8 − 3 + 2·0)/2 + 1 = 3.5; H: (9 − 3 + 2·0)/2 + 1 = 4: a 3×3 filter at stride 2 does not fit an 8×9 input; "
-                + "stride 1 would fit", p.text());
+                + "stride 1, same padding or floor mode (a network setting) would fit", p.text());
     }
 
     @Test
@@ -86,14 +90,14 @@ class CalculatorProblemsTest {
         assertEquals("kernel", p.field());
         // (3 − 5 + 2·1)/1 + 1 = 1: padding 1 is the least that fits.
         assertEquals("(3 − 5 + 2·0)/1 + 1 = −1: a 5×5 filter at stride 1 is larger than the 3×3 input; "
-                + "padding 1 or a smaller filter would fit", p.text());
+                + "padding 1, a 3×3 filter or same padding would fit", p.text());
     }
 
     @Test
     void kernelLargerThanPaddedInputNamesThePaddedSize() {
         Problem p = onlyProblem(input(2, 2, 1).add("conv1", LayerSpec.Conv2D.of(1, 7, 1, 1)).build());
         assertEquals("(2 − 7 + 2·1)/1 + 1 = −2: a 7×7 filter at stride 1 with padding 1 is larger than the padded 4×4 input; "
-                + "padding 3 or a smaller filter would fit", p.text());
+                + "padding 3, a 4×4 filter or same padding would fit", p.text());
     }
 
     @Test
@@ -101,7 +105,7 @@ class CalculatorProblemsTest {
         Problem p = onlyProblem(input(3, 3, 1).add("conv1", LayerSpec.Conv2D.of(1, 5, 2, 0)).build());
         assertEquals(Problem.EMPTY_OUTPUT, p.rule());
         assertEquals("(3 − 5 + 2·0)/2 + 1 = 0: a 5×5 filter at stride 2 is larger than the 3×3 input; "
-                + "padding 1 or a smaller filter would fit", p.text());
+                + "padding 1, a 3×3 filter or same padding would fit", p.text());
     }
 
     @Test
@@ -109,7 +113,7 @@ class CalculatorProblemsTest {
         Problem p = onlyProblem(input(4, 4, 1).add("pool1", LayerSpec.MaxPool.of(7, 1)).build());
         assertEquals("size", p.field());
         assertEquals("(4 − 7 + 2·0)/1 + 1 = −2: a 7×7 window at stride 1 is larger than the 4×4 input; "
-                + "padding 2 or a smaller window would fit", p.text());
+                + "padding 2, a 4×4 window or same padding would fit", p.text());
     }
 
     @Test
@@ -123,19 +127,87 @@ class CalculatorProblemsTest {
     }
 
     @Test
-    void addWithDifferentSizesSuggestsAStridedProjection() {
+    void addWithDifferentSizesSuggestsAStridedProjectionThatFits() {
         NetworkSpec s = input(8, 8, 16).add("conv1", LayerSpec.Conv2D.of(16, 3, 2, Padding.SAME))
                 .add("sum", new LayerSpec.Add(), "conv1", "input").build();
+        // A 1×1 at stride 2 without padding does not fit 8×8 ((8 − 1)/2 + 1 = 4.5), so only the "same" one is offered.
+        Problem p = onlyProblem(s);
         assertEquals("Add needs inputs of one shape: conv1 gives 4×4×16 but input gives 8×8×16 (size 4×4 ≠ 8×8); "
-                + "a 1×1 convolution with 16 filters and stride 2 on input would fit", onlyProblem(s).text());
+                + "a 1×1 convolution with 16 filters, stride 2 and same padding on input would fit", p.text());
+        NetworkSpec fixed = p.fixes().get(0).change().applyTo(s);
+        assertEquals(List.of("conv1", "conv2d1"), fixed.node("sum").inputs());
+        assertTrue(Calculator.analyze(fixed).problems().isEmpty(), Calculator.analyze(fixed).problems()::toString);
     }
 
     @Test
-    void concatOfDifferentSpatialSizesIsAnError() {
+    void concatOfDifferentSpatialSizesIsAnErrorWithAPoolingFix() {
         NetworkSpec s = input(8, 8, 3).add("pool1", LayerSpec.MaxPool.of(2, 2)).add("cat", new LayerSpec.Concat(), "input", "pool1").build();
         Problem p = onlyProblem(s);
         assertEquals(Problem.MERGE_SHAPE, p.rule());
-        assertEquals("Concat stacks maps of one width and height: input gives 8×8×3 but pool1 gives 4×4×3 (8×8 ≠ 4×4)", p.text());
+        // Padding pool1 by 4 would also give 8×8, but a 2×2 window padded by more than 1 sees only zeros: not offered.
+        assertEquals("Concat stacks maps of one width and height: input gives 8×8×3 but pool1 gives 4×4×3 (8×8 ≠ 4×4); "
+                + "a 2×2 max pooling at stride 2 on input would fit", p.text());
+        assertEquals(new Fix.InsertOnConnection("input", "cat", LayerSpec.MaxPool.of(2, 2)), p.fixes().get(0).change());
+    }
+
+    @Test
+    void concatOfAnUnpaddedBranchGetsThePaddingThatMatches() {
+        // Inception-style: a 3×3 branch without padding gives 6×6 beside the 1×1 branch's 8×8; padding 1 mends it.
+        NetworkSpec s = input(8, 8, 3).add("b1", LayerSpec.Conv2D.of(4, 1, 1, 0), "input").add("b3", LayerSpec.Conv2D.of(4, 3, 1, 0), "input")
+                .add("cat", new LayerSpec.Concat(), "b1", "b3").build();
+        Problem p = onlyProblem(s);
+        assertEquals("Concat stacks maps of one width and height: b1 gives 8×8×4 but b3 gives 6×6×4 (8×8 ≠ 6×6); "
+                + "padding 1 on b3 or same padding on b3 would fit", p.text());
+        for (Fix f : p.fixes()) {
+            NetworkReport fixed = Calculator.analyze(f.change().applyTo(s));
+            assertTrue(fixed.problems().isEmpty(), f + ": " + fixed.problems());
+            assertEquals("8×8×8", fixed.layer("cat").output().toString());
+        }
+    }
+
+    @Test
+    void seventeenBySeventeenAtStrideThreeOnSixteenBySixteenProposesPaddingTwoNotOne() {
+        // Padding 1 gives (16 − 17 + 2)/3 + 1 = 1.33, still not whole; padding 2 gives (16 − 17 + 4)/3 + 1 = 2.
+        Problem p = onlyProblem(input(16, 16, 1).add("conv1", LayerSpec.Conv2D.of(1, 17, 3, 0)).build());
+        assertEquals(Problem.EMPTY_OUTPUT, p.rule());
+        assertEquals("(16 − 17 + 2·0)/3 + 1 = 0.67: a 17×17 filter at stride 3 is larger than the 16×16 input; "
+                + "padding 2, a 16×16 filter or same padding would fit", p.text());
+    }
+
+    @Test
+    void strideTwoOnAnEvenInputOffersSamePaddingAndFloorModeWhenNoPaddingCanFit() {
+        // (32 − 3 + 2P) is odd for every P, so no padding fits stride 2; stride 1, "same" (⌈32/2⌉ = 16) and floor mode do.
+        Problem p = onlyProblem(input(32, 32, 3).add("conv1", LayerSpec.Conv2D.of(8, 3, 2, 0)).build());
+        assertEquals("stride 1, same padding or floor mode (a network setting)", p.fix());
+    }
+
+    /**
+     * Every fix offered for every small window configuration, checked against the lecture's formula written
+     * out here (not the calculator): with explicit padding (W − F' + 2P) must be a non-negative multiple of S,
+     * "same" padding always fits, and floor mode needs at least one output.
+     */
+    @Test
+    void everyOfferedFixFitsByTheFormula() {
+        int offered = 0;
+        for (int n = 1; n <= 12; n++) for (int k = 1; k <= 7; k++) for (int st = 1; st <= 4; st++) for (int pad = 0; pad <= 2; pad++) {
+            NetworkSpec s = input(n, n, 1).add("conv1", LayerSpec.Conv2D.of(1, k, st, pad)).build();
+            for (Problem p : Calculator.analyze(s).problems()) {
+                for (Fix f : p.fixes()) {
+                    offered++;
+                    NetworkSpec fixed = f.change().applyTo(s);
+                    LayerSpec.Conv2D c = (LayerSpec.Conv2D) fixed.node("conv1").layer();
+                    if (fixed.floorMode()) {
+                        assertTrue(n - k + 2 * pad >= 0, s + " " + f);
+                    } else if (c.padding().mode() == Padding.Mode.SAME) {
+                        assertEquals(Padding.SAME, c.padding());
+                    } else {
+                        int num = n - c.kernelHeight() + 2 * c.padding().height();
+                        assertTrue(num >= 0 && num % c.stride() == 0, n + "×" + n + ", " + c + ": " + f.description() + " does not fit");
+                    }
+                }
+            }
+        }
+        assertTrue(offered > 500, "fixes offered: " + offered);
     }
 
     @Test
@@ -183,7 +255,7 @@ class CalculatorProblemsTest {
     }
 
     @Test
-    void nodeWithoutInputIsNotConnected() {
+    void aDanglingBlockIsNotConnectedAndTheRealOutputIsNotBlamed() {
         NetworkSpec s = input(8, 8, 3).add("conv1", LayerSpec.Conv2D.of(8, 3, 1, 1)).add("loose", new LayerSpec.ReLU(), new String[0]).build();
         NetworkReport r = Calculator.analyze(s);
         assertEquals(1, r.errors().size());
@@ -191,8 +263,31 @@ class CalculatorProblemsTest {
         assertEquals("loose", p.nodeId());
         assertEquals(Problem.CONNECTION, p.rule());
         assertEquals("not connected: ReLU has no input", p.text());
-        // With two outputs the earlier one is flagged as unused.
-        assertEquals(List.of("the output of conv1 is not used by any layer"), r.warnings().stream().map(Problem::text).toList());
+        // conv1 is the network's output: a pasted block left dangling does not make it "unused".
+        assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
+    void aSideBranchThatLeadsNowhereIsTheUnusedOneNotTheDeepestOutput() {
+        NetworkSpec s = input(8, 8, 3).add("conv1", LayerSpec.Conv2D.of(8, 3, 1, 1)).add("relu1", new LayerSpec.ReLU())
+                .add("fc1", LayerSpec.FullyConnected.of(10)).add("side", new LayerSpec.ReLU(), "conv1").build();
+        assertEquals(List.of("the output of side is not used by any layer"),
+                Calculator.analyze(s).warnings().stream().map(Problem::text).toList());
+    }
+
+    @Test
+    void oneMissingWireIsOneErrorWithTheBlocksBelowItFolded() {
+        // LeNet-like chain with the wire conv1 → relu1 removed: relu1 is the cause, the six blocks below only wait.
+        NetworkSpec s = input(32, 32, 1).add("conv1", LayerSpec.Conv2D.of(6, 5, 1, 0)).add("relu1", new LayerSpec.ReLU(), new String[0])
+                .add("pool1", LayerSpec.MaxPool.of(2, 2)).add("conv2", LayerSpec.Conv2D.of(16, 5, 1, 0)).add("relu2", new LayerSpec.ReLU())
+                .add("fc1", LayerSpec.FullyConnected.of(120)).add("fc2", LayerSpec.FullyConnected.of(10)).add("out", new LayerSpec.Softmax()).build();
+        NetworkReport r = Calculator.analyze(s);
+        assertEquals(1, r.errors().size(), r.problems()::toString);
+        assertEquals("not connected: ReLU has no input; the 6 blocks below it (pool1, conv2 … out) get no shape until it is connected",
+                r.errors().get(0).text());
+        assertEquals(List.of(), r.warnings());
+        assertTrue(r.layer("fc2").problems().isEmpty());
+        assertNull(r.layer("fc2").output());
     }
 
     @Test
@@ -247,7 +342,7 @@ class CalculatorProblemsTest {
         assertEquals(10, r.parameters());
         Problem p = onlyProblem(input(8, 8, 1).add("conv1", LayerSpec.Conv2D.of(1, 3, 2, 0).withDilation(2)).build());
         assertEquals("(8 − 5 + 2·0)/2 + 1 = 2.5: a 3×3 filter (dilation 2, effective 5×5) at stride 2 does not fit an 8×8 input; "
-                + "stride 1 would fit", p.text());
+                + "stride 1, same padding or floor mode (a network setting) would fit", p.text());
     }
 
     @Test

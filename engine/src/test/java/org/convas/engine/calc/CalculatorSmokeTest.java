@@ -22,7 +22,7 @@ class CalculatorSmokeTest {
         NetworkSpec s = NetworkSpec.builder("a").input(7, 7, 1).add("conv1", LayerSpec.Conv2D.of(1, 3, 3, 0)).build();
         NetworkReport r = Calculator.analyze(s);
         assertEquals(1, r.errors().size());
-        assertEquals("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input; padding 1 or stride 2 would fit",
+        assertEquals("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input; padding 1, stride 2, same padding or floor mode (a network setting) would fit",
                 r.errors().get(0).text());
         System.out.println(Calculator.analyze(s.withFloorMode(true)).warnings());
     }

@@ -153,4 +153,24 @@ class BatchLoaderTest {
                 assertThrows(IllegalArgumentException.class, () -> BatchLoader.builder(d).batchSize(8).dropLast(true).build()).getMessage());
         assertNotEquals(0, BatchLoader.builder(d).build().batchesPerEpoch());
     }
+
+    @Test
+    void anEpochStartedLaterGivesTheSameRemainingBatches() throws Exception {
+        // A run resumed inside an epoch starts its loader at the next batch: same order, same augmentation.
+        PreparedDataset d = data(50);
+        Augmentation aug = Augmentation.builder().shift(2).horizontalFlip(true).seed(3).build();
+        BatchLoader loader = BatchLoader.builder(d).batchSize(8).seed(11).augmentation(aug).build();
+        List<Batch> whole = all(loader, 2);
+        List<Batch> rest = new ArrayList<>();
+        try (BatchLoader.BatchIterator it = loader.epoch(2, 4)) {
+            it.forEachRemaining(rest::add);
+        }
+        assertEquals(whole.size() - 4, rest.size());
+        for (int i = 0; i < rest.size(); i++) {
+            Batch a = whole.get(i + 4), b = rest.get(i);
+            assertEquals(a.number(), b.number());
+            assertArrayEquals(a.indices(), b.indices());
+            assertArrayEquals(a.inputs(), b.inputs(), 0f);
+        }
+    }
 }

@@ -20,6 +20,9 @@ import org.convas.engine.spec.Shape;
  */
 public final class BatchPipelineBenchmark {
 
+    private BatchPipelineBenchmark() {
+    }
+
     public static void main(String[] args) throws Exception {
         Path fashion = Path.of("/usr/share/datasets/fashion-mnist");
         Dataset grey = Files.isDirectory(fashion)

@@ -18,6 +18,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.convas.engine.spec.Shape;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Fixture images are written with javax.imageio: allowed in test code, never in main code. */
@@ -139,5 +140,35 @@ class ImageFolderTest {
         String s = ImageFolder.summary(many);
         assertTrue(s.startsWith("13 files skipped: f0 (bad), f1 (bad)"), s);
         assertTrue(s.endsWith("f9 (bad), and 3 more"), s);
+    }
+
+    @Test
+    void aHeapTooSmallForTheImagesIsReportedAsSuchNotAsACorruptFile(@TempDir Path dir) throws Exception {
+        // Eight 1500×1500 RGB PNGs (6.75 MB each decoded, a few KB on disk) in a 40 MB heap.
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(1500, 1500, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 1500; y += 10) for (int x = 0; x < 1500; x++) image.setRGB(x, y, x * 1000 + y);
+        for (String cls : List.of("a", "b")) {
+            Files.createDirectories(dir.resolve(cls));
+            for (int i = 0; i < 4; i++) javax.imageio.ImageIO.write(image, "png", dir.resolve(cls).resolve(i + ".png").toFile());
+        }
+        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaExe, "-Xmx40m", "-cp", childClassPath(),
+                ImageFolderHeapProbe.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe ends");
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(out.startsWith("REFUSED "), out);
+        assertTrue(out.contains("of the Java heap is free") || out.contains("the Java heap is full after"), out);
+        assertTrue(out.contains("-Xmx"), out);
+        assertFalse(out.contains("corrupt"), out);
+    }
+
+    /**
+     * The test's classes and their dependencies for a child JVM's class path: surefire runs the engine's tests on
+     * the module path (engine has a module-info), so they are in jdk.module.path, not java.class.path.
+     */
+    private static String childClassPath() {
+        return java.util.stream.Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+                .filter(s -> s != null && !s.isBlank())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 }

@@ -62,7 +62,7 @@ class SlidingWindowTest {
     void strideThreeDoesNotFitSevenBySevenAndTheWalkShowsTheWindowThatFallsOff() {
         SlidingWindow walk = SlidingWindow.convolution(counting7x7(), LayerSpec.Conv2D.of(1, 3, 3, 0), EDGE, new double[] {0});
         assertFalse(walk.fits());
-        assertEquals("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input; padding 1 or stride 2 would fit",
+        assertEquals("(7 − 3 + 2·0)/3 + 1 = 2.33: a 3×3 filter at stride 3 does not fit a 7×7 input; padding 1, stride 2, same padding or floor mode (a network setting) would fit",
                 walk.problem().orElseThrow().text());
         assertEquals(new Shape(2, 2, 1), walk.output().orElseThrow());
         // (0,0) (0,1) (0,2 off) (1,0) (1,1) (1,2 off) (2,0 off)

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,145 @@ class TrainingRunTest {
             assertArrayEquals(e.getValue(), checkpoint.model().tensor(e.getKey()), 0f, e.getKey());
         }
         assertEquals(whole.epochs.get(2), rest.epochs.get(1).withSeconds(whole.epochs.get(2).seconds()));
+    }
+
+    @ParameterizedTest(name = "BatchNorm and dropout {0}")
+    @ValueSource(booleans = {true, false})
+    void aRunStoppedInsideAnEpochResumesExactlyAsTheUninterruptedOne(boolean batchNorm, @TempDir Path dir) throws IOException {
+        Recorder whole = new Recorder();
+        Model a = Model.create(net(batchNorm), Initializer.HE, 3);
+        TrainingRun.create(a, TRAIN, VALIDATION, settings().epochs(2).build()).addListener(whole).runHere();
+
+        // Stopped (Ctrl+C, Stop) after batch 17 of epoch 1's 30, saved, resumed.
+        Model b = Model.create(net(batchNorm), Initializer.HE, 3);
+        AtomicReference<TrainingRun> first = new AtomicReference<>();
+        first.set(TrainingRun.create(b, TRAIN, VALIDATION, settings().epochs(2).build()).addListener(new TrainingListener() {
+            @Override
+            public void onBatch(BatchStats s) {
+                if (s.batch() == 17) first.get().cancel();
+            }
+        }));
+        RunEnd stopped = first.get().runHere();
+        assertEquals(Status.CANCELLED, stopped.status());
+        first.get().saveCheckpoint(dir);
+        Checkpoint checkpoint = Checkpoint.load(dir);
+        assertEquals(0, checkpoint.progress().epochsCompleted());
+        assertEquals(17, checkpoint.progress().batchesIntoEpoch());
+        Recorder rest = new Recorder();
+        RunEnd end = TrainingRun.resume(checkpoint, TRAIN, VALIDATION, settings().epochs(2).build()).addListener(rest).runHere();
+        assertEquals(Status.COMPLETED, end.status(), end.message());
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole.losses(), 17, 60), rest.losses(), 0.0);
+        assertEquals(18, rest.batches.get(0).batch(), "the batches keep their numbers");
+        for (int e = 0; e < 2; e++) {
+            assertEquals(whole.epochs.get(e), rest.epochs.get(e).withSeconds(whole.epochs.get(e).seconds()), "epoch " + (e + 1));
+        }
+        for (Map.Entry<String, float[]> t : a.tensors().entrySet()) {
+            assertArrayEquals(t.getValue(), checkpoint.model().tensor(t.getKey()), 0f, t.getKey());
+        }
+    }
+
+    @Test
+    void aMidEpochCheckpointRefusesAnotherBatchSize(@TempDir Path dir) throws IOException {
+        Model b = Model.create(net(false), Initializer.HE, 3);
+        AtomicReference<TrainingRun> first = new AtomicReference<>();
+        first.set(TrainingRun.create(b, TRAIN, null, settings().build()).addListener(new TrainingListener() {
+            @Override
+            public void onBatch(BatchStats s) {
+                if (s.batch() == 5) first.get().cancel();
+            }
+        }));
+        first.get().runHere();
+        first.get().saveCheckpoint(dir);
+        TrainingException e = assertThrows(TrainingException.class,
+                () -> TrainingRun.resume(Checkpoint.load(dir), TRAIN, null, settings().batchSize(32).build()));
+        assertEquals("the checkpoint stopped inside epoch 1 after 5 batches of 16 images; continue it with batch size 16"
+                + " (the rest of the epoch is cut into batches of that size)", e.getMessage());
+    }
+
+    @Test
+    void resumingWithAnotherOptimizerIsRefused(@TempDir Path dir) throws IOException {
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        TrainingRun.create(model, TRAIN, null, settings().epochs(1).checkpointDirectory(dir).build()).runHere();
+        TrainingException e = assertThrows(TrainingException.class, () -> TrainingRun.resume(Checkpoint.load(dir), TRAIN, null,
+                settings().optimizer(OptimizerSettings.adam(0.001)).build()));
+        assertEquals("the checkpoint was trained with sgd, whose state cannot continue as adam: continue with sgd, or start a"
+                + " new run from the checkpoint's weights", e.getMessage());
+    }
+
+    @Test
+    void anExplodingButFiniteLossStopsTheRunAndNamesTheLayer() {
+        // Measured (SGD, momentum 0.5, lr 50): the loss jumps to 2e23 in 4 batches, then swings between 5 and 46, a
+        // median of about 22 against a uniform guess's 1.39, finite all along: before, the run "completed" at chance.
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        Recorder rec = new Recorder();
+        RunEnd end = TrainingRun.create(model, TRAIN, null, settings().optimizer(OptimizerSettings.momentum(50, 0.5)).build())
+                .addListener(rec).runHere();
+        assertEquals(Status.DIVERGED, end.status(), end.message());
+        assertEquals(20, rec.batches.size(), "stopped as soon as 20 batches were seen");
+        assertTrue(end.message().matches("the loss exploded at epoch 1, batch 20: its median over the last 20 batches is \\S+, more"
+                + " than 5\\.00 × 1\\.52 \\(the loss at the start, or of a uniform guess\\); the weights of (conv1|conv2|fc) \\(.*\\)"
+                + " grew most, to \\S+ times their size at the start\\. The weights are those of the last step and are of no use\\."
+                + " Try a lower learning rate \\(it is 50\\.0; try 5\\.00\\) or gradient clipping \\(clip norm 1 to 5\\)\\."),
+                end.message());
+        for (BatchStats b : rec.batches) assertTrue(Double.isFinite(b.loss()), "finite: " + b.loss());
+    }
+
+    @Test
+    void aSpikeOfAFewBatchesIsNotADivergence() {
+        // SGD lr 10: 1.5, 3e3, 7e4, 4e8, 1e16, 2e20, then 2–5 for the rest of the run.
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        RunEnd end = TrainingRun.create(model, TRAIN, null, settings().optimizer(OptimizerSettings.sgd(10)).build()).runHere();
+        assertEquals(Status.COMPLETED, end.status(), end.message());
+    }
+
+    @Test
+    void aHealthyRunIsNotTakenForAnExplodingOne() {
+        Model model = Model.create(net(true), Initializer.HE, 3);
+        RunEnd end = TrainingRun.create(model, TRAIN, null, settings().optimizer(OptimizerSettings.momentum(0.3, 0.9)).build())
+                .runHere();
+        assertEquals(Status.COMPLETED, end.status(), end.message());
+    }
+
+    @Test
+    void anUnwritableCheckpointFolderIsRefusedBeforeTheFirstEpoch(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        TrainingException e = assertThrows(TrainingException.class, () ->
+                TrainingRun.create(model, TRAIN, null, settings().checkpointDirectory(file.resolve("ck")).build()));
+        assertTrue(e.getMessage().startsWith("checkpoints cannot be saved to " + file.resolve("ck") + ": cannot create "), e.getMessage());
+    }
+
+    @Test
+    void aDamagedProgressSectionOrShortOptimizerStateIsRefusedWithTheReason(@TempDir Path dir) throws IOException {
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        TrainingRun.create(model, TRAIN, null, settings().epochs(1).checkpointDirectory(dir).build()).runHere();
+        Path progress = dir.resolve(Checkpoint.PROGRESS);
+        String good = Files.readString(progress);
+
+        Files.writeString(progress, good.replaceAll("(?s)\"progress\": \\{.*\\}\\s*\\}\\s*$", "\"progress\": {}}"));
+        IOException empty = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(empty.getMessage().endsWith("the \"progress\" section is missing or empty; this checkpoint cannot be continued"),
+                empty.getMessage());
+
+        Files.writeString(progress, good.replaceFirst("\"baseLearningRate\": [^,]+,", "\"baseLearningRate\": NaN,"));
+        IOException nan = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(nan.getMessage().endsWith("the \"progress\" section is damaged: baseLearningRate is NaN; it must be a positive"
+                + " number; this checkpoint cannot be continued"), nan.getMessage());
+
+        // optimizer.bin with a state tensor cut short, and training.json's checksum made to match.
+        Map<String, float[]> state = TensorFile.read(dir.resolve(Checkpoint.OPTIMIZER));
+        state.put("fc.weight#1", new float[3]);
+        byte[] shortState = TensorFile.encode(state);
+        Files.write(dir.resolve(Checkpoint.OPTIMIZER), shortState);
+        Files.writeString(progress, good.replaceFirst("\"optimizerCrc32\": \\d+", "\"optimizerCrc32\": " + TensorFile.crc(shortState)));
+        IOException cut = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(cut.getMessage().endsWith("optimizer.bin: the state fc.weight#1 has 3 values but fc.weight has 576; the file"
+                + " is damaged"), cut.getMessage());
+
+        Files.writeString(progress, "{\"format\": \"convas-checkpoint\", oops}");
+        IOException json = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertFalse(json.getMessage().contains("LENIENT") || json.getMessage().contains("null"), json.getMessage());
     }
 
     @Test

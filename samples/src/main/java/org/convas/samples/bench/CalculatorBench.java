@@ -2,6 +2,7 @@ package org.convas.samples.bench;
 
 import org.convas.engine.calc.Calculator;
 import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Node;
 import org.convas.samples.GoogLeNet;
@@ -17,7 +18,8 @@ import java.util.Locale;
  * How long {@link Calculator#analyze} takes: the designer calls it on every edit, so a 50-node network must
  * stay well under a millisecond. Prints microseconds per analysis (median of several timed rounds after a
  * warm-up) for a 50-node ResNet-like graph (the first 50 nodes of ResNet-18: stem and four residual blocks with
- * their Adds), GoogLeNet (144 nodes) and ResNet-50 (176 nodes).
+ * their Adds), GoogLeNet (144 nodes) and ResNet-50 (176 nodes), and ResNet-50 with conv1 at stride 3 without padding,
+ * which does not fit 224×224, so the analysis also tries each fix it proposes.
  *
  * <p>Both the wall-clock time and this thread's CPU time are printed: on a shared, loaded machine the wall clock
  * also counts the time other processes held the core, while the CPU time is what one analysis costs.
@@ -37,7 +39,12 @@ public final class CalculatorBench {
         NetworkSpec resnet18 = ResNets.resnet18();
         List<Node> first50 = resnet18.nodes().subList(0, 50);
         NetworkSpec trimmed = new NetworkSpec("ResNet-18, first 50 nodes", first50);
-        List<NetworkSpec> specs = List.of(trimmed, GoogLeNet.build(), ResNets.resnet50());
+        // With a misfit the calculator also tries every fix it proposes (one more analysis per candidate).
+        NetworkSpec resnet50 = ResNets.resnet50();
+        LayerSpec.Conv2D conv1 = (LayerSpec.Conv2D) resnet50.node("conv1").layer();
+        NetworkSpec misfit = resnet50.withLayer("conv1", conv1.withPadding(org.convas.engine.spec.Padding.of(0)).withStride(3))
+                .withName("ResNet-50, conv1 7×7/3 (misfit)");
+        List<NetworkSpec> specs = List.of(trimmed, GoogLeNet.build(), resnet50, misfit);
 
         System.out.printf(Locale.ROOT, "Calculator.analyze, %s %s, %d processors%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());

@@ -11,6 +11,8 @@ public abstract class SingleChildRegion extends Region {
 
     private final Parent root;
 
+    // Adding the child here is the point of this class; subclasses pass a finished root and add nothing before it.
+    @SuppressWarnings("this-escape")
     protected SingleChildRegion(Parent root) {
         this.root = root;
         getChildren().add(root);

@@ -30,7 +30,7 @@ import java.util.Objects;
  * {@link #selectedNodeIdProperty()} to its node, so a table or a designer bound to the same property shows
  * where it is; setting the property to another node clears the problem selection.
  */
-public class ProblemList extends BorderPane {
+public final class ProblemList extends BorderPane {
 
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
     private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
@@ -40,6 +40,7 @@ public class ProblemList extends BorderPane {
     private final ListView<Problem> list = new ListView<>(problems);
     private final Label header = new Label();
     private boolean syncing;
+    private java.util.function.BiConsumer<Problem, org.convas.engine.calc.Fix> applyFix;
 
     public ProblemList() {
         getStyleClass().add("problem-list");
@@ -98,6 +99,15 @@ public class ProblemList extends BorderPane {
         return List.copyOf(problems);
     }
 
+    /**
+     * What an "Apply" link under a problem does with one of its (verified) fixes; the links show only when this
+     * is set (the designer applies the fix as one undo step).
+     */
+    public void setOnApplyFix(java.util.function.BiConsumer<Problem, org.convas.engine.calc.Fix> action) {
+        applyFix = action;
+        list.refresh();
+    }
+
     /** The node of the selected problem; two-way, like {@code SummaryTable.selectedNodeIdProperty()}. */
     public ObjectProperty<String> selectedNodeIdProperty() {
         return selectedNodeId;
@@ -148,13 +158,14 @@ public class ProblemList extends BorderPane {
         private final Label where = new Label();
         private final Label text = new Label();
         private final StackPane iconSlot = new StackPane();
+        private final javafx.scene.layout.FlowPane fixes = new javafx.scene.layout.FlowPane(8, 2);
         private final HBox box;
 
         ProblemCell() {
             where.getStyleClass().add("problem-node");
             text.setWrapText(true);
             text.getStyleClass().add("problem-text");
-            VBox lines = new VBox(2, where, text);
+            VBox lines = new VBox(2, where, text, fixes);
             box = new HBox(8, iconSlot, lines);
             box.setAlignment(Pos.TOP_LEFT);
             // Wrap the text to the list's width instead of growing a horizontal scroll bar.
@@ -175,6 +186,17 @@ public class ProblemList extends BorderPane {
             iconSlot.getChildren().setAll(severityIcon(p.severity()));
             where.setText((p.isError() ? "Error" : "Warning") + " at " + p.nodeId() + (p.field().isEmpty() ? "" : ", " + p.field()));
             text.setText(p.text());
+            fixes.getChildren().clear();
+            if (applyFix != null) {
+                for (org.convas.engine.calc.Fix f : p.fixes()) {
+                    javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink("Apply: " + f.description());
+                    link.getStyleClass().add("apply-fix");
+                    link.setOnAction(e -> applyFix.accept(p, f));
+                    fixes.getChildren().add(link);
+                }
+            }
+            fixes.setVisible(!fixes.getChildren().isEmpty());
+            fixes.setManaged(!fixes.getChildren().isEmpty());
             setGraphic(box);
         }
     }

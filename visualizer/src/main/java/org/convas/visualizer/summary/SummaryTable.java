@@ -41,7 +41,7 @@ import java.util.function.Function;
  * <p>{@link #setReport} refreshes the rows in place, so an edit that keeps the node ids keeps the scroll
  * position and the selection.
  */
-public class SummaryTable extends BorderPane {
+public final class SummaryTable extends BorderPane {
 
     /** Momentum SGD keeps one velocity value per parameter. */
     private static final int MOMENTUM_STATE_COPIES = 1;

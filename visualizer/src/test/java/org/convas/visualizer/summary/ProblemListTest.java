@@ -15,6 +15,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,8 +51,10 @@ class ProblemListTest {
         assertEquals(Problem.Severity.ERROR, problems.getProblems().get(0).severity());
         assertEquals("conv1", problems.getProblems().get(0).nodeId());
         String errorText = report.errors().get(0).text();
-        assertTrue(robot.lookup(".problem-text").queryAll().stream()
-                .anyMatch(n -> errorText.equals(((Label) n).getText())), "the full text is on show");
+        // The list makes its cells on the next layout pulse, which may come after the events interact() waited for.
+        assertDoesNotThrow(() -> org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS,
+                () -> robot.lookup(".problem-text").queryAll().stream().anyMatch(n -> errorText.equals(((Label) n).getText()))),
+                "the full text is on show");
         assertTrue(robot.lookup(".icon-error").tryQuery().isPresent());
         assertTrue(robot.lookup(".icon-warning").tryQuery().isPresent());
     }

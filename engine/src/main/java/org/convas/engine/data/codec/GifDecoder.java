@@ -155,7 +155,7 @@ final class GifDecoder {
             while (sp > 0 && n < pixels) out[n++] = stack[--sp];
             if (next < 4096) {
                 prefix[next] = (short) old;
-                suffix[next] = (byte) (code >= next ? first[old] : first[code]);
+                suffix[next] = code >= next ? first[old] : first[code];
                 first[next] = first[old];
                 next++;
                 if (next == (1 << codeSize) && codeSize < 12) codeSize++;

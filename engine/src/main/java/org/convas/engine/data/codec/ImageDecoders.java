@@ -38,8 +38,16 @@ public final class ImageDecoders {
             // The decoders check sizes they read from headers; running off the end of the array despite
             // that means the file is cut short or damaged in a way the checks did not anticipate.
             throw new ImageFormatException("truncated or corrupt " + format + " data");
-        } catch (NegativeArraySizeException | OutOfMemoryError e) {
+        } catch (NegativeArraySizeException | ArithmeticException e) {
             throw new ImageFormatException("corrupt " + format + " header (impossible image size)");
+        }
+        // An OutOfMemoryError is not the file's fault: it goes to the caller, who can say the heap is full.
+    }
+
+    /** An image the heap cannot hold: not a damaged file, so it is not skipped as one. */
+    public static final class NotEnoughMemoryException extends RuntimeException {
+        public NotEnoughMemoryException(String message) {
+            super(message);
         }
     }
 
@@ -66,6 +74,14 @@ public final class ImageDecoders {
         }
         if (width * height > 100_000_000L) {
             throw new ImageFormatException(format + " image " + width + "×" + height + " is too large (over 100 megapixels)");
+        }
+        // Decoding holds about 8 bytes a pixel (planes, rows, the RGB result); refuse before allocating what cannot fit.
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (width * height * 8 > free) {
+            throw new NotEnoughMemoryException(format + " image " + width + "×" + height + " needs about "
+                    + (width * height * 8 >> 20) + " MiB to decode but only " + (free >> 20) + " MiB of the Java heap is free;"
+                    + " give Java more memory (-Xmx)");
         }
     }
 }

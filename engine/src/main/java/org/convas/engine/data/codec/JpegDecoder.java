@@ -89,6 +89,9 @@ final class JpegDecoder {
     // bit reader
     private int bitBuf, bitCnt;
     private boolean hitMarker;
+    /** Zero bytes fed in after a marker; a few are normal at the end of a scan, many mean the data is cut short. */
+    private int padded;
+    private static final int MAX_PADDING = 64;
 
     private JpegDecoder(byte[] d) {
         this.d = d;
@@ -237,6 +240,7 @@ final class JpegDecoder {
         bitBuf = 0;
         bitCnt = 0;
         hitMarker = false;
+        padded = 0;
         for (Component c : scan) c.pred = 0;
         float[] block = new float[64];
         int[] coef = new int[64];
@@ -275,6 +279,7 @@ final class JpegDecoder {
         bitBuf = 0;
         bitCnt = 0;
         hitMarker = false;
+        padded = 0;
         while (pos + 1 < d.length && !((d[pos] & 0xFF) == 0xFF && (d[pos + 1] & 0xFF) >= 0xD0 && (d[pos + 1] & 0xFF) <= 0xD7)) {
             pos++;
         }
@@ -388,6 +393,9 @@ final class JpegDecoder {
                 } else {
                     pos++;
                 }
+            } else if (++padded > MAX_PADDING) {
+                // Decoding on from zeros would fill the rest of a (possibly huge) frame with made-up blocks.
+                throw new ImageFormatException("truncated JPEG: the image data ends before the last block");
             }
             bitBuf = (bitBuf << 8) | b;
             bitCnt += 8;
