@@ -77,7 +77,7 @@ final class DistributionsPane extends BorderPane {
         top.setPadding(new Insets(4));
         setTop(top);
         table.setId("distributions-table");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
                 column("layer", LayerStatistics.Activations::nodeId),
                 column("type", LayerStatistics.Activations::type),
