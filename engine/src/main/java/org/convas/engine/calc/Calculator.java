@@ -223,6 +223,8 @@ public final class Calculator {
                 merge(a, ins, inFields, true);
             } else if (layer instanceof LayerSpec.Concat) {
                 merge(a, ins, inFields, false);
+            } else if (layer instanceof LayerSpec.ChannelScale) {
+                channelScale(a, ins, inFields);
             } else if (layer instanceof LayerSpec.ReLU || layer instanceof LayerSpec.LeakyReLU || layer instanceof LayerSpec.Sigmoid
                     || layer instanceof LayerSpec.Tanh || layer instanceof LayerSpec.Dropout || layer instanceof LayerSpec.LocalResponseNorm
                     || layer instanceof LayerSpec.Softmax) {
@@ -581,6 +583,42 @@ public final class Calculator {
         a.paramFormula = (f.bias() ? "(" + fan + " + 1)·" : fan + "·") + f.units() + " = " + grouped(a.weights + a.biases);
         a.macs = a.weights;
         a.rf = wholeInput(rf, in);
+    }
+
+    /**
+     * Scale: a volume W×H×C times one weight per channel, 1×1×C; the output has the volume's shape (each value costs one
+     * multiplication, no multiply-add, as in BatchNorm). Its units see what the volume's units see and what the weights saw (after
+     * a global pooling, the whole input): the larger field of the two.
+     */
+    private static void channelScale(Acc a, List<Shape> ins, List<ReceptiveField> rfs) {
+        if (ins.size() != 2) {
+            a.error("inputs", Problem.CONNECTION, "Scale multiplies one volume by one weight per channel: it takes exactly 2 inputs, "
+                    + "not " + ins.size(), "keep the feature maps and the 1×1×C weights (e.g. GlobalAvgPool → FC → ReLU → FC → Sigmoid)");
+            return;
+        }
+        int w = LayerSpec.ChannelScale.weightsInput(ins.get(0), ins.get(1));
+        if (w < 0) {
+            a.error("inputs", Problem.MERGE_SHAPE, "Scale needs one input of 1×1×C weights, one per channel: " + a.node.inputs().get(0)
+                    + " gives " + ins.get(0) + " and " + a.node.inputs().get(1) + " gives " + ins.get(1),
+                    "compute the weights with GlobalAvgPool → FC → ReLU → FC → Sigmoid");
+            return;
+        }
+        Shape values = ins.get(1 - w), weights = ins.get(w);
+        if (weights.depth() != values.depth()) {
+            a.error("inputs", Problem.MERGE_SHAPE, "Scale needs one weight per channel: " + a.node.inputs().get(1 - w) + " gives " + values
+                    + " (" + values.depth() + " channels) but " + a.node.inputs().get(w) + " gives " + weights + " ("
+                    + weights.depth() + " weights)", "give the last FC before the Sigmoid " + values.depth() + " units");
+            return;
+        }
+        a.output = values;
+        a.formula = values + " · 1×1×" + weights.depth() + ", one weight per channel";
+        // One multiplication per value and no additions: counted like BatchNorm's, i.e. not among the multiply-adds.
+        ReceptiveField first = rfs.get(1 - w), second = rfs.get(w);
+        a.rf = second != null && (first == null || second.width() * second.height() > first.width() * first.height())
+                ? new ReceptiveField(second.width(), second.height(), first == null ? second.jumpX() : first.jumpX(),
+                        first == null ? second.jumpY() : first.jumpY(), first == null ? second.startX() : first.startX(),
+                        first == null ? second.startY() : first.startY())
+                : first;
     }
 
     private static void merge(Acc a, List<Shape> ins, List<ReceptiveField> rfs, boolean add) {

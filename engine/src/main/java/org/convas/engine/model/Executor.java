@@ -148,6 +148,9 @@ public final class Executor {
             return new LocalResponseNormLayer(out.depth(), out.width() * out.height(), l.size(), l.alpha(), l.beta(), l.k(), maxBatch);
         } else if (spec instanceof LayerSpec.Add) {
             return new ShapeLayers.Add(size);
+        } else if (spec instanceof LayerSpec.ChannelScale) {
+            int w = LayerSpec.ChannelScale.weightsInput(r.inputShapes().get(0), r.inputShapes().get(1));
+            return new ShapeLayers.ChannelScale(out.depth(), out.width() * out.height(), w);
         } else if (spec instanceof LayerSpec.Concat) {
             int[] s = r.inputShapes().stream().mapToInt(x -> Math.toIntExact(x.size())).toArray();
             return new ShapeLayers.Concat(s);

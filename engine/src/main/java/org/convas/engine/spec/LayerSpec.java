@@ -244,6 +244,26 @@ public sealed interface LayerSpec {
         public String label() { return "Concat"; }
     }
 
+    /**
+     * Multiplies each channel of a volume by one number: two inputs, the values W×H×C and the weights 1×1×C (the
+     * vector one; the second input when both are vectors), y[c, h, w] = x[c, h, w]·s[c]. The last step of a
+     * Squeeze-and-Excitation block (Hu et al. 2018): global average pool → FC C/r → ReLU → FC C → Sigmoid → Scale.
+     */
+    record ChannelScale() implements LayerSpec {
+        public String type() { return "scale"; }
+        public Arity arity() { return Arity.MANY; }
+        public String label() { return "Scale"; }
+
+        /**
+         * Which of two input shapes holds the weights: the one that is a vector while the other is not, the second when
+         * both are vectors; −1 when neither is a vector.
+         */
+        public static int weightsInput(Shape first, Shape second) {
+            if (second.isVector()) return 1;
+            return first.isVector() ? 0 : -1;
+        }
+    }
+
     /** Softmax output; in training it is fused with the cross-entropy loss. */
     record Softmax() implements LayerSpec {
         public String type() { return "softmax"; }

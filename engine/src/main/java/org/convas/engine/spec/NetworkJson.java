@@ -129,7 +129,7 @@ public final class NetworkJson {
             o.addProperty("k", r.k());
         } else if (!(l instanceof LayerSpec.GlobalAvgPool || l instanceof LayerSpec.Flatten || l instanceof LayerSpec.ReLU
                 || l instanceof LayerSpec.Sigmoid || l instanceof LayerSpec.Tanh || l instanceof LayerSpec.Add
-                || l instanceof LayerSpec.Concat || l instanceof LayerSpec.Softmax)) {
+                || l instanceof LayerSpec.Concat || l instanceof LayerSpec.ChannelScale || l instanceof LayerSpec.Softmax)) {
             // Types without settings are listed by name: a new type must say how it is saved, never be saved
             // without its settings by default (docs/adding-a-layer.md).
             throw new IllegalStateException("NetworkJson cannot save layer type \"" + l.type() + "\" ("
@@ -444,6 +444,7 @@ public final class NetworkJson {
                         number(o, where, "beta", 0.75), number(o, where, "k", 2.0));
                 case "add" -> new LayerSpec.Add();
                 case "concat" -> new LayerSpec.Concat();
+                case "scale" -> new LayerSpec.ChannelScale();
                 case "softmax" -> new LayerSpec.Softmax();
                 default -> throw err(where, "type", "unknown layer type \"" + type + "\"; known types: " + String.join(", ", TYPES));
             };
@@ -453,5 +454,5 @@ public final class NetworkJson {
 
     /** Every type tag, in palette order. */
     public static final List<String> TYPES = List.of("input", "conv2d", "maxpool", "avgpool", "globalavgpool", "flatten", "fc",
-            "relu", "leakyrelu", "sigmoid", "tanh", "dropout", "batchnorm", "lrn", "add", "concat", "softmax");
+            "relu", "leakyrelu", "sigmoid", "tanh", "dropout", "batchnorm", "lrn", "add", "concat", "scale", "softmax");
 }
