@@ -371,7 +371,7 @@ public final class TrainCommand implements Command {
             // With the data in memory, what is free now is what the run may take; the memory check comes before the
             // model's weights are allocated (a large FC layer alone may not fit).
             run = checkpoint != null ? TrainingRun.resume(checkpoint, trainSource, validationSource, settings)
-                    : TrainingRun.create(spec, Initializer.HE, c.seed(), trainSource, validationSource, settings);
+                    : TrainingRun.create(spec, Initializer.of(spec.weightInit()), c.seed(), trainSource, validationSource, settings);
         } catch (TrainingException e) {
             err.println("train: " + e.getMessage());
             return Cli.USAGE;

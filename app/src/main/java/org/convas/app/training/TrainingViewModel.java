@@ -367,7 +367,7 @@ public final class TrainingViewModel {
                 DatasetBatchSource validation = DatasetBatchSource.evaluation(data.validation());
                 // A fresh run is checked against the heap before its weights are allocated (the Memory line's estimate).
                 TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, settings)
-                        : TrainingRun.create(net, Initializer.HE, settings.seed(), train, validation, settings);
+                        : TrainingRun.create(net, Initializer.of(net.weightInit()), settings.seed(), train, validation, settings);
                 if (resumeFrom != null) {
                     // The fields show the checkpoint's values once it is loaded: what differs was changed on purpose.
                     if (settings.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
@@ -492,7 +492,7 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 // Before the first run: an untrained model with the run's seed shows the random filters it starts from.
-                Model m = idle != null ? idle : Model.create(net, Initializer.HE, seedNow);
+                Model m = idle != null ? idle : Model.create(net, Initializer.of(net.weightInit()), seedNow);
                 if (!m.inputShape().equals(data.key().input())) return;
                 Snapshot s = ModelSnapshots.take(m, image, label, 0, 0);
                 snapshotModels.accept(s, m);

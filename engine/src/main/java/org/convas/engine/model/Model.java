@@ -83,6 +83,11 @@ public final class Model {
         return new Parameter(node + "." + name, node, kind, new float[size], new float[size]);
     }
 
+    /** Builds a model and initialises its weights the way the network says ({@link NetworkSpec#weightInit()}). */
+    public static Model create(NetworkSpec spec, long seed) {
+        return create(spec, Initializer.of(spec.weightInit()), seed);
+    }
+
     /**
      * Builds a model and initialises its weights.
      *

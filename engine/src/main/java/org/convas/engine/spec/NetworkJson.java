@@ -35,6 +35,7 @@ import java.util.Set;
  *    ...],
  *  "layout": {"conv1": [120.0, 80.0]}}
  * }</pre>
+ * An optional {@code "init": "xavier"} chooses the weights' initialisation ({@link WeightInit}; "he" when absent).
  *
  * <p>Reading is all or nothing: any problem throws a {@link SpecFormatException} naming the node and field,
  * and no partial network is returned. Writing then reading gives an equal spec.
@@ -57,6 +58,8 @@ public final class NetworkJson {
         root.addProperty("version", VERSION);
         root.addProperty("name", spec.name());
         root.addProperty("floor", spec.floorMode());
+        // Written only when not the default, so files of networks that keep He's initialisation stay as they were.
+        if (spec.weightInit() != WeightInit.HE) root.addProperty("init", spec.weightInit().key());
         JsonArray nodes = new JsonArray();
         for (Node n : spec.nodes()) nodes.add(writeNode(n));
         root.add("nodes", nodes);
@@ -232,6 +235,12 @@ public final class NetworkJson {
         }
         String name = r.string(root, "", "name", "");
         boolean floor = r.bool(root, "", "floor", false);
+        String initKey = r.string(root, "", "init", WeightInit.HE.key());
+        WeightInit init = null;
+        for (WeightInit w : WeightInit.values()) if (w.key().equals(initKey)) init = w;
+        if (init == null) {
+            throw new SpecFormatException(source, "field \"init\"", "expected \"he\" or \"xavier\", found \"" + initKey + "\"");
+        }
         JsonArray arr = r.array(root, "", "nodes");
         if (arr.isEmpty()) throw new SpecFormatException(source, "field \"nodes\"", "the network has no nodes");
         if (arr.size() > MAX_NODES) {
@@ -265,7 +274,7 @@ public final class NetworkJson {
                 layout.put(e.getKey(), new Position(v.getAsJsonArray().get(0).getAsDouble(), v.getAsJsonArray().get(1).getAsDouble()));
             }
         }
-        NetworkSpec spec = new NetworkSpec(name, nodes, floor, layout);
+        NetworkSpec spec = new NetworkSpec(name, nodes, floor, init, layout);
         checkGraph(spec, source);
         return spec;
     }
