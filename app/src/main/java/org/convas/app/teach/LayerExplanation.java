@@ -101,7 +101,9 @@ public final class LayerExplanation {
         int perGroup = c.groups() > 0 && d1 > 0 ? d1 / c.groups() : d1;
         boolean depthwise = c.groups() > 1 && c.groups() == d1;
         sb.append("A convolution slides K = ").append(c.filters()).append(" filters of ").append(k).append("×")
-                .append(perGroup).append(" over the input at stride ").append(c.stride()).append(paddingText(c.padding(), r.window()))
+                .append(perGroup).append(" over the input at stride ")
+                .append(c.strideHeight() == c.strideWidth() ? Integer.toString(c.strideHeight())
+                        : c.strideHeight() + " down and " + c.strideWidth() + " across").append(paddingText(c.padding(), r.window()))
                 .append(". Each output value is the dot product of one filter with the ").append(k).append("×")
                 .append(perGroup).append(" region under it");
         if (c.bias()) sb.append(", plus the filter's bias");

@@ -32,6 +32,7 @@ import java.util.Set;
  *  "nodes": [
  *    {"id": "input", "type": "input", "width": 32, "height": 32, "depth": 1},
  *    {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 6, "kernel": 5, "stride": 1, "padding": 0},
+ *    {"id": "conv2", "type": "conv2d", "inputs": ["conv1"], "filters": 8, "kernel": [3, 1], "stride": [2, 1], "padding": [1, 0]},
  *    ...],
  *  "layout": {"conv1": [120.0, 80.0]}}
  * }</pre>
@@ -102,18 +103,18 @@ public final class NetworkJson {
             } else {
                 o.add("kernel", pair(c.kernelHeight(), c.kernelWidth()));
             }
-            o.addProperty("stride", c.stride());
+            writeStride(o, c.strideHeight(), c.strideWidth());
             o.add("padding", writePadding(c.padding()));
             o.addProperty("dilation", c.dilation());
             o.addProperty("groups", c.groups());
             o.addProperty("bias", c.bias());
         } else if (l instanceof LayerSpec.MaxPool p) {
             o.addProperty("size", p.size());
-            o.addProperty("stride", p.stride());
+            writeStride(o, p.strideHeight(), p.strideWidth());
             o.add("padding", writePadding(p.padding()));
         } else if (l instanceof LayerSpec.AvgPool p) {
             o.addProperty("size", p.size());
-            o.addProperty("stride", p.stride());
+            writeStride(o, p.strideHeight(), p.strideWidth());
             o.add("padding", writePadding(p.padding()));
         } else if (l instanceof LayerSpec.FullyConnected f) {
             o.addProperty("units", f.units());
@@ -147,6 +148,12 @@ public final class NetworkJson {
             case VALID -> new JsonPrimitive("valid");
             case EXPLICIT -> p.height() == p.width() ? new JsonPrimitive(p.height()) : pair(p.height(), p.width());
         };
+    }
+
+    /** "stride": 2 when both axes share it, "stride": [height, width] otherwise (as the kernel and the padding). */
+    private static void writeStride(JsonObject o, int height, int width) {
+        if (height == width) o.addProperty("stride", height);
+        else o.add("stride", pair(height, width));
     }
 
     private static JsonArray pair(int a, int b) {
@@ -435,11 +442,20 @@ public final class NetworkJson {
                 case "input" -> new LayerSpec.Input(integer(o, where, "width", null), integer(o, where, "height", null), integer(o, where, "depth", null));
                 case "conv2d" -> {
                     int[] k = intPair(o, where, "kernel", null);
-                    yield new LayerSpec.Conv2D(integer(o, where, "filters", null), k[0], k[1], integer(o, where, "stride", 1),
+                    int[] s = intPair(o, where, "stride", 1);
+                    yield new LayerSpec.Conv2D(integer(o, where, "filters", null), k[0], k[1], s[0], s[1],
                             padding(o, where), integer(o, where, "dilation", 1), integer(o, where, "groups", 1), bool(o, where, "bias", true));
                 }
-                case "maxpool" -> new LayerSpec.MaxPool(integer(o, where, "size", null), integer(o, where, "stride", integer(o, where, "size", null)), padding(o, where));
-                case "avgpool" -> new LayerSpec.AvgPool(integer(o, where, "size", null), integer(o, where, "stride", integer(o, where, "size", null)), padding(o, where));
+                case "maxpool" -> {
+                    int size = integer(o, where, "size", null);
+                    int[] s = intPair(o, where, "stride", size);
+                    yield new LayerSpec.MaxPool(size, s[0], s[1], padding(o, where));
+                }
+                case "avgpool" -> {
+                    int size = integer(o, where, "size", null);
+                    int[] s = intPair(o, where, "stride", size);
+                    yield new LayerSpec.AvgPool(size, s[0], s[1], padding(o, where));
+                }
                 case "globalavgpool" -> new LayerSpec.GlobalAvgPool();
                 case "flatten" -> new LayerSpec.Flatten();
                 case "fc" -> new LayerSpec.FullyConnected(integer(o, where, "units", null), bool(o, where, "bias", true));
