@@ -132,6 +132,22 @@ def se_resnet50():
     return m
 
 
+def se_resnet_cifar():
+    """conv3x3 16 + BN + ReLU, three torchvision BasicBlocks (16, 32 and 64 filters, stride 1, 2, 2, 1x1 projection with
+    BN where the shape changes) each with an SE module of reduction 4 after its second BN, global average pool, FC 10."""
+    from torchvision.models.resnet import BasicBlock
+
+    def block(i, o, s):
+        down = None if s == 1 and i == o else nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o))
+        b = BasicBlock(i, o, s, down)
+        b.bn2 = nn.Sequential(b.bn2, SqueezeExcitation(o, 4))
+        return b
+
+    return nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                         block(16, 16, 1), block(16, 32, 2), block(32, 64, 2),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+
+
 def lenet5():
     return nn.Sequential(*conv_relu(1, 6, 5), nn.MaxPool2d(2), *conv_relu(6, 16, 5), nn.MaxPool2d(2), nn.Flatten(),
                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
@@ -178,6 +194,7 @@ NETS = [
     ("lenet-fmnist", lenet_fmnist, (1, 28, 28)),
     ("vgglite", vgglite, (1, 28, 28)),
     ("cifar-small", cifar_small, (3, 32, 32)),
+    ("se-resnet-cifar", se_resnet_cifar, (3, 32, 32)),
 ]
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ public final class Presets {
             new Preset("vgglite", "VGG-lite",
                     "A VGG-style (Simonyan and Zisserman 2014) network of two 3×3 conv pairs for 28×28×1, exactly the peer benchmark's \"vgglite\".",
                     SmallNetworks::vggLite),
+            new Preset("se-resnet-cifar", "SE-ResNet (CIFAR)",
+                    "A small residual network for 32×32×3 CIFAR-10 images with a Squeeze-and-Excitation branch (Hu et al. 2018) in each of its three blocks: global average pool → FC C/4 → ReLU → FC C → Sigmoid → Scale.",
+                    ResNets::seResnetCifar),
             new Preset("cifar-small", "Small CIFAR-10 net",
                     "Three conv/pool stages and two FC layers for 32×32×3 CIFAR-10 images (Krizhevsky 2009), 89,834 parameters.",
                     SmallNetworks::cifarSmall));

@@ -52,6 +52,26 @@ public final class ResNets {
         return build("SE-ResNet-50", new int[] {3, 4, 6, 3}, true, 16);
     }
 
+    /**
+     * A small SE-ResNet for 32×32×3 images (CIFAR-10) that trains on a CPU: a 3×3 stem of 16 filters with BatchNorm
+     * and ReLU, then three basic blocks of 16, 32 and 64 filters (the last two halve W and H), each with a
+     * Squeeze-and-Excitation branch of reduction 4 (16 → 4 → 16), global average pool, FC 10. 80,870 parameters (as PyTorch counts the same network).
+     */
+    public static NetworkSpec seResnetCifar() {
+        NetworkSpec.Builder b = NetworkSpec.builder("SE-ResNet (CIFAR)")
+                .input(32, 32, 3)
+                .add("conv1", conv(16, 3, 1)).add("bn_conv1", LayerSpec.BatchNorm.standard())
+                .add("conv1_relu", new LayerSpec.ReLU());
+        int depth = 16;
+        for (int stage = 0; stage < 3; stage++) {
+            depth = basicBlock(b, "res" + (stage + 2) + "a", depth, 16 << stage, stage == 0 ? 1 : 2, 4);
+        }
+        return b.add("pool5", new LayerSpec.GlobalAvgPool())
+                .add("fc10", LayerSpec.FullyConnected.of(10))
+                .add("softmax", new LayerSpec.Softmax())
+                .build();
+    }
+
     private static NetworkSpec build(String name, int[] blocks, boolean bottleneck) {
         return build(name, blocks, bottleneck, 0);
     }
