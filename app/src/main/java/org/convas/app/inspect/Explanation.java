@@ -109,9 +109,9 @@ final class Explanation {
             case SALIENCY -> {
                 Explainer.Saliency sal = explainer.saliency(s.image(), c);
                 Heatmap m = sal.map();
-                String caption = "Saliency of " + who + ": max over the " + sal.channels() + " channel" + (sal.channels() == 1 ? "" : "s")
-                        + " of |∂S/∂x|, the class score S = " + String.format(Locale.ROOT, "%.3f", sal.score())
-                        + " before the softmax. Bright pixels change the score most. " + when + ".";
+                String caption = "Saliency of " + who + ": " + (sal.channels() == 1 ? "|∂S/∂x|" : "max over the " + sal.channels()
+                        + " channels of |∂S/∂x|") + ", S the class score (" + String.format(Locale.ROOT, "%.3f", sal.score())
+                        + ") before the softmax. Bright pixels change the score most. " + when + ".";
                 return new Result(s, request, c, m.values(), m.width(), m.height(), Scale.SEQUENTIAL, caption, "%.3g", layers,
                         layer, patch, stride);
             }

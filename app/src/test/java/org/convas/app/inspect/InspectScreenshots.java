@@ -61,6 +61,19 @@ public final class InspectScreenshots {
         ExplainPane explain = tabs.explain();
 
         List<Consumer<Runnable>> steps = new ArrayList<>();
+        // The small SE-ResNet as the designer draws it (its canvas exported as File ▸ Export does): Scale blocks join
+        // each block's maps and its Squeeze-and-Excitation branch.
+        steps.add(next -> {
+            designer.newFrom(Presets.find("se-resnet-cifar").orElseThrow());
+            later(() -> {
+                // The first block, from its ReLU to the Add (the whole network is 4,400 pixels tall).
+                WritableImage all = designer.canvas().snapshotNetwork();
+                int top = Math.min(578, (int) all.getHeight() - 1);
+                save(new WritableImage(all.getPixelReader(), 0, top, (int) Math.min(500, all.getWidth()),
+                        (int) Math.min(1000, all.getHeight() - top)), "screenshot-se-block.png");
+                next.run();
+            });
+        });
         steps.add(next -> {
             designer.newFrom(Presets.find("fmnist-tiny").orElseThrow());
             training.epochsProperty().set(3);
@@ -158,6 +171,16 @@ public final class InspectScreenshots {
 
     private static void later(Runnable r) {
         new Timeline(new KeyFrame(Duration.millis(900), e -> r.run())).play();
+    }
+
+    private static void save(WritableImage image, String name) {
+        try {
+            File f = new File(outDir, name);
+            ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", f);
+            System.out.println("wrote " + f);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void shot(Stage stage, String name, Runnable next) {
