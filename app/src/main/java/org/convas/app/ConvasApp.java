@@ -16,6 +16,7 @@ import org.convas.engine.train.Warmup;
 import org.convas.samples.Presets;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -37,21 +38,33 @@ public final class ConvasApp extends Application {
         else if (initial.preset() != null) designer.viewModel().newFrom(initial.preset());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
-        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document.
-        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec));
+        // The workspace trains the network on show; a network loaded with a checkpoint becomes a new document. Every
+        // other document starts the workspace's views again, and before one replaces this network (or the window
+        // closes) the workspace asks about a run still going or trained weights not saved.
+        Path home = DocumentModel.defaultBaseDirectory();
+        TrainingViewModel training = TrainingViewModel.forWindow(model.specProperty(), spec -> designer.viewModel().newFrom(spec),
+                home.resolve("autosave-training"));
         TrainingWorkspace workspace = new TrainingWorkspace(training);
         window.setTrainingView(workspace);
+        designer.viewModel().documentsLoadedProperty().addListener((obs, old, now) -> training.documentReplaced());
+        designer.setDocumentGuard(workspace::confirmLeave);
         Teaching teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());
         // Quit goes through the close request, so unsaved work is asked about exactly as when the window closes.
         window.setOnQuit(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
-        // The presentation zoom (View menu) wraps the whole window; WindowPlacement below sizes the stage.
-        stage.setScene(new Scene(teaching.zoomable(stage)));
+        // The presentation zoom (View menu) wraps the whole window. Where it was last time (or 1440×900 centred), and
+        // kept so under window managers that shrink it; the scene starts at that size (see initialBounds).
+        WindowPlacement placement = WindowPlacement.inHome(home);
+        WindowPlacement.Bounds bounds = placement.initialBounds();
+        stage.setScene(new Scene(teaching.zoomable(stage), bounds.width(), bounds.height()));
         designer.attachTo(stage);
-        // Where it was last time (or 1440×900 centred), and kept so under window managers that shrink it.
-        WindowPlacement.inHome(DocumentModel.defaultBaseDirectory()).apply(stage);
+        placement.apply(stage);
         stage.show();
+        // As the designer's recovery prompt: once the window has its size (a dialog at once can catch it shrunk).
+        javafx.animation.PauseTransition settled = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+        settled.setOnFinished(e -> javafx.application.Platform.runLater(workspace::offerRecovery)); // showAndWait: not in an animation
+        settled.play();
         // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
         Warmup.startInBackground();
     }

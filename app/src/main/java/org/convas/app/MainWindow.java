@@ -146,6 +146,11 @@ public final class MainWindow extends BorderPane {
         setCenter(modes);
     }
 
+    /** The training view set with {@link #setTrainingView}, or null. */
+    public Node getTrainingView() {
+        return trainTab.getContent();
+    }
+
     /** The window's menu bar (the designer's menus once it is mounted), for other features to add menus to; null if none. */
     public MenuBar menus() {
         if (getTop() instanceof VBox top) {

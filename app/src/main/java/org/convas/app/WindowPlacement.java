@@ -109,12 +109,21 @@ final class WindowPlacement {
     }
 
     /**
+     * Where the window will open ({@link #initial} on this machine's screens). The scene is made at this size, so
+     * its first layout (split panes' dividers included) is done at the size the person will see, not at the
+     * content's preferred size, which long unwrapped texts can make several screens wide.
+     */
+    Bounds initialBounds() {
+        List<Rectangle2D> screens = Screen.getScreens().stream().map(Screen::getVisualBounds).toList();
+        return initial(load(), screens, Screen.getPrimary().getVisualBounds());
+    }
+
+    /**
      * Places the stage (call before {@code show()}), keeps the window manager from shrinking it, and saves
      * its bounds when it hides.
      */
     void apply(Stage stage) {
-        List<Rectangle2D> screens = Screen.getScreens().stream().map(Screen::getVisualBounds).toList();
-        Bounds b = initial(load(), screens, Screen.getPrimary().getVisualBounds());
+        Bounds b = initialBounds();
         intended = b;
         stage.setMinWidth(Math.min(MIN_WIDTH, b.width()));
         stage.setMinHeight(Math.min(MIN_HEIGHT, b.height()));
@@ -135,8 +144,12 @@ final class WindowPlacement {
                 boolean ours = c.getAddedSubList().stream().anyMatch(w -> owned(w, stage))
                         || c.getRemoved().stream().anyMatch(w -> owned(w, stage));
                 if (ours) {
-                    // The size the person has now (they may have made it smaller on purpose): the one to keep.
-                    intended = new Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false);
+                    // The size the person has now (they may have made it smaller on purpose): the one to keep. Not
+                    // while the window is still settling: a dialog that opens then (a recovery prompt at start) would
+                    // make the window manager's shrink the size to keep.
+                    if (System.nanoTime() >= settleUntil) {
+                        intended = new Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false);
+                    }
                     settle(stage);
                 }
             }

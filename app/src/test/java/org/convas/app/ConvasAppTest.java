@@ -36,6 +36,15 @@ class ConvasAppTest {
     }
 
     @Test
+    void theCanvasHasMostOfTheDesignersWidthWhenTheWindowOpens() {
+        // The scene once made its first layout at the content's preferred width (the inspector's unwrapped texts,
+        // several screens wide); the split pane then kept palette and inspector that wide and left the canvas 30 px.
+        DesignerView designer = (DesignerView) window.getCenterView();
+        double canvas = designer.canvas().getWidth(), whole = designer.getWidth();
+        assertTrue(whole > 0 && canvas >= 0.5 * whole, "canvas " + canvas + " px of the designer's " + whole + " px");
+    }
+
+    @Test
     void choosingAPresetOpensItOnceInTheDesigner(FxRobot robot) {
         DesignerView designer = (DesignerView) window.getCenterView();
         long before = designer.viewModel().documentsLoadedProperty().get();

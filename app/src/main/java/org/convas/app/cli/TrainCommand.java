@@ -168,7 +168,7 @@ public final class TrainCommand implements Command {
                     if (p.length == 3) return new LearningRateSchedule.Step(Integer.parseInt(p[1]), Double.parseDouble(p[2]));
                 }
                 case "plateau" -> {
-                    if (p.length == 1) return new LearningRateSchedule.ReduceOnPlateau(0.5, 2, 0);
+                    if (p.length == 1) return org.convas.app.training.TrainingSettingsForm.PLATEAU; // the window's default too
                     if (p.length == 3) return new LearningRateSchedule.ReduceOnPlateau(Double.parseDouble(p[1]), Integer.parseInt(p[2]), 0);
                 }
                 default -> {

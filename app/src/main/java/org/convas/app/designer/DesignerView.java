@@ -77,6 +77,8 @@ public final class DesignerView extends BorderPane {
     private FileDialogs dialogs = new NativeDialogs();
     private java.util.function.Function<String, UnsavedChoice> unsavedPrompt = this::askUnsaved;
     private java.util.function.Function<DocumentModel.Recovery, RecoveryChoice> recoveryPrompt = this::askRecovery;
+    /** Asked before the document is replaced or the window closes, before the unsaved-edits question (the training workspace). */
+    private java.util.function.Predicate<String> documentGuard = action -> true;
 
     public DesignerView(DesignerViewModel vm) {
         this.vm = vm;
@@ -159,7 +161,7 @@ public final class DesignerView extends BorderPane {
     public void attachTo(Stage stage) {
         stage.titleProperty().bind(vm.titleProperty());
         stage.setOnCloseRequest(e -> {
-            if (confirmClose()) vm.close(false);
+            if (confirmClose("quit")) vm.close(false);
             else e.consume();
         });
         // Once the window has its size and place (a window manager may still be moving it right after it shows).
@@ -169,8 +171,22 @@ public final class DesignerView extends BorderPane {
         else stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> settled.play());
     }
 
+    /**
+     * Another part of the window with work tied to this document (trained weights) is asked first whenever the
+     * document would be replaced or the window closed; it returns false to keep the document.
+     */
+    public void setDocumentGuard(java.util.function.Predicate<String> guard) {
+        this.documentGuard = java.util.Objects.requireNonNull(guard);
+    }
+
     /** True when the document may be closed: it is saved, or the person saved or discarded it now. */
     public boolean confirmClose() {
+        return confirmClose("open another network");
+    }
+
+    /** As {@link #confirmClose()}; {@code action} says what closing is for ("quit"), for the document guard's question. */
+    public boolean confirmClose(String action) {
+        if (!documentGuard.test(action)) return false;
         if (!vm.isDirty()) return true;
         return switch (unsavedPrompt.apply(vm.documentNameProperty().get())) {
             case SAVE -> save();
@@ -198,7 +214,7 @@ public final class DesignerView extends BorderPane {
     // ---------------------------------------------------------------- document commands
 
     public void newBlank() {
-        if (confirmClose()) vm.newBlank();
+        if (confirmClose("start a new network")) vm.newBlank();
     }
 
     public void newFrom(Preset preset) {

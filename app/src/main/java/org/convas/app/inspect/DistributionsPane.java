@@ -107,7 +107,7 @@ final class DistributionsPane extends BorderPane {
             }
             job.recording = now == TrainingViewModel.RunState.RUNNING;
         });
-        vm.preparedDataProperty().addListener((obs, old, now) -> job.read());
+        vm.data().preparedDataProperty().addListener((obs, old, now) -> job.read());
         job.read();
         draw();
     }
@@ -231,7 +231,7 @@ final class DistributionsPane extends BorderPane {
         }
 
         void read() {
-            TrainingViewModel.PreparedData d = vm.preparedDataProperty().get();
+            org.convas.app.training.DataPreparation.PreparedData d = vm.data().preparedDataProperty().get();
             data = d == null ? null : d.validation();
         }
 

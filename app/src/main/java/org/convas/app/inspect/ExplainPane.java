@@ -106,7 +106,7 @@ final class ExplainPane extends BorderPane {
         });
         patch.valueProperty().addListener((obs, old, now) -> job.settingsChanged());
         stride.valueProperty().addListener((obs, old, now) -> job.settingsChanged());
-        vm.preparedDataProperty().addListener((obs, old, now) -> updateClasses());
+        vm.data().preparedDataProperty().addListener((obs, old, now) -> updateClasses());
         vm.snapshotProperty().addListener((obs, old, now) -> {
             if (now != null && job.visible()) showImage(now);
         });
@@ -157,7 +157,7 @@ final class ExplainPane extends BorderPane {
     }
 
     private void updateClasses() {
-        TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
+        org.convas.app.training.DataPreparation.PreparedData data = vm.data().preparedDataProperty().get();
         List<String> names = new ArrayList<>(List.of(PREDICTED));
         if (data != null) names.addAll(data.train().classNames());
         String keep = classBox.getValue();
@@ -175,7 +175,7 @@ final class ExplainPane extends BorderPane {
 
     /** The request from the controls, read on the FX thread. */
     private Explanation.Request request() {
-        TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
+        org.convas.app.training.DataPreparation.PreparedData data = vm.data().preparedDataProperty().get();
         int c = classChoices.indexOf(classBox.getValue()) - 1;
         return new Explanation.Request(method.getValue(), c, layerBox.getValue(), value(patch), value(stride),
                 data == null ? List.of() : data.train().classNames(), data == null ? null : data.validation());

@@ -88,7 +88,7 @@ final class FeaturesPane extends BorderPane {
 
         @Override
         void setVisible(boolean on) {
-            TrainingViewModel.PreparedData d = vm.preparedDataProperty().get();
+            org.convas.app.training.DataPreparation.PreparedData d = vm.data().preparedDataProperty().get();
             data = d == null ? null : d.validation();
             super.setVisible(on);
         }

@@ -153,7 +153,7 @@ final class TopImagesPane extends BorderPane {
 
         private void read() {
             layer = layerBox.getValue();
-            TrainingViewModel.PreparedData d = vm.preparedDataProperty().get();
+            org.convas.app.training.DataPreparation.PreparedData d = vm.data().preparedDataProperty().get();
             data = d == null ? null : d.validation();
         }
 

@@ -1,11 +1,7 @@
 package org.convas.app.training;
 
 import javafx.application.Platform;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
-import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -14,29 +10,22 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.convas.app.training.DataPreparation.DataKey;
+import org.convas.app.training.DataPreparation.PreparedData;
 import org.convas.engine.calc.Calculator;
 import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.calc.Numbers;
 import org.convas.engine.calc.Problem;
-import org.convas.engine.data.Augmentation;
 import org.convas.engine.data.Dataset;
 import org.convas.engine.data.DatasetBatchSource;
 import org.convas.engine.data.DatasetException;
-import org.convas.engine.data.FittedPreprocessing;
 import org.convas.engine.data.Image;
-import org.convas.engine.data.Normalisation;
-import org.convas.engine.data.PreparedDataset;
-import org.convas.engine.data.Preprocessing;
 import org.convas.engine.data.codec.DecodedImage;
 import org.convas.engine.data.codec.ImageDecoders;
 import org.convas.engine.data.codec.ImageFormatException;
@@ -46,10 +35,10 @@ import org.convas.engine.model.ModelException;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Node;
+import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.spec.Shape;
 import org.convas.engine.train.Checkpoint;
-import org.convas.engine.train.LearningRateSchedule;
-import org.convas.engine.train.OptimizerSettings;
+import org.convas.engine.train.Evaluation;
 import org.convas.engine.train.TrainingEvents.BatchStats;
 import org.convas.engine.train.TrainingEvents.EpochStats;
 import org.convas.engine.train.TrainingEvents.LayerNorms;
@@ -57,9 +46,10 @@ import org.convas.engine.train.TrainingEvents.ParameterNorm;
 import org.convas.engine.train.TrainingEvents.RunEnd;
 import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.engine.train.TrainingException;
-import org.convas.engine.train.TrainingMemory;
-import org.convas.engine.spec.ReadFiles;
 import org.convas.engine.train.TrainingListener;
+import org.convas.engine.train.TrainingMemory;
+import org.convas.engine.train.OptimizerSettings;
+import org.convas.engine.train.TrainingProgress;
 import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
 import org.convas.samples.data.BundledDatasets;
@@ -68,10 +58,8 @@ import org.convas.visualizer.charts.EpochPoint;
 import org.convas.visualizer.charts.LayerNorm;
 import org.convas.visualizer.fx.FrameBatcher;
 import org.convas.visualizer.fx.LatestValueSlot;
-import org.convas.visualizer.inspect.GalleryImage;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,28 +67,38 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * State and commands of the training workspace, as JavaFX properties; never touches a control, so it is tested
- * without a window (inject a direct executor for the background work and for FX delivery).
+ * The training workspace's run session, and the one source of truth for "the network of this document and its
+ * trained state": the document's network (given), the trained model that belongs to it (from a run or a loaded
+ * checkpoint) and whether its weights are saved. Every view follows it: the filters, the activation maps and the
+ * top-5 come from snapshots of the trained model, or of the document's network at its random start when nothing
+ * is trained; when another document is loaded ({@link #documentReplaced()}) every view starts again from that
+ * network. The settings live in {@link #settings()}, the data in {@link #data()}; the history of runs in
+ * {@link #runs()}.
  *
- * <p>Threads. Properties are read and written on the FX thread only. Loading and preprocessing data, building
- * the model and the run, classifying the validation set after each epoch, decoding a loaded image and
- * snapshots of an idle model run on the {@code background} executor. The run itself trains on its own thread;
- * its events reach the FX thread coalesced, never one {@code runLater} per event: batch, epoch, norm and end
- * events queue in a {@link FrameBatcher} drained once per frame (start it with {@link #startDelivery()}, or
- * call {@link #flushEvents()} in tests), and snapshots and validation reports go through
- * {@link LatestValueSlot}s, which keep only the newest.
+ * <p>Trained weights are treated like unsaved edits: they are autosaved (after every epoch and when a run ends,
+ * into the autosave directory, offered back after a crash), and loading another network, quitting, or starting
+ * over from random weights asks first ({@link #confirmLeave}, {@link #start()} through the prompts the window
+ * sets). Properties are read and written on the FX thread only; never touches a control, so it is tested without
+ * a window (inject a direct executor for the background work and for FX delivery).
  *
- * <p>Snapshots: while a run is going, one is requested every {@value #SNAPSHOT_INTERVAL_MS} ms (checked when a
- * frame delivers batches) and whenever the image changes; the run serves it between two batches.
+ * <p>Threads. Loading and preprocessing data, building the model and the run, classifying the validation set
+ * after each epoch and the test set after a run, decoding a loaded image, autosaving and snapshots of an idle
+ * model run on the {@code background} executor. The run itself trains on its own thread; its events reach the FX
+ * thread coalesced: batch, epoch, norm and end events queue in a {@link FrameBatcher} drained once per frame
+ * (start it with {@link #startDelivery()}, or call {@link #flushEvents()} in tests), and snapshots and validation
+ * reports go through {@link LatestValueSlot}s, which keep only the newest.
  */
 public final class TrainingViewModel {
 
@@ -109,42 +107,48 @@ public final class TrainingViewModel {
 
     public enum Level { INFO, WARNING, ERROR }
 
-    /** A line in the window's message bar. */
-    public record Message(Level level, String text) {
+    /** A line in the window's message bar, with an optional action the bar offers as a link. */
+    public record Message(Level level, String text, String actionText, Runnable action) {
         public static final Message NONE = new Message(Level.INFO, "");
-    }
 
-    /** Learning-rate schedules the form offers, with their settings fixed to values that suit short runs. */
-    public enum ScheduleChoice {
-        CONSTANT("constant"),
-        STEP("step: ×γ every N epochs"),
-        COSINE("cosine to 0 over the epochs"),
-        PLATEAU("halve on plateau (patience 1)");
-
-        private final String label;
-
-        ScheduleChoice(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String toString() {
-            return label;
+        public Message(Level level, String text) {
+            this(level, text, null, null);
         }
     }
 
-    /** Data brought to one network input shape, with its training statistics. */
-    public record PreparedData(DataKey key, FittedPreprocessing fitted, PreparedDataset train, PreparedDataset validation,
-                               String note) {
+    /** What Start does when the network already has trained weights. */
+    public enum StartChoice { CONTINUE, START_OVER, CANCEL }
+
+    /**
+     * The question Start asks when there are trained weights: {@code canContinue} is false when the network was
+     * edited since (the weights no longer fit it); {@code unsaved} when starting over would lose them.
+     */
+    public record StartQuestion(String network, String trained, boolean canContinue, boolean unsaved, int moreEpochs) {
     }
 
-    /** What prepared data depends on: the source, the network input and the preprocessing options. */
-    public record DataKey(DataSource source, Shape input, Normalisation normalisation, boolean allowEnlarging) {
+    /** Answers to {@link LeaveQuestion}: save into a folder first, discard, or stay. */
+    public enum LeaveChoice { SAVE, DISCARD, CANCEL }
+
+    /** The answer, with the folder when saving. */
+    public record LeaveAnswer(LeaveChoice choice, Path folder) {
+        public static final LeaveAnswer CANCEL = new LeaveAnswer(LeaveChoice.CANCEL, null);
+        public static final LeaveAnswer DISCARD = new LeaveAnswer(LeaveChoice.DISCARD, null);
+
+        public static LeaveAnswer saveTo(Path folder) {
+            return new LeaveAnswer(LeaveChoice.SAVE, Objects.requireNonNull(folder));
+        }
+    }
+
+    /**
+     * Asked before the trained state is given up ({@code action}: "quit", "open another network"): {@code running}
+     * when a run is still going.
+     */
+    public record LeaveQuestion(String action, String network, String trained, boolean running) {
     }
 
     /** Receives chart data on the FX thread, a frame's worth per call. */
     public interface Feed {
-        /** A new run begins (or a checkpoint was loaded): forget the old points. */
+        /** A new run begins, another network is shown, or a checkpoint was loaded: forget the old points. */
         default void cleared() {
         }
 
@@ -162,11 +166,12 @@ public final class TrainingViewModel {
     public static final long SNAPSHOT_INTERVAL_MS = 400;
     /** Interval between updates of the progress bar and line while training runs. */
     public static final long PROGRESS_INTERVAL_MS = 200;
-    /** Seed of the validation holdout for sources without a test part: fixed, so changing the training seed keeps the split. */
-    static final long SPLIT_SEED = 1;
-    /** Images in the dataset preview grid: up to this many per class. */
-    static final int PREVIEW_PER_CLASS = 4;
-    static final int PREVIEW_MAX = 40;
+    /** Networks up to this many parameters show their random start before training (built on the background thread). */
+    static final long IDLE_MODEL_MAX_PARAMETERS = 30_000_000;
+    /** Seed of the validation holdout (see {@link DataPreparation#SPLIT_SEED}). */
+    public static final long SPLIT_SEED = DataPreparation.SPLIT_SEED;
+    /** The longest a quit or a switch waits for a running batch to end before saving. */
+    static final long STOP_WAIT_SECONDS = 60;
 
     private final ReadOnlyObjectProperty<NetworkSpec> spec;
     private final Consumer<NetworkSpec> specSink;
@@ -174,26 +179,10 @@ public final class TrainingViewModel {
     private final Executor fx;
     private final LongSupplier nanoClock;
     private final Runnable onShutdown;
-
-    // ---------------------------------------------------------------- settings (the form binds these)
-    private final ObservableList<DataSource> dataSources = FXCollections.observableArrayList();
-    private final ObjectProperty<DataSource> dataSource = new SimpleObjectProperty<>(this, "dataSource");
-    private final ObjectProperty<Normalisation> normalisation = new SimpleObjectProperty<>(this, "normalisation", Normalisation.PER_CHANNEL);
-    private final BooleanProperty allowEnlarging = new SimpleBooleanProperty(this, "allowEnlarging", true);
-    private final IntegerProperty shift = new SimpleIntegerProperty(this, "shift", 0);
-    private final BooleanProperty flip = new SimpleBooleanProperty(this, "flip", false);
-    private final DoubleProperty rotation = new SimpleDoubleProperty(this, "rotation", 0);
-    private final ObjectProperty<OptimizerSettings.Kind> optimizer = new SimpleObjectProperty<>(this, "optimizer", OptimizerSettings.Kind.ADAM);
-    private final DoubleProperty learningRate = new SimpleDoubleProperty(this, "learningRate", 0.003);
-    private final DoubleProperty momentum = new SimpleDoubleProperty(this, "momentum", 0.9);
-    private final DoubleProperty weightDecay = new SimpleDoubleProperty(this, "weightDecay", 0);
-    private final ObjectProperty<ScheduleChoice> schedule = new SimpleObjectProperty<>(this, "schedule", ScheduleChoice.CONSTANT);
-    private final IntegerProperty scheduleEvery = new SimpleIntegerProperty(this, "scheduleEvery", 2);
-    private final DoubleProperty scheduleGamma = new SimpleDoubleProperty(this, "scheduleGamma", 0.5);
-    private final IntegerProperty batchSize = new SimpleIntegerProperty(this, "batchSize", 32);
-    private final IntegerProperty epochs = new SimpleIntegerProperty(this, "epochs", 5);
-    private final IntegerProperty threads = new SimpleIntegerProperty(this, "threads", defaultThreads());
-    private final LongProperty seed = new SimpleLongProperty(this, "seed", 1);
+    private final TrainingSettingsForm settings = new TrainingSettingsForm();
+    private final DataPreparation data = new DataPreparation();
+    private WeightsAutosave autosave;
+    private Function<StartQuestion, StartChoice> startPrompt = q -> q.canContinue() ? StartChoice.CONTINUE : StartChoice.START_OVER;
 
     // ---------------------------------------------------------------- what the views show
     private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(this, "state", RunState.READY);
@@ -204,17 +193,21 @@ public final class TrainingViewModel {
     private final ReadOnlyStringWrapper progressText = new ReadOnlyStringWrapper(this, "progressText", "");
     private final ReadOnlyStringWrapper memoryText = new ReadOnlyStringWrapper(this, "memoryText", "");
     private final ReadOnlyBooleanWrapper memoryTooLarge = new ReadOnlyBooleanWrapper(this, "memoryTooLarge");
-    private final ReadOnlyStringWrapper conversionText = new ReadOnlyStringWrapper(this, "conversionText", "");
     private final ReadOnlyObjectWrapper<Message> message = new ReadOnlyObjectWrapper<>(this, "message", Message.NONE);
-    private final ReadOnlyObjectWrapper<PreparedData> preparedData = new ReadOnlyObjectWrapper<>(this, "preparedData");
-    private final ReadOnlyObjectWrapper<List<GalleryImage>> previewImages = new ReadOnlyObjectWrapper<>(this, "previewImages", List.of());
     private final ReadOnlyObjectWrapper<Snapshot> snapshot = new ReadOnlyObjectWrapper<>(this, "snapshot");
+    private final ReadOnlyObjectWrapper<List<String>> classNames = new ReadOnlyObjectWrapper<>(this, "classNames", List.of());
+    private final ReadOnlyStringWrapper filterCaption = new ReadOnlyStringWrapper(this, "filterCaption", "");
     private final ReadOnlyObjectWrapper<ValidationReport> validationReport = new ReadOnlyObjectWrapper<>(this, "validationReport");
     private final ObservableList<String> convLayers = FXCollections.observableArrayList();
     private final StringProperty selectedConvLayer = new SimpleStringProperty(this, "selectedConvLayer");
     private final IntegerProperty imageIndex = new SimpleIntegerProperty(this, "imageIndex", 0);
     private final ReadOnlyStringWrapper imageText = new ReadOnlyStringWrapper(this, "imageText", "");
     private final ReadOnlyObjectWrapper<RunEnd> lastEnd = new ReadOnlyObjectWrapper<>(this, "lastEnd");
+    private final ReadOnlyObjectWrapper<NetworkSpec> trainedNetwork = new ReadOnlyObjectWrapper<>(this, "trainedNetwork");
+    private final ReadOnlyBooleanWrapper unsavedTraining = new ReadOnlyBooleanWrapper(this, "unsavedTraining");
+    private final ReadOnlyStringWrapper networkText = new ReadOnlyStringWrapper(this, "networkText", "");
+    private final ObservableList<RunRecord> runs = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<RunRecord> currentRun = new ReadOnlyObjectWrapper<>(this, "currentRun");
 
     // ---------------------------------------------------------------- run state (FX thread)
     private final List<Feed> feeds = new CopyOnWriteArrayList<>();
@@ -223,25 +216,26 @@ public final class TrainingViewModel {
     private final LatestValueSlot<ValidationReport> reportSlot;
     private TrainingRun run;
     private volatile BiConsumer<Snapshot, Model> snapshotModels = (s, m) -> { };
+    /** The run going or last ended, with its bookkeeping; null before the first and after another network was shown. */
+    private RunSession session;
+    /** The data the trained model was trained on (its class names label the top-5). */
+    private PreparedData runData;
+    /** What a loaded checkpoint was trained on, from its note; null without one. */
+    private TrainedDataNote loadedNote;
     private boolean delivering;
+    /** The trained model (from a run or a checkpoint), or null: the views then show the document's network untrained. */
     private Model model;
-    private Checkpoint checkpoint;
-    /** The folder the current run's checkpoint was loaded from: a save there continues it, elsewhere must not replace another run's. */
+    /** An untrained model of the document's network at the seed's random start, for the views before training. */
+    private Model idleModel;
+    /** What Start continues: a loaded checkpoint, or the last run ended (in memory). */
+    private Checkpoint resumable;
+    /** The folder the trained state was loaded from or last saved to: a save there replaces it, elsewhere must not replace another run's. */
     private Path checkpointFolder;
+    private long trainedSteps;
     private float[] customImage;
-    private long steps;
     private long lastSnapshotRequest = Long.MIN_VALUE / 2;
-    private long lastProgressUpdate = Long.MIN_VALUE / 2;
-    private double smoothedLoss = Double.NaN;
-    private boolean warnedRisingLoss;
-    private int batchesPerEpoch;
-    private int runEpochs;
-    private int runBatchSize;
-
-    // ---------------------------------------------------------------- data cache (background thread only)
-    private volatile DataSource loadedSource;
-    private volatile DataSource.Loaded loaded;
-    private volatile PreparedData cachedPrepared;
+    /** Goes up whenever another network is shown: work started for an older one is dropped when it arrives. */
+    private long generation;
 
     /**
      * @param spec       the network to train (the main window's current spec)
@@ -260,81 +254,345 @@ public final class TrainingViewModel {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.onShutdown = Objects.requireNonNull(onShutdown, "onShutdown");
         snapshotSlot = new LatestValueSlot<>(this::showSnapshot, fx);
+        autosave = new WeightsAutosave(null, background, fx, this::warn);
         reportSlot = new LatestValueSlot<>(validationReport::set, fx);
 
-        for (BundledDatasets.Entry e : BundledDatasets.available()) dataSources.add(new DataSource.Bundled(e));
-        if (!dataSources.isEmpty()) dataSource.set(dataSources.get(0));
-
-        spec.addListener((obs, old, now) -> networkChanged());
-        for (ObservableValue<?> v : List.of(batchSize, optimizer, momentum, threads)) v.addListener((obs, old, now) -> updateMemory());
-        for (ObservableValue<?> v : List.of(dataSource, normalisation, allowEnlarging)) v.addListener((obs, old, now) -> dataOptionsChanged());
-        for (ObservableValue<?> v : List.of(shift, flip, rotation)) v.addListener((obs, old, now) -> updatePreview());
-        learningRate.addListener((obs, old, now) -> liveChange(() -> run.setLearningRate(now.doubleValue()), "learning rate", now));
-        momentum.addListener((obs, old, now) -> liveChange(() -> run.setMomentum(now.doubleValue()), "momentum", now));
+        spec.addListener((obs, old, now) -> networkEdited(old, now));
+        for (ObservableValue<?> v : List.of(settings.batchSizeProperty(), settings.optimizerProperty(), settings.momentumProperty(),
+                settings.threadsProperty())) v.addListener((obs, old, now) -> updateMemory());
+        for (ObservableValue<?> v : List.of(data.dataSourceProperty(), data.normalisationProperty(), data.allowEnlargingProperty())) {
+            v.addListener((obs, old, now) -> data.updateConversion(inputShape(spec.get())));
+        }
+        data.dataSourceProperty().addListener((obs, old, now) -> offerRecommended(now));
+        for (ObservableValue<?> v : List.of(settings.shiftProperty(), settings.flipProperty(), settings.rotationProperty())) {
+            v.addListener((obs, old, now) -> updatePreview());
+        }
+        settings.learningRateProperty().addListener((obs, old, now) -> liveChange(() -> run.setLearningRate(now.doubleValue()), "learning rate", now));
+        settings.momentumProperty().addListener((obs, old, now) -> liveChange(() -> run.setMomentum(now.doubleValue()), "momentum", now));
+        settings.seedProperty().addListener((obs, old, now) -> {
+            if (model == null) {
+                idleModel = null; // the random start depends on the seed
+                requestSnapshot();
+            }
+        });
         imageIndex.addListener((obs, old, now) -> {
             customImage = null;
             requestSnapshot();
         });
         selectedConvLayer.addListener((obs, old, now) -> requestSnapshot());
-        networkChanged();
+        showNetwork();
     }
 
-    /**
-     * All cores but one: the window's FX and render threads need a core of their own. A step waits for its slowest
-     * worker, so a worker that loses its core to the GUI holds up the whole batch. Measured on 2 cores with the
-     * live views (TrainingWorkspaceDemo --benchmark): 2 threads trained no faster than 1 (1,100–1,400 images/s
-     * each) but lost 37% to the views against 6% with 1 thread, and the longest FX pause fell from 132 to 91 ms.
-     */
-    static int defaultThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-    }
-
-    /** The window's view-model: a daemon background thread, delivery with {@code Platform.runLater}. */
-    public static TrainingViewModel forWindow(ReadOnlyObjectProperty<NetworkSpec> spec, Consumer<NetworkSpec> specSink) {
+    /** The window's view-model: a daemon background thread, delivery with {@code Platform.runLater}, autosave into a folder. */
+    public static TrainingViewModel forWindow(ReadOnlyObjectProperty<NetworkSpec> spec, Consumer<NetworkSpec> specSink, Path autosave) {
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "convas-workspace");
             t.setDaemon(true);
             return t;
         });
-        return new TrainingViewModel(spec, specSink, worker, Platform::runLater, System::nanoTime, worker::shutdownNow);
+        TrainingViewModel vm = new TrainingViewModel(spec, specSink, worker, Platform::runLater, System::nanoTime, worker::shutdownNow);
+        vm.setAutosaveDirectory(autosave);
+        return vm;
+    }
+
+    // ================================================================ the network and its trained state
+
+    /**
+     * Another document was loaded (new, opened, a preset, a checkpoint's network): the trained state belongs to the
+     * old one and is dropped (the window asked first, see {@link #confirmLeave}), and every view starts again from
+     * the new network. The run history stays, to compare runs across networks.
+     */
+    public void documentReplaced() {
+        if (run != null && isActive()) run.cancel(); // the window stops it first; a test or a crash path may not
+        run = null;
+        session = null;
+        model = null;
+        idleModel = null;
+        resumable = null;
+        checkpointFolder = null;
+        runData = null;
+        loadedNote = null;
+        trainedSteps = 0;
+        trainedNetwork.set(null);
+        setUnsaved(false);
+        autosave.discard(false);
+        state.set(RunState.READY);
+        lastEnd.set(null);
+        currentRun.set(null);
+        busy.set(false);
+        progress.set(0);
+        progressText.set("");
+        imagesPerSecond.set(Double.NaN);
+        secondsLeft.set(Double.NaN);
+        message.set(Message.NONE);
+        showNetwork();
+    }
+
+    /** The designer changed the network: a new architecture means other weights, a moved block does not. */
+    private void networkEdited(NetworkSpec old, NetworkSpec now) {
+        if (sameArchitecture(old, now)) {
+            updateNetworkText();
+            return;
+        }
+        idleModel = null;
+        if (model == null && !isActive()) {
+            showNetwork();
+        } else {
+            updateNetworkText();
+            updateMemory();
+        }
+    }
+
+    /**
+     * Resets every view to the network on show: the trained model's, or the document's at its random start. The
+     * charts, snapshot, reports and the loaded image go; the data is prepared again for a new input size.
+     */
+    private void showNetwork() {
+        generation++;
+        customImage = null;
+        snapshot.set(null);
+        validationReport.set(null);
+        imageText.set("");
+        filterCaption.set("");
+        for (Feed f : feeds) f.cleared();
+        NetworkSpec shown = shownNetwork();
+        List<String> convs = new ArrayList<>();
+        if (shown != null) for (Node n : shown.nodes()) if (n.layer() instanceof LayerSpec.Conv2D) convs.add(n.id());
+        convLayers.setAll(convs);
+        if (selectedConvLayer.get() == null || !convs.contains(selectedConvLayer.get())) {
+            selectedConvLayer.set(convs.isEmpty() ? null : convs.get(0));
+        }
+        updateNetworkText();
+        updateMemory();
+        data.updateConversion(inputShape(spec.get()));
+        PreparedData prepared = data.preparedDataProperty().get();
+        Shape input = inputShape(shown);
+        if (prepared != null && input != null && !prepared.key().input().equals(input)) {
+            prepareData(false); // the views need the images at the new input size; quietly, the data was loaded before
+        } else {
+            requestSnapshot();
+        }
+    }
+
+    /** The network the views show: the trained model's while there is one, else the document's. */
+    public NetworkSpec shownNetwork() {
+        return model != null ? model.spec() : spec.get();
+    }
+
+    private void updateNetworkText() {
+        NetworkSpec doc = spec.get();
+        if (isActive() && model != null) {
+            networkText.set("Training " + name(model.spec()) + ": the weights change with every step; Save checkpoint keeps "
+                    + "them as they are.");
+            return;
+        }
+        if (model == null) {
+            networkText.set(doc == null ? "" : name(doc) + ": not trained yet; the filters are its random start (seed "
+                    + settings.seedProperty().get() + ").");
+            return;
+        }
+        String trained = name(model.spec()) + " trained " + trainedDescription();
+        if (!sameArchitecture(model.spec(), doc)) {
+            networkText.set(trained + ". The Design tab has changed the network since: these weights belong to the version "
+                    + "trained; Start trains the edited network from its random start.");
+        } else {
+            networkText.set(trained + (unsavedTraining.get() ? ", not saved (Save checkpoint keeps them)" : "") + ".");
+        }
+    }
+
+    /** "3 whole epochs (1,500 steps), validation accuracy 88.1%". */
+    private String trainedDescription() {
+        Checkpoint c = resumable;
+        List<EpochStats> history = c != null ? c.progress().history() : run != null ? run.progress().history() : List.of();
+        int epochsDone = c != null ? c.progress().epochsCompleted() : run != null ? run.progress().epochsCompleted() : 0;
+        String accuracy = history.isEmpty() || Double.isNaN(history.get(history.size() - 1).validationAccuracy()) ? ""
+                : String.format(Locale.ROOT, ", validation accuracy %.1f%%", 100 * history.get(history.size() - 1).validationAccuracy());
+        return RunRecord.plural(epochsDone, "whole epoch") + " (" + String.format(Locale.ROOT, "%,d", trainedSteps)
+                + (trainedSteps == 1 ? " step)" : " steps)") + accuracy;
+    }
+
+    /** Same layers and wiring (positions and the name do not count). */
+    static boolean sameArchitecture(NetworkSpec a, NetworkSpec b) {
+        if (a == b) return true;
+        if (a == null || b == null) return false;
+        return a.nodes().equals(b.nodes()) && a.floorMode() == b.floorMode();
+    }
+
+    // ================================================================ guarding the trained state
+
+    /** True when leaving the network now would lose something: a run going, or trained weights not saved. */
+    public boolean hasWorkToLose() {
+        return isActive() || unsavedTraining.get();
+    }
+
+    /** The question to ask before leaving, or empty when nothing would be lost. */
+    public Optional<LeaveQuestion> leaveQuestion(String action) {
+        if (!hasWorkToLose()) return Optional.empty();
+        NetworkSpec trained = model != null ? model.spec() : spec.get();
+        String what = isActive() ? "training is running (" + progressSummary() + ")" : "trained " + trainedDescription() + ", not saved";
+        return Optional.of(new LeaveQuestion(action, name(trained), what, isActive()));
+    }
+
+    /**
+     * Before another network is loaded or the window closes: asks through {@code prompt} when a run is going or
+     * trained weights are unsaved, then stops the run (waiting for its current batch), saves the checkpoint when
+     * asked, or discards. True when it is fine to go on; false when the person cancelled or the save failed (then
+     * nothing is lost and the message says why).
+     */
+    public boolean confirmLeave(String action, Function<LeaveQuestion, LeaveAnswer> prompt) {
+        Optional<LeaveQuestion> q = leaveQuestion(action);
+        if (q.isEmpty()) return true;
+        LeaveAnswer answer = prompt.apply(q.get());
+        if (answer == null || answer.choice() == LeaveChoice.CANCEL) return false;
+        if (!stopAndWait()) {
+            error("The run did not stop within " + STOP_WAIT_SECONDS + " s; nothing was " + (answer.choice() == LeaveChoice.SAVE ? "saved" : "discarded") + ".");
+            return false;
+        }
+        if (answer.choice() == LeaveChoice.SAVE) {
+            try {
+                saveNow(answer.folder());
+            } catch (IOException | RuntimeException e) {
+                error("Cannot save the checkpoint to " + answer.folder() + ": " + ReadFiles.message(e) + ". Nothing was lost; choose another folder.");
+                return false;
+            }
+        } else {
+            setUnsaved(false);
+            autosave.discard(true);
+        }
+        return true;
+    }
+
+    /** Cancels a run and waits (on this thread) until its current batch ends; true when no run is going any more. */
+    private boolean stopAndWait() {
+        if (run == null || !isActive()) return true;
+        TrainingRun r = run;
+        r.cancel();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+            while (r.state() != TrainingRun.State.FINISHED && System.nanoTime() < deadline) Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (r.state() != TrainingRun.State.FINISHED) return false;
+        events.flush();
+        if (isActive()) { // the end event was not delivered yet: take it now
+            RunEnd end = r.result();
+            if (end != null) ended(end);
+        }
+        return true;
+    }
+
+    /** Saves the trained state to a folder on this thread (quit, switch). */
+    private void saveNow(Path folder) throws IOException {
+        Optional<String> refused = refusal(folder, checkpointFolder);
+        if (refused.isPresent()) throw new IOException(refused.get());
+        if (run != null && run.state() == TrainingRun.State.FINISHED) {
+            run.saveCheckpoint(folder);
+        } else if (resumable != null) {
+            Checkpoint.save(folder, resumable.model(), resumable.optimizerState(), resumable.progress());
+        } else {
+            throw new IOException("there are no trained weights to save");
+        }
+        TrainedDataNote note = trainedDataNote();
+        if (note != null) note.writeTo(folder);
+        saved(folder);
+    }
+
+    /**
+     * Why a save must not go into {@code folder}: it holds another run's checkpoint (or other files), which the save
+     * would replace; empty when it is new, empty, or {@code own} (the folder this trained state came from or was
+     * saved to, which a save continues). Background thread: it reads the folder.
+     */
+    private static Optional<String> refusal(Path folder, Path own) {
+        if (own != null && own.toAbsolutePath().normalize().equals(folder.toAbsolutePath().normalize())) return Optional.empty();
+        return Checkpoint.describeExisting(folder).map(existing -> folder + " " + existing + ", which this would replace. Choose an"
+                + " empty or new folder, or delete that one first.");
+    }
+
+    /** "2 whole epochs and 40 batches of epoch 3": where a saved checkpoint continues. */
+    private static String savedAt(TrainingProgress p) {
+        int done = p.epochsCompleted();
+        int into = p.batchesIntoEpoch();
+        return RunRecord.plural(done, "whole epoch") + (into > 0 ? " and " + into + " batch" + (into == 1 ? "" : "es")
+                + " of epoch " + (done + 1) : "");
+    }
+
+    /** What the trained weights were trained on, for a note beside their checkpoint; null when unknown. */
+    private TrainedDataNote trainedDataNote() {
+        if (runData != null) return TrainedDataNote.of(runData.key().source(), runData.train().classNames());
+        return loadedNote;
+    }
+
+    private void saved(Path folder) {
+        checkpointFolder = folder;
+        setUnsaved(false);
+        autosave.discard(true);
+        info("Saved the checkpoint to " + folder + ". Load it to continue training.");
     }
 
     // ================================================================ commands
 
     /** Loads and preprocesses the chosen data for the network's input (background), then shows the preview. */
     public void prepareData() {
-        DataKey key = dataKey(null);
+        prepareData(true);
+    }
+
+    /** {@code announce}: say what was loaded in the message bar (not when the workspace loads it by itself). */
+    private void prepareData(boolean announce) {
+        DataKey key = dataKey(shownNetwork());
         if (key == null) return;
         busy.set(true);
         progress.set(-1);
         progressText.set("Loading " + key.source().title() + "…");
+        long asked = generation;
         background.execute(() -> {
             try {
-                PreparedData data = prepare(key);
+                PreparedData prepared = data.prepare(key);
                 fx.execute(() -> {
                     busy.set(false);
                     progress.set(0);
                     progressText.set("");
-                    dataReady(data);
-                    info(data.note());
+                    if (asked != generation && !Objects.equals(inputShape(shownNetwork()), key.input())) return;
+                    dataReady(prepared, true);
+                    if (announce) info(prepared.note());
                 });
-            } catch (DatasetException | RuntimeException | OutOfMemoryError e) {
+            } catch (DatasetException | RuntimeException e) {
                 fx.execute(() -> failed("Cannot use " + key.source().title() + ": " + ReadFiles.message(e)));
+            } catch (OutOfMemoryError e) {
+                fx.execute(() -> failed("Cannot use " + key.source().title() + ": it does not fit in the Java heap ("
+                        + Numbers.bytes(Runtime.getRuntime().maxMemory()) + ") at the input " + key.input() + "."));
             }
         });
     }
 
+    /** The prompt Start uses when there are trained weights (the window shows a dialog; tests answer directly). */
+    public void setStartPrompt(Function<StartQuestion, StartChoice> prompt) {
+        startPrompt = Objects.requireNonNull(prompt);
+    }
+
     /**
-     * Starts a run (F5): checks the network and the settings, prepares the data, builds the model (or takes the
-     * loaded checkpoint's, to continue it) and starts training on its own thread. Problems become a message.
+     * Starts a run (F5). With trained weights on show it asks first (through the start prompt): continue them for
+     * the epochs set, or start over from the random start (which would lose unsaved weights). Then checks the
+     * network and the settings, prepares the data, builds the model and starts training on its own thread.
+     * Problems become a message.
      */
     public void start() {
-        if (state.get() == RunState.RUNNING || state.get() == RunState.PAUSED) return;
+        if (isActive()) return;
         if (busy.get()) {
             warn("Wait until the data is loaded, then start again.");
             return;
         }
-        NetworkSpec net = checkpoint != null ? checkpoint.model().spec() : spec.get();
+        StartChoice choice = StartChoice.START_OVER;
+        if (model != null && trainedSteps > 0) {
+            boolean canContinue = resumable != null && sameArchitecture(resumable.model().spec(), spec.get());
+            choice = startPrompt.apply(new StartQuestion(name(model.spec()), trainedDescription(), canContinue, unsavedTraining.get(),
+                    settings.epochsProperty().get()));
+            if (choice == null || choice == StartChoice.CANCEL) return;
+            if (choice == StartChoice.CONTINUE && !canContinue) choice = StartChoice.START_OVER;
+        }
+        Checkpoint resumeFrom = choice == StartChoice.CONTINUE ? resumable : null;
+        NetworkSpec net = resumeFrom != null ? resumeFrom.model().spec() : spec.get();
         if (net == null) {
             error("There is no network to train.");
             return;
@@ -344,39 +602,54 @@ public final class TrainingViewModel {
             error(invalid);
             return;
         }
-        TrainingSettings settings;
-        Augmentation augmentation;
+        TrainingSettings runSettings;
+        org.convas.engine.data.Augmentation augmentation;
         try {
-            settings = settings();
-            augmentation = augmentation();
+            runSettings = settings.settings();
+            if (resumeFrom != null) {
+                runSettings = runSettings.toBuilder().epochs(resumeFrom.progress().epochsCompleted() + runSettings.epochs()).build();
+            }
+            Path autosaveFolder = autosave.forRun(Calculator.analyze(net).totalParameters());
+            if (autosaveFolder != null) runSettings = runSettings.toBuilder().checkpointDirectory(autosaveFolder).build();
+            augmentation = settings.augmentation();
         } catch (IllegalArgumentException e) {
             error("Check the settings: " + e.getMessage() + ".");
             return;
         }
         DataKey key = dataKey(net);
         if (key == null) return;
-        Checkpoint resumeFrom = checkpoint;
+        TrainingSettings chosen = runSettings;
+        String settingsText = settings.describe();
         busy.set(true);
         progress.set(-1);
         progressText.set("Preparing " + key.source().title() + "…");
         message.set(Message.NONE);
+        long asked = generation;
         background.execute(() -> {
             try {
-                PreparedData data = prepare(key);
-                DatasetBatchSource train = DatasetBatchSource.training(data.train(), augmentation);
-                DatasetBatchSource validation = DatasetBatchSource.evaluation(data.validation());
+                PreparedData prepared = data.prepare(key);
+                DatasetBatchSource train = DatasetBatchSource.training(prepared.train(), augmentation);
+                DatasetBatchSource validation = DatasetBatchSource.evaluation(prepared.validation());
                 // A fresh run is checked against the heap before its weights are allocated (the Memory line's estimate).
-                TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, settings)
-                        : TrainingRun.create(net, Initializer.of(net.weightInit()), settings.seed(), train, validation, settings);
+                TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, chosen)
+                        : TrainingRun.create(net, Initializer.of(net.weightInit()), chosen.seed(), train, validation, chosen);
                 if (resumeFrom != null) {
-                    // The fields show the checkpoint's values once it is loaded: what differs was changed on purpose.
-                    if (settings.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
-                        r.setLearningRate(settings.optimizer().learningRate());
+                    // The form shows the checkpoint's values once it is loaded: what differs was changed on purpose.
+                    if (chosen.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
+                        r.setLearningRate(chosen.optimizer().learningRate());
                     }
-                    if (settings.optimizer().momentum() != resumeFrom.progress().momentum()) r.setMomentum(settings.optimizer().momentum());
+                    if (chosen.optimizer().momentum() != resumeFrom.progress().momentum()) r.setMomentum(chosen.optimizer().momentum());
                 }
-                r.addListener(new Forwarder(r, data.validation()));
-                fx.execute(() -> launch(r, data, resumeFrom));
+                r.addListener(new Forwarder(r, prepared.validation()));
+                fx.execute(() -> {
+                    if (asked != generation) { // another network was loaded meanwhile: this run belongs to the old one
+                        busy.set(false);
+                        progress.set(0);
+                        progressText.set("");
+                        return;
+                    }
+                    launch(r, prepared, resumeFrom, settingsText);
+                });
             } catch (DatasetException | TrainingException | ModelException | IllegalArgumentException e) {
                 fx.execute(() -> failed("Cannot start: " + e.getMessage()));
             } catch (RuntimeException e) {
@@ -388,17 +661,19 @@ public final class TrainingViewModel {
         });
     }
 
-    /** Pauses before the next batch (F6); snapshots are still served. */
+    /** Pauses before the next batch (F6); snapshots are still served and a checkpoint can be saved. */
     public void pause() {
         if (state.get() != RunState.RUNNING) return;
         run.pause();
         state.set(RunState.PAUSED);
+        session.stopClock();
         progressText.set("Paused. " + progressText.get());
     }
 
     public void resume() {
         if (state.get() != RunState.PAUSED) return;
         run.resume();
+        session.startClock();
         state.set(RunState.RUNNING);
     }
 
@@ -410,53 +685,72 @@ public final class TrainingViewModel {
 
     /** Stops the run before its next batch (Shift+F5); the weights are those of the last whole step. */
     public void stop() {
-        if (run != null && (state.get() == RunState.RUNNING || state.get() == RunState.PAUSED)) {
+        if (run != null && isActive()) {
             run.cancel();
             progressText.set("Stopping after this batch…");
         }
     }
 
-    /** Saves the ended run (weights, optimizer state, progress) to a folder, on the background thread. */
+    /**
+     * Saves the trained state (weights, optimizer state, progress) to a folder on the background thread: a run
+     * that ended, a paused run (at once), a running one (between two batches), or a loaded checkpoint.
+     */
     public void saveCheckpoint(Path folder) {
-        if (run == null) {
+        if (run == null && resumable == null) {
             warn("Nothing to save yet: train first, then save a checkpoint.");
             return;
         }
-        if (state.get() != RunState.FINISHED) {
-            warn("Stop the run first (Shift+F5), then save: a checkpoint holds the weights between two steps, "
-                    + "and the run keeps changing them while it goes.");
-            return;
-        }
-        TrainingRun ended = run;
-        Path from = checkpointFolder;
+        TrainingRun source = run;
+        Checkpoint loaded = resumable;
+        TrainedDataNote note = trainedDataNote();
+        Path own = checkpointFolder;
+        long asked = generation;
         background.execute(() -> {
             try {
-                boolean same = from != null && from.toAbsolutePath().normalize().equals(folder.toAbsolutePath().normalize());
-                java.util.Optional<String> existing = same ? java.util.Optional.empty() : Checkpoint.describeExisting(folder);
-                if (existing.isPresent()) {
-                    fx.execute(() -> error("Not saved: " + folder + " " + existing.get() + ", which this would replace. Choose an"
-                            + " empty or new folder, or delete that one first."));
+                Optional<String> refused = refusal(folder, own);
+                if (refused.isPresent()) {
+                    fx.execute(() -> error("Not saved: " + refused.get()));
                     return;
                 }
-                ended.saveCheckpoint(folder);
-                int done = ended.progress().epochsCompleted();
-                int into = ended.progress().batchesIntoEpoch();
-                fx.execute(() -> checkpointFolder = folder); // this run's own now: saving there again replaces it
-                fx.execute(() -> info("Saved the checkpoint to " + folder + " (" + done + " whole epoch" + (done == 1 ? "" : "s")
-                        + (into > 0 ? " and " + into + " batch" + (into == 1 ? "" : "es") + " of epoch " + (done + 1) : "")
-                        + "). Load it to continue training" + (into > 0 ? " exactly where it stopped." : ".")));
+                TrainingProgress saved;
+                if (source != null) {
+                    saved = source.requestCheckpoint(folder).get();
+                } else {
+                    Checkpoint.save(folder, loaded.model(), loaded.optimizerState(), loaded.progress());
+                    saved = loaded.progress();
+                }
+                if (note != null) note.writeTo(folder);
+                fx.execute(() -> {
+                    if (asked != generation) return;
+                    checkpointFolder = folder; // this trained state's own now: saving there again replaces it
+                    // While running, training goes on after the save: the weights are unsaved again at the next step.
+                    if (!isActive()) setUnsaved(false);
+                    if (!isActive()) autosave.discard(false);
+                    updateNetworkText();
+                    info("Saved the checkpoint to " + folder + " (" + savedAt(saved) + "). Load it to continue training"
+                            + (saved.batchesIntoEpoch() == 0 ? "." : isActive() ? " from that batch on." : " exactly where it stopped."));
+                });
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + ReadFiles.message(cause)));
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 fx.execute(() -> error("Cannot save the checkpoint to " + folder + ": " + ReadFiles.message(e)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
     }
 
     /**
-     * Loads a checkpoint folder (background); the window then shows its network, the charts its epochs, and the
-     * next {@link #start()} continues it.
+     * Loads a checkpoint folder (background); the window then shows its network (a new document), the charts its
+     * epochs, and the next {@link #start()} can continue it. The window asks about unsaved weights first.
      */
     public void loadCheckpoint(Path folder) {
-        if (state.get() == RunState.RUNNING || state.get() == RunState.PAUSED) {
+        loadCheckpoint(folder, false);
+    }
+
+    private void loadCheckpoint(Path folder, boolean recovered) {
+        if (isActive()) {
             warn("Stop the run first (Shift+F5), then load a checkpoint.");
             return;
         }
@@ -466,44 +760,102 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 Checkpoint loaded = Checkpoint.load(folder);
-                fx.execute(() -> checkpointLoaded(folder, loaded));
+                Optional<TrainedDataNote> note = TrainedDataNote.readFrom(folder);
+                fx.execute(() -> {
+                    checkpointLoaded(folder, loaded, recovered, note.orElse(null));
+                });
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 fx.execute(() -> failed("Cannot load the checkpoint " + folder + ": " + ReadFiles.message(e)));
             }
         });
     }
 
+    /** Trained weights autosaved by a session that ended without saving them, if any. */
+    public Optional<LeaveQuestion> recoverableTraining() {
+        return autosave.left().map(l -> new LeaveQuestion("recover", l.network(), "autosaved " + l.savedAt(), false));
+    }
+
+    /** Loads the autosaved trained state as unsaved work (it is still only in the autosave). */
+    public void recoverTraining() {
+        if (autosave.folder() != null) loadCheckpoint(autosave.folder(), true);
+    }
+
+    /** Deletes the autosaved trained state of an earlier session (the person chose to discard it). */
+    public void discardRecoverableTraining() {
+        autosave.discardEarlierSession();
+    }
+
+    /** Applies the chosen dataset's recommended settings (the teaching sets have some). */
+    public void applyRecommendedSettings() {
+        recommended().ifPresent(r -> {
+            settings.apply(r);
+            info("Recommended settings applied: " + r.why());
+        });
+    }
+
+    /** The chosen dataset's recommended settings, if it has any. */
+    public Optional<BundledDatasets.Recommended> recommended() {
+        return data.dataSourceProperty().get() instanceof DataSource.Bundled b ? BundledDatasets.recommended(b.entry().id()) : Optional.empty();
+    }
+
+    private void offerRecommended(DataSource source) {
+        recommended().ifPresent(r -> message.set(new Message(Level.INFO, source.title() + " has recommended settings: " + r.why(),
+                "Use them", this::applyRecommendedSettings)));
+    }
+
     /** Asks for a snapshot of the chosen image now (the run serves it between batches; an idle model at once). */
     public void requestSnapshot() {
         lastSnapshotRequest = nanoClock.getAsLong();
-        PreparedData data = preparedData.get();
-        if (run != null && (state.get() == RunState.RUNNING || state.get() == RunState.PAUSED)) {
-            if (customImage != null) run.requestSnapshot(customImage);
-            else if (data != null && data.validation().size() > 0) run.requestSnapshot(clampIndex(data));
+        PreparedData prepared = data.preparedDataProperty().get();
+        if (run != null && isActive()) {
+            try {
+                if (customImage != null) run.requestSnapshot(customImage);
+                else if (prepared != null && prepared.validation().size() > 0) run.requestSnapshot(clampIndex(prepared));
+            } catch (IllegalArgumentException e) {
+                customImage = null; // an image prepared for another input size
+                warn("No activations to show: " + e.getMessage() + ".");
+            }
             return;
         }
-        if (data == null || data.validation().size() == 0) return;
-        Model idle = model;
-        NetworkSpec net = spec.get();
-        if (idle == null && (net == null || invalidNetwork(net) != null)) return;
-        float[] image = customImage != null ? customImage : data.validation().inputs(clampIndex(data));
-        int label = customImage != null ? -1 : data.validation().label(clampIndex(data));
-        long seedNow = seed.get();
+        if (prepared == null || prepared.validation().size() == 0) return;
+        Model trained = model;
+        Model idle = idleModel;
+        NetworkSpec net = shownNetwork();
+        if (trained == null && idle == null && (net == null || invalidNetwork(net) != null)) return;
+        if (trained == null && idle == null && Calculator.analyze(net).totalParameters() > IDLE_MODEL_MAX_PARAMETERS) {
+            filterCaption.set("Start (F5) to see the filters: a random start of "
+                    + Numbers.compact(Calculator.analyze(net).totalParameters()) + " parameters is not built just to look at it.");
+            return; // every edit of a large network in the Design tab would allocate its weights again
+        }
+        if (!Objects.equals(inputShape(net), prepared.key().input())) return; // the data is being prepared for this network
+        float[] image = customImage != null ? customImage : prepared.validation().inputs(clampIndex(prepared));
+        int label = customImage != null ? -1 : prepared.validation().label(clampIndex(prepared));
+        long seedNow = settings.seedProperty().get();
+        long asked = generation;
+        int epochsDone = trained == null ? 0 : Math.max(1, epochsCompleted());
         background.execute(() -> {
             try {
                 // Before the first run: an untrained model with the run's seed shows the random filters it starts from.
-                Model m = idle != null ? idle : Model.create(net, Initializer.of(net.weightInit()), seedNow);
-                if (!m.inputShape().equals(data.key().input())) return;
-                Snapshot s = ModelSnapshots.take(m, image, label, 0, 0);
+                Model m = trained != null ? trained : idle != null ? idle : Model.create(net, Initializer.of(net.weightInit()), seedNow);
+                if (!m.inputShape().equals(prepared.key().input())) return;
+                Snapshot s = ModelSnapshots.take(m, image, label, trained == null ? 0 : epochsDone, trained == null ? 0 : -1);
                 snapshotModels.accept(s, m);
-                snapshotSlot.offer(s);
-                if (idle == null) fx.execute(() -> {
-                    if (model == null && spec.get() == net) model = m;
+                fx.execute(() -> {
+                    if (asked != generation) return;
+                    if (trained == null && model == null && idleModel == null) idleModel = m;
+                    snapshotSlot.offer(s);
                 });
             } catch (RuntimeException | OutOfMemoryError e) {
-                fx.execute(() -> warn("No activations to show: " + ReadFiles.message(e)));
+                fx.execute(() -> {
+                    if (asked == generation) warn("No activations to show: " + ReadFiles.message(e));
+                });
             }
         });
+    }
+
+    private int epochsCompleted() {
+        if (resumable != null) return resumable.progress().epochsCompleted();
+        return run != null ? run.progress().epochsCompleted() : 0;
     }
 
     /** Shows the activations of validation image {@code index}. */
@@ -515,22 +867,24 @@ public final class TrainingViewModel {
 
     /** Decodes an image file (PNG, JPEG, BMP, GIF), preprocesses it like the training images, and shows its activations. */
     public void loadImage(Path file) {
-        PreparedData data = preparedData.get();
-        if (data == null) {
+        PreparedData prepared = data.preparedDataProperty().get();
+        if (prepared == null) {
             warn("Load a dataset first: an image is preprocessed with the training set's statistics.");
             return;
         }
+        long asked = generation;
         background.execute(() -> {
             try {
                 DecodedImage decoded = ImageDecoders.decode(ReadFiles.bytes(file, 256L << 20, "an image file"));
                 Image image = Image.interleaved(decoded.width(), decoded.height(), decoded.channels(), decoded.pixels());
-                Dataset one = new Dataset(file.getFileName().toString(), data.train().classNames(), List.of(image), new int[] {0},
+                Dataset one = new Dataset(file.getFileName().toString(), prepared.train().classNames(), List.of(image), new int[] {0},
                         List.of(file.getFileName().toString()));
-                float[] input = data.fitted().apply(one).inputs(0);
+                float[] input = prepared.fitted().apply(one).inputs(0);
                 fx.execute(() -> {
+                    if (asked != generation || data.preparedDataProperty().get() != prepared) return; // another network since
                     customImage = input;
                     imageText.set(file.getFileName() + " (" + decoded.width() + "×" + decoded.height() + "×" + decoded.channels()
-                            + " → " + data.key().input() + ")");
+                            + " → " + prepared.key().input() + ")");
                     requestSnapshot();
                 });
             } catch (IOException | ImageFormatException | DatasetException | RuntimeException | OutOfMemoryError e) {
@@ -575,33 +929,24 @@ public final class TrainingViewModel {
         return run;
     }
 
+    /** Where trained weights are autosaved (null: not autosaved). */
+    public void setAutosaveDirectory(Path folder) {
+        autosave = new WeightsAutosave(folder, background, fx, this::warn);
+    }
+
+    public Path autosaveDirectory() {
+        return autosave.folder();
+    }
+
     // ================================================================ properties
 
-    public ObservableList<DataSource> dataSources() { return dataSources; }
-    public ObjectProperty<DataSource> dataSourceProperty() { return dataSource; }
-    public ObjectProperty<Normalisation> normalisationProperty() { return normalisation; }
-    public BooleanProperty allowEnlargingProperty() { return allowEnlarging; }
-    /** Augmentation: random shift by up to ± this many pixels. */
-    public IntegerProperty shiftProperty() { return shift; }
-    public BooleanProperty flipProperty() { return flip; }
-    /** Augmentation: random rotation within ± this many degrees. */
-    public DoubleProperty rotationProperty() { return rotation; }
-    public ObjectProperty<OptimizerSettings.Kind> optimizerProperty() { return optimizer; }
-    /** The learning rate; a change while running reaches the run at the next step. */
-    public DoubleProperty learningRateProperty() { return learningRate; }
-    /** Momentum (SGD, Nesterov, RMSProp); a change while running reaches the run at the next step. */
-    public DoubleProperty momentumProperty() { return momentum; }
-    public DoubleProperty weightDecayProperty() { return weightDecay; }
-    public ObjectProperty<ScheduleChoice> scheduleProperty() { return schedule; }
-    public IntegerProperty scheduleEveryProperty() { return scheduleEvery; }
-    public DoubleProperty scheduleGammaProperty() { return scheduleGamma; }
-    public IntegerProperty batchSizeProperty() { return batchSize; }
-    public IntegerProperty epochsProperty() { return epochs; }
-    public IntegerProperty threadsProperty() { return threads; }
-    public LongProperty seedProperty() { return seed; }
+    public TrainingSettingsForm settings() { return settings; }
+    public DataPreparation data() { return data; }
 
     public ReadOnlyObjectProperty<RunState> stateProperty() { return state.getReadOnlyProperty(); }
     public RunState getState() { return state.get(); }
+    /** True while a run is going (running or paused). */
+    public boolean isActive() { return state.get() == RunState.RUNNING || state.get() == RunState.PAUSED; }
     /** True while data is loaded or a run is being built. */
     public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
     /** Fraction of the run's batches done, 0..1; −1 while loading (indeterminate). */
@@ -613,17 +958,16 @@ public final class TrainingViewModel {
     /** The estimated training memory for the batch size, before starting. */
     public ReadOnlyStringProperty memoryTextProperty() { return memoryText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty memoryTooLargeProperty() { return memoryTooLarge.getReadOnlyProperty(); }
-    /** What preprocessing does to the images for this network's input (crop, resize, colour). */
-    public ReadOnlyStringProperty conversionTextProperty() { return conversionText.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Message> messageProperty() { return message.getReadOnlyProperty(); }
     public Message getMessage() { return message.get(); }
-    public ReadOnlyObjectProperty<PreparedData> preparedDataProperty() { return preparedData.getReadOnlyProperty(); }
-    /** Preprocessed (and, when on, augmented) training samples for the preview grid. */
-    public ReadOnlyObjectProperty<List<GalleryImage>> previewImagesProperty() { return previewImages.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Snapshot> snapshotProperty() { return snapshot.getReadOnlyProperty(); }
+    /** The class names of the model that made the snapshot (the top-5's labels); set before each snapshot. */
+    public ReadOnlyObjectProperty<List<String>> classNamesProperty() { return classNames.getReadOnlyProperty(); }
+    /** What the filters show: "random start (seed 1), before training", "epoch 2, batch 40", "trained weights, 5 whole epochs". */
+    public ReadOnlyStringProperty filterCaptionProperty() { return filterCaption.getReadOnlyProperty(); }
     /** Confusion matrix and misclassified images after the last epoch. */
     public ReadOnlyObjectProperty<ValidationReport> validationReportProperty() { return validationReport.getReadOnlyProperty(); }
-    /** The network's convolution layers, for the filter view's chooser. */
+    /** The convolution layers of the network on show, for the filter view's chooser. */
     public ObservableList<String> convLayers() { return convLayers; }
     public StringProperty selectedConvLayerProperty() { return selectedConvLayer; }
     /** Index of the validation image whose activations are shown. */
@@ -631,69 +975,21 @@ public final class TrainingViewModel {
     /** Which image the activations show, e.g. "validation #12: Shirt". */
     public ReadOnlyStringProperty imageTextProperty() { return imageText.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RunEnd> lastEndProperty() { return lastEnd.getReadOnlyProperty(); }
-
-    // ================================================================ settings
-
-    /** The run's settings from the form; IllegalArgumentException with the engine's explanation when one is wrong. */
-    public TrainingSettings settings() {
-        OptimizerSettings base = switch (optimizer.get()) {
-            case SGD -> OptimizerSettings.momentum(learningRate.get(), momentum.get());
-            case NESTEROV -> OptimizerSettings.nesterov(learningRate.get(), momentum.get());
-            case ADAM -> OptimizerSettings.adam(learningRate.get());
-            case RMSPROP -> OptimizerSettings.rmsProp(learningRate.get()).withMomentum(momentum.get());
-            case ADAGRAD -> OptimizerSettings.adaGrad(learningRate.get());
-        };
-        LearningRateSchedule s = switch (schedule.get()) {
-            case CONSTANT -> new LearningRateSchedule.Constant();
-            case STEP -> new LearningRateSchedule.Step(scheduleEvery.get(), scheduleGamma.get());
-            case COSINE -> new LearningRateSchedule.Cosine(epochs.get(), 0);
-            case PLATEAU -> new LearningRateSchedule.ReduceOnPlateau(0.5, 1, 0.01);
-        };
-        return TrainingSettings.builder().epochs(epochs.get()).batchSize(batchSize.get()).threads(threads.get())
-                .seed(seed.get()).optimizer(base.withWeightDecay(weightDecay.get())).schedule(s).normsEvery(5).build();
-    }
-
-    /** The augmentation from the form (training batches only). */
-    public Augmentation augmentation() {
-        if (shift.get() == 0 && !flip.get() && rotation.get() == 0) return Augmentation.none();
-        Augmentation.Builder b = Augmentation.builder().seed(seed.get()).horizontalFlip(flip.get());
-        if (shift.get() != 0) b.shift(shift.get());
-        if (rotation.get() != 0) b.rotation(rotation.get());
-        return b.build();
-    }
-
-    /**
-     * What preprocessing does to images of one shape for a network input, in a sentence. Example: 28×28×1 images
-     * for a 32×32×1 input: "enlarged to 32×32 (bilinear: no new detail)".
-     */
-    public static String describeConversion(Shape images, Shape input, boolean allowEnlarging) {
-        if (images == null) return "Images of different sizes are each centre-cropped to " + input.width() + ":" + input.height()
-                + " and resized to the network's input " + input + ".";
-        if (images.equals(input)) return "Images are " + images + " like the network's input: used as they are.";
-        List<String> steps = new ArrayList<>();
-        boolean sameAspect = (long) images.width() * input.height() == (long) images.height() * input.width();
-        if (!sameAspect) steps.add("centre-cropped to the input's aspect ratio " + input.width() + ":" + input.height());
-        if (images.depth() == 3 && input.depth() == 1) steps.add("converted to grey (luma 0.299 R + 0.587 G + 0.114 B)");
-        if (images.depth() == 1 && input.depth() == 3) steps.add("copied into 3 equal channels (grey stays grey)");
-        if (images.width() < input.width() || images.height() < input.height()) {
-            if (!allowEnlarging) {
-                return "Images are " + images + " but the network's input is " + input + ": they would have to be enlarged, "
-                        + "which is switched off. Allow enlarging, or change the Input layer to " + images.width() + "×"
-                        + images.height() + "×" + input.depth() + ".";
-            }
-            steps.add("enlarged to " + input.width() + "×" + input.height() + " (bilinear: no new detail, "
-                    + String.format(Locale.ROOT, "%.2f", (double) input.width() / images.width()) + "× per side)");
-        } else if (images.width() != input.width() || images.height() != input.height()) {
-            steps.add("shrunk to " + input.width() + "×" + input.height() + " (area averaging)");
-        }
-        return "Images are " + images + ", the network's input is " + input + ": each image is " + String.join(", then ", steps) + ".";
-    }
+    /** The network of the trained weights, null while nothing is trained. */
+    public ReadOnlyObjectProperty<NetworkSpec> trainedNetworkProperty() { return trainedNetwork.getReadOnlyProperty(); }
+    /** True while trained weights exist that are in no saved checkpoint (autosave aside). */
+    public ReadOnlyBooleanProperty unsavedTrainingProperty() { return unsavedTraining.getReadOnlyProperty(); }
+    /** One line on the network on show and its trained state. */
+    public ReadOnlyStringProperty networkTextProperty() { return networkText.getReadOnlyProperty(); }
+    /** Every run of the session, oldest first. */
+    public ObservableList<RunRecord> runs() { return runs; }
+    /** The run going or last ended, null before the first or after another network was loaded. */
+    public ReadOnlyObjectProperty<RunRecord> currentRunProperty() { return currentRun.getReadOnlyProperty(); }
 
     // ================================================================ internals
 
     private DataKey dataKey(NetworkSpec net) {
-        DataSource source = dataSource.get();
-        if (source == null) {
+        if (data.dataSourceProperty().get() == null) {
             error("Choose a dataset first.");
             return null;
         }
@@ -707,7 +1003,7 @@ public final class TrainingViewModel {
                     + "Change the Input layer.");
             return null;
         }
-        return new DataKey(source, input, normalisation.get(), allowEnlarging.get());
+        return data.key(input);
     }
 
     static Shape inputShape(NetworkSpec net) {
@@ -726,259 +1022,286 @@ public final class TrainingViewModel {
                 + (more > 0 ? " (and " + more + " more error" + (more == 1 ? "" : "s") + " in the Design view)" : "") + ".";
     }
 
-    /** Loads (cached per source) and preprocesses (cached per key). Background thread. */
-    private PreparedData prepare(DataKey key) throws DatasetException {
-        PreparedData cached = cachedPrepared;
-        if (cached != null && cached.key().equals(key)) return cached;
-        if (!key.source().equals(loadedSource)) {
-            loaded = null;
-            loadedSource = null;
-            loaded = key.source().load(SPLIT_SEED);
-            loadedSource = key.source();
-        }
-        Preprocessing pre = Preprocessing.builder(key.input()).normalisation(key.normalisation())
-                .allowEnlarging(key.allowEnlarging()).build();
-        FittedPreprocessing fitted = pre.fit(loaded.train());
-        PreparedDataset validation = fitted.apply(loaded.validation());
-        Shape own = loaded.train().commonShape().orElse(null);
-        String note = loaded.note() + ". " + describeConversion(own, key.input(), key.allowEnlarging());
-        PreparedData data = new PreparedData(key, fitted, fitted.train(), validation, note);
-        cachedPrepared = data;
-        return data;
-    }
-
-    private void dataReady(PreparedData data) {
-        dataReady(data, true);
-    }
-
     /** Shows prepared data; {@code idleSnapshot}: and the activations of the chosen image by a model not training. */
-    private void dataReady(PreparedData data, boolean idleSnapshot) {
-        preparedData.set(data);
-        updatePreview();
-        if (imageIndex.get() >= data.validation().size()) imageIndex.set(0);
+    private void dataReady(PreparedData prepared, boolean idleSnapshot) {
+        data.show(prepared, safeAugmentation());
+        if (imageIndex.get() >= prepared.validation().size()) imageIndex.set(0);
         updateImageText();
-        updateConversion();
-        if (idleSnapshot && state.get() != RunState.RUNNING && state.get() != RunState.PAUSED) requestSnapshot();
+        data.updateConversion(inputShape(spec.get()));
+        if (idleSnapshot && !isActive()) requestSnapshot();
     }
 
-    private void launch(TrainingRun r, PreparedData data, Checkpoint resumed) {
+    private void updatePreview() {
+        data.updatePreview(safeAugmentation());
+    }
+
+    private org.convas.engine.data.Augmentation safeAugmentation() {
+        try {
+            return settings.augmentation();
+        } catch (IllegalArgumentException e) {
+            warn("Augmentation: " + e.getMessage() + ".");
+            return org.convas.engine.data.Augmentation.none();
+        }
+    }
+
+    private void launch(TrainingRun r, PreparedData prepared, Checkpoint resumed, String settingsText) {
         busy.set(false);
-        if (preparedData.get() != data) dataReady(data, false);
+        if (data.preparedDataProperty().get() != prepared) dataReady(prepared, false);
         run = r;
+        runData = prepared;
+        loadedNote = null;
         model = r.model();
-        checkpoint = null;
+        idleModel = null;
+        resumable = null;
         if (resumed == null) checkpointFolder = null; // a new run: no folder holds it yet
-        TrainingSettings s = r.settings();
-        runEpochs = s.epochs();
-        runBatchSize = s.batchSize();
-        batchesPerEpoch = (data.train().size() + s.batchSize() - 1) / s.batchSize();
-        steps = resumed != null ? resumed.progress().steps() : 0;
-        smoothedLoss = Double.NaN;
-        warnedRisingLoss = false;
-        lastProgressUpdate = Long.MIN_VALUE / 2;
+        trainedNetwork.set(model.spec());
+        trainedSteps = resumed != null ? resumed.progress().steps() : 0;
         lastEnd.set(null);
         validationReport.set(null);
+        RunRecord record = new RunRecord(runs.size() + 1, name(model.spec()), prepared.key().source().title(),
+                settingsText + (resumed != null ? ", continued from epoch " + resumed.progress().epochsCompleted() : ""));
         for (Feed f : feeds) f.cleared();
         if (resumed != null) {
             List<EpochPoint> history = new ArrayList<>();
             for (EpochStats e : resumed.progress().history()) history.add(epochPoint(e));
+            record.addEpochs(history);
             if (!history.isEmpty()) for (Feed f : feeds) f.epochs(history);
         }
+        session = new RunSession(r, prepared, record, trainedSteps, nanoClock);
+        runs.add(record);
+        currentRun.set(record);
+        if (r.settings().checkpointDirectory() != null) autosave.writeNote(trainedDataNote());
         state.set(RunState.RUNNING);
         progress.set(0);
         progressText.set("Starting…");
         info((resumed != null ? "Continuing from epoch " + (resumed.progress().epochsCompleted() + 1) : "Training") + " "
-                + r.model().spec().name() + " on " + data.key().source().title() + ". " + data.note());
+                + name(model.spec()) + " on " + prepared.key().source().title() + ". " + prepared.note());
+        updateNetworkText();
         r.start();
         requestSnapshot();
     }
 
-    private void checkpointLoaded(Path folder, Checkpoint loaded) {
+    private void checkpointLoaded(Path folder, Checkpoint loaded, boolean recovered, TrainedDataNote note) {
         busy.set(false);
         progress.set(0);
         progressText.set("");
+        // The checkpoint's network becomes the document (the window asked about the old one first); that resets
+        // every view, then the trained state is set on top.
         specSink.accept(loaded.model().spec());
+        documentReplaced();
+        model = loaded.model();
+        resumable = loaded;
+        checkpointFolder = recovered ? null : folder; // the autosave folder is not one the person chose
+        loadedNote = note;
         OptimizerSettings saved = loaded.progress().optimizer();
         if (saved != null) {
             // The run continues with the checkpoint's optimizer: show it, so that what Start uses is what the form says.
-            optimizer.set(saved.kind());
-            learningRate.set(loaded.progress().baseLearningRate());
-            momentum.set(loaded.progress().momentum());
-            weightDecay.set(saved.weightDecay());
+            settings.optimizerProperty().set(saved.kind());
+            settings.learningRateProperty().set(loaded.progress().baseLearningRate());
+            settings.momentumProperty().set(loaded.progress().momentum());
+            settings.weightDecayProperty().set(saved.weightDecay());
         }
-        seed.set(loaded.progress().seed()); // the checkpoint's seed fixes its data order; the run keeps it
-        batchSize.set(loaded.progress().partialEpoch() != null ? loaded.progress().partialEpoch().batchSize() : batchSize.get());
-        checkpoint = loaded;
-        checkpointFolder = folder;
-        model = loaded.model();
-        run = null;
-        state.set(RunState.READY);
+        settings.seedProperty().set(loaded.progress().seed()); // the checkpoint's seed fixes its data order; the run keeps it
+        if (loaded.progress().partialEpoch() != null) settings.batchSizeProperty().set(loaded.progress().partialEpoch().batchSize());
+        if (note != null && note.datasetId() != null) { // the same bundled data again, so the class names fit
+            data.dataSources().stream().filter(s -> s instanceof DataSource.Bundled b && b.entry().id().equals(note.datasetId()))
+                    .findFirst().ifPresent(s -> data.dataSourceProperty().set(s));
+        }
+        trainedSteps = loaded.progress().steps();
+        trainedNetwork.set(model.spec());
+        setUnsaved(recovered); // recovered weights exist only in the autosave
         int done = loaded.progress().epochsCompleted();
-        if (epochs.get() <= done) epochs.set(done + 1);
-        steps = loaded.progress().steps();
-        for (Feed f : feeds) f.cleared();
+        showNetwork(); // first: it clears the charts
         List<EpochPoint> history = new ArrayList<>();
         for (EpochStats e : loaded.progress().history()) history.add(epochPoint(e));
         if (!history.isEmpty()) for (Feed f : feeds) f.epochs(history);
+        // The filters and maps need images at the network's input: load the chosen data if none is loaded yet.
+        if (data.preparedDataProperty().get() == null) prepareData(false);
         String accuracy = loaded.progress().history().isEmpty() ? ""
                 : String.format(Locale.ROOT, ", validation accuracy %.1f%%",
                 100 * loaded.progress().history().get(loaded.progress().history().size() - 1).validationAccuracy());
-        info("Loaded the checkpoint " + folder.getFileName() + ": " + loaded.model().spec().name() + ", " + done + " epoch"
-                + (done == 1 ? "" : "s") + " done" + (loaded.progress().batchesIntoEpoch() > 0 ? " and "
-                + loaded.progress().batchesIntoEpoch() + " batches of the next" : "") + accuracy + ". Start (F5) continues with epoch "
-                + (done + 1) + " of " + epochs.get() + ", with the checkpoint's optimizer settings (shown on the left).");
-        requestSnapshot();
+        info((recovered ? "Recovered the autosaved weights: " : "Loaded the checkpoint " + folder.getFileName() + ": ")
+                + name(loaded.model().spec()) + ", " + RunRecord.plural(done, "epoch") + " done"
+                + (loaded.progress().batchesIntoEpoch() > 0 ? " and " + loaded.progress().batchesIntoEpoch() + " batches of the next" : "")
+                + accuracy + ". Start (F5) continues for " + RunRecord.plural(settings.epochsProperty().get(), "more epoch")
+                + (saved != null ? ", with the checkpoint's optimizer settings (shown on the left)." : "."));
+        if (recovered) { // the weights are this session's unsaved work now
+            autosave.adopt();
+            autosave.write(loaded, note);
+        }
     }
 
     /** One frame's trainer events, in the order the run sent them. FX thread. */
     private void deliver(List<Object> items) {
-        List<BatchPoint> batches = new ArrayList<>();
-        List<EpochPoint> epochPoints = new ArrayList<>();
-        List<LayerNorm> norms = new ArrayList<>();
-        BatchStats last = null;
-        RunEnd end = null;
-        for (Object item : items) {
-            if (item instanceof BatchStats b) {
-                steps++;
-                batches.add(new BatchPoint(steps, b.loss(), b.accuracy(), b.learningRate()));
-                watchLoss(b.loss());
-                last = b;
-            } else if (item instanceof EpochStats e) {
-                epochPoints.add(epochPoint(e));
-            } else if (item instanceof LayerNorms n) {
-                norms.addAll(layerNorms(n, steps));
-            } else if (item instanceof RunEnd e) {
-                end = e;
+        RunSession current = session;
+        if (current == null) return; // events of a run of a network no longer shown
+        RunSession.Frame frame = current.digest(items);
+        if (!frame.batches().isEmpty()) {
+            trainedSteps = current.steps();
+            if (!unsavedTraining.get()) setUnsaved(true);
+            warnIfDiverging(current, frame.batches());
+        }
+        if (!frame.batches().isEmpty()) for (Feed f : feeds) f.batches(frame.batches());
+        if (!frame.epochs().isEmpty()) for (Feed f : feeds) f.epochs(frame.epochs());
+        if (!frame.norms().isEmpty()) for (Feed f : feeds) f.gradientNorms(frame.norms());
+        if (frame.last() != null && frame.end() == null) {
+            RunSession.Progress p = current.progress(frame.last(), state.get() == RunState.PAUSED, PROGRESS_INTERVAL_MS * 1_000_000L);
+            if (p != null) {
+                progress.set(p.fraction());
+                imagesPerSecond.set(frame.last().imagesPerSecond());
+                secondsLeft.set(p.secondsLeft());
+                progressText.set(p.line());
             }
         }
-        if (!batches.isEmpty()) for (Feed f : feeds) f.batches(batches);
-        if (!epochPoints.isEmpty()) for (Feed f : feeds) f.epochs(epochPoints);
-        if (!norms.isEmpty()) for (Feed f : feeds) f.gradientNorms(norms);
-        // The progress line and bar change at most 5 times a second: each change repaints part of the window, and
-        // with software rendering (no GPU) that repaint competes with training for the same cores.
-        long now = nanoClock.getAsLong();
-        if (last != null && end == null && now - lastProgressUpdate >= PROGRESS_INTERVAL_MS * 1_000_000L) {
-            lastProgressUpdate = now;
-            showProgress(last);
-        }
-        if (end != null) ended(end);
-        else if (state.get() == RunState.RUNNING && nanoClock.getAsLong() - lastSnapshotRequest >= SNAPSHOT_INTERVAL_MS * 1_000_000L) {
+        if (frame.end() != null) {
+            if (isActive()) ended(frame.end()); // not when stopAndWait took the end already
+        } else if (state.get() == RunState.RUNNING && nanoClock.getAsLong() - lastSnapshotRequest >= SNAPSHOT_INTERVAL_MS * 1_000_000L) {
             requestSnapshot();
         }
     }
 
-    private void showProgress(BatchStats b) {
-        batchesPerEpoch = b.batchesPerEpoch();
-        long total = (long) runEpochs * batchesPerEpoch;
-        long done = (long) (b.epoch() - 1) * batchesPerEpoch + b.batch();
-        progress.set(total == 0 ? 0 : Math.min(1, (double) done / total));
-        imagesPerSecond.set(b.imagesPerSecond());
-        double left = b.imagesPerSecond() > 0 ? (total - done) * (double) runBatchSize / b.imagesPerSecond() : Double.NaN;
-        secondsLeft.set(left);
-        progressText.set(String.format(Locale.ROOT, "%sEpoch %d/%d · batch %d/%d · loss %.3f · %,.0f images/s · %s left",
-                state.get() == RunState.PAUSED ? "Paused. " : "", b.epoch(), runEpochs, b.batch(), b.batchesPerEpoch(), b.loss(),
-                b.imagesPerSecond(), duration(left)));
+    /** Warns once, with a lower learning rate on offer, when the loss climbs well above the loss of guessing. */
+    private void warnIfDiverging(RunSession current, List<BatchPoint> batches) {
+        int classes = current.run.model().classes();
+        double loss = current.diverging(batches, classes);
+        if (Double.isNaN(loss)) return;
+        double lower = settings.learningRateProperty().get() / 10;
+        message.set(new Message(Level.WARNING, String.format(Locale.ROOT, "The loss is %.2f, above twice the %.2f of guessing "
+                        + "among %d classes: training is diverging. Lower the learning rate (now %s) while it runs.",
+                loss, Math.log(classes), classes, TrainingSettingsForm.number(settings.learningRateProperty().get())),
+                "Lower it to " + TrainingSettingsForm.number(lower), () -> settings.learningRateProperty().set(lower)));
     }
 
-    /** Warns once when the smoothed loss climbs well above the loss of guessing: the run is heading for divergence. */
-    private void watchLoss(double loss) {
-        if (!Double.isFinite(loss)) return;
-        smoothedLoss = Double.isNaN(smoothedLoss) ? loss : 0.9 * smoothedLoss + 0.1 * loss;
-        int classes = model == null ? 10 : model.classes();
-        double guessing = Math.log(classes);
-        if (!warnedRisingLoss && steps > 20 && smoothedLoss > 2 * guessing) {
-            warnedRisingLoss = true;
-            warn(String.format(Locale.ROOT, "The loss is %.2f, above twice the %.2f of guessing among %d classes: training is "
-                            + "diverging. Lower the learning rate (now %s) while it runs, or stop and restart with a lower one.",
-                    smoothedLoss, guessing, classes, learningRate.get()));
-        }
+    private String progressSummary() {
+        String p = progressText.get();
+        return p.isEmpty() ? "starting" : p.replaceFirst("^Paused\\. ", "paused: ").split(" · loss")[0];
     }
 
     private void ended(RunEnd end) {
+        if (state.get() == RunState.RUNNING && session != null) session.stopClock();
         state.set(RunState.FINISHED);
         lastEnd.set(end);
+        RunRecord record = currentRun.get();
+        if (record != null) record.ended(end);
+        TrainingRun finished = run;
+        if (end.steps() > 0 && finished != null) {
+            resumable = finished.checkpoint();
+            trainedSteps = end.steps();
+        }
         switch (end.status()) {
             case COMPLETED -> {
                 progress.set(1);
                 progressText.set("Finished: " + end.message() + ".");
-                info("Finished: " + end.message() + " (" + end.steps() + " steps). Save a checkpoint to keep the weights.");
+                info("Finished: " + end.message() + " (" + String.format(Locale.ROOT, "%,d", end.steps())
+                        + " steps). Save a checkpoint to keep the weights (they are autosaved until then).");
             }
             case CANCELLED -> {
-                progressText.set("Stopped: " + end.message() + ".");
-                info("Stopped " + end.message() + " after " + end.steps() + " steps; the weights are those of the last whole step.");
+                progressText.set("Stopped in epoch " + epochOf(end) + ".");
+                info("Stopped in epoch " + epochOf(end) + " after " + String.format(Locale.ROOT, "%,d", end.steps())
+                        + " steps; the weights are those of the last whole step.");
             }
             case DIVERGED -> {
                 progressText.set("Diverged.");
-                error("Training diverged: " + end.message());
+                boolean clipping = settings.clipNormProperty().get() > 0;
+                message.set(new Message(Level.ERROR, "Training diverged: " + end.message(),
+                        clipping ? null : "Clip gradients at 5 and start again", clipping ? null : () -> {
+                            settings.clipNormProperty().set(5);
+                            start();
+                        }));
             }
             case FAILED -> {
                 progressText.set("Failed.");
                 error(end.message());
             }
         }
+        updateNetworkText();
+        if (end.steps() > 0) {
+            autosave.write(resumable, trainedDataNote());
+            measureTest(finished, record);
+        }
         requestSnapshot();
     }
 
+    /** The epoch a stopped run was in: "cancelled in epoch 3 after 17 of its 94 batches" → 3. */
+    private static String epochOf(RunEnd end) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("epoch (\\d+)").matcher(end.message());
+        return m.find() ? m.group(1) : String.valueOf(end.epochsCompleted() + 1);
+    }
+
+    /** The test accuracy of a run that ended, measured once on the background thread for its record. */
+    private void measureTest(TrainingRun finished, RunRecord record) {
+        PreparedData prepared = runData;
+        if (finished == null || record == null || prepared == null || prepared.test().size() == 0) return;
+        Model copy = ModelSnapshots.copy(finished.model());
+        int threads = settings.threadsProperty().get();
+        try {
+            background.execute(() -> {
+                try {
+                    double accuracy = Evaluation.evaluate(copy, DatasetBatchSource.evaluation(prepared.test()), 100, threads).accuracy();
+                    fx.execute(() -> record.testAccuracy(accuracy));
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    fx.execute(() -> warn("No test accuracy for run " + record.number() + ": " + ReadFiles.message(e)));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The window closed as the run ended.
+        }
+    }
+
+    private void setUnsaved(boolean unsaved) {
+        unsavedTraining.set(unsaved);
+        updateNetworkText();
+    }
+
     private void showSnapshot(Snapshot s) {
+        if (s == null || !belongsToShownNetwork(s)) return; // made before another network was shown
+        List<String> names = new ArrayList<>(runData != null ? runData.train().classNames()
+                : loadedNote != null && !loadedNote.classNames().isEmpty() ? loadedNote.classNames()
+                : data.preparedDataProperty().get() != null ? data.preparedDataProperty().get().train().classNames() : List.of());
+        while (names.size() < s.probabilities().length) names.add("class " + names.size());
+        classNames.set(List.copyOf(names.subList(0, s.probabilities().length)));
+        filterCaption.set(caption(s));
         snapshot.set(s);
         updateImageText();
     }
 
-    private void updateImageText() {
-        PreparedData data = preparedData.get();
-        if (customImage != null || data == null || data.validation().size() == 0) return;
-        int i = clampIndex(data);
-        imageText.set("validation #" + i + ": " + data.validation().classNames().get(data.validation().label(i)));
+    private boolean belongsToShownNetwork(Snapshot s) {
+        NetworkSpec shown = shownNetwork();
+        if (shown == null || !s.imageShape().equals(inputShape(shown))) return false;
+        for (var bank : s.filters()) {
+            if (!(shown.find(bank.nodeId()).map(Node::layer).orElse(null) instanceof LayerSpec.Conv2D c) || c.filters() != bank.filters()) {
+                return false;
+            }
+        }
+        return s.activations().stream().allMatch(a -> shown.contains(a.nodeId()));
     }
 
-    private int clampIndex(PreparedData data) {
-        return Math.max(0, Math.min(imageIndex.get(), data.validation().size() - 1));
+    /** What the filters of a snapshot are. */
+    private String caption(Snapshot s) {
+        if (isActive()) return s.batch() == 0 ? "at the start of epoch " + s.epoch() : "epoch " + s.epoch() + ", batch " + s.batch();
+        if (model == null) return "random start (seed " + settings.seedProperty().get() + "), before training";
+        return "trained weights, " + RunRecord.plural(epochsCompleted(), "whole epoch");
+    }
+
+    private void updateImageText() {
+        PreparedData prepared = data.preparedDataProperty().get();
+        if (customImage != null || prepared == null || prepared.validation().size() == 0) return;
+        int i = clampIndex(prepared);
+        imageText.set("validation #" + i + ": " + prepared.validation().classNames().get(prepared.validation().label(i)));
+    }
+
+    private int clampIndex(PreparedData prepared) {
+        return Math.max(0, Math.min(imageIndex.get(), prepared.validation().size() - 1));
     }
 
     private void liveChange(Runnable change, String what, Number value) {
-        if (run == null || (state.get() != RunState.RUNNING && state.get() != RunState.PAUSED)) return;
+        if (run == null || !isActive()) return;
         try {
             change.run();
             info("The " + what + " is now " + value + " from the next step on.");
         } catch (IllegalArgumentException e) {
             error("The " + what + " was not changed: " + e.getMessage() + ".");
         }
-    }
-
-    private void networkChanged() {
-        NetworkSpec net = spec.get();
-        List<String> convs = new ArrayList<>();
-        if (net != null) for (Node n : net.nodes()) if (n.layer() instanceof LayerSpec.Conv2D) convs.add(n.id());
-        convLayers.setAll(convs);
-        if (selectedConvLayer.get() == null || !convs.contains(selectedConvLayer.get())) {
-            selectedConvLayer.set(convs.isEmpty() ? null : convs.get(0));
-        }
-        if (state.get() != RunState.RUNNING && state.get() != RunState.PAUSED) {
-            if (model != null && model.spec() != net) model = null;
-            if (checkpoint != null && checkpoint.model().spec() != net) checkpoint = null;
-        }
-        updateMemory();
-        updateConversion();
-    }
-
-    private void dataOptionsChanged() {
-        updateConversion();
-    }
-
-    private void updateConversion() {
-        DataSource source = dataSource.get();
-        Shape input = inputShape(spec.get());
-        if (source == null || input == null) {
-            conversionText.set("");
-            return;
-        }
-        Shape own = source instanceof DataSource.Bundled b ? b.entry().shape()
-                : loaded != null && source.equals(loadedSource) ? loaded.train().commonShape().orElse(null) : null;
-        if (own == null && !(source instanceof DataSource.Bundled)) {
-            conversionText.set("The images are brought to the network's input " + input + " when the data is loaded.");
-            return;
-        }
-        conversionText.set(describeConversion(own, input, allowEnlarging.get()));
     }
 
     private void updateMemory() {
@@ -990,71 +1313,20 @@ public final class TrainingViewModel {
             memoryTooLarge.set(false);
             return;
         }
-        int batch = Math.max(1, batchSize.get());
+        int batch = Math.max(1, settings.batchSizeProperty().get());
         int copies;
         try {
-            copies = settingsOptimizerCopies();
+            copies = settings.optimizerCopies();
         } catch (IllegalArgumentException e) {
             copies = 1;
         }
         // The engine's one estimate: the figure Start refuses a batch by (TrainingRun, and convas train).
-        TrainingMemory estimate = TrainingMemory.estimate(report, batch, Math.max(1, threads.get()), copies);
+        TrainingMemory estimate = TrainingMemory.estimate(report, batch, Math.max(1, settings.threadsProperty().get()), copies);
         long need = estimate.totalBytes();
         long available = TrainingMemory.freeHeap();
         memoryTooLarge.set(need > available);
         memoryText.set("Estimated memory at batch " + batch + ": " + estimate.describe() + " of " + Numbers.bytes(available)
                 + " free" + (need > available ? ": too large, use a smaller batch" : ""));
-    }
-
-    private int settingsOptimizerCopies() {
-        return switch (optimizer.get()) {
-            case SGD -> momentum.get() > 0 ? 1 : 0;
-            case NESTEROV, ADAGRAD -> 1;
-            case ADAM -> 2;
-            case RMSPROP -> momentum.get() > 0 ? 2 : 1;
-        };
-    }
-
-    private void updatePreview() {
-        PreparedData data = preparedData.get();
-        if (data == null) {
-            previewImages.set(List.of());
-            return;
-        }
-        Augmentation aug;
-        try {
-            aug = augmentation();
-        } catch (IllegalArgumentException e) {
-            warn("Augmentation: " + e.getMessage() + ".");
-            aug = Augmentation.none();
-        }
-        previewImages.set(preview(data.train(), aug));
-    }
-
-    /**
-     * Up to {@value #PREVIEW_PER_CLASS} images per class (at most {@value #PREVIEW_MAX}) as the network sees them:
-     * scaled, augmented as the first epoch would, normalised.
-     */
-    static List<GalleryImage> preview(PreparedDataset train, Augmentation aug) {
-        Shape shape = train.shape();
-        int size = Math.toIntExact(shape.size());
-        int[] taken = new int[train.classCount()];
-        List<GalleryImage> images = new ArrayList<>();
-        for (int i = 0; i < train.size() && images.size() < PREVIEW_MAX; i++) {
-            int label = train.label(i);
-            if (taken[label] >= PREVIEW_PER_CLASS) continue;
-            taken[label]++;
-            float[] scaled = new float[size];
-            train.scaled(i, scaled, 0);
-            float[] x = scaled;
-            if (!aug.isNone()) {
-                x = new float[size];
-                aug.apply(scaled, 0, shape, x, 0, 0, i);
-            }
-            train.normalise(x, 0);
-            images.add(new GalleryImage(x, shape.depth(), shape.height(), shape.width(), train.classNames().get(label)));
-        }
-        return images;
     }
 
     static EpochPoint epochPoint(EpochStats e) {
@@ -1075,6 +1347,10 @@ public final class TrainingViewModel {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    static String name(NetworkSpec s) {
+        return s == null ? "" : s.name().isBlank() ? "Untitled network" : s.name();
     }
 
     private void failed(String text) {
@@ -1102,24 +1378,29 @@ public final class TrainingViewModel {
      */
     private final class Forwarder implements TrainingListener {
         private final TrainingRun source;
-        private final PreparedDataset validation;
+        private final org.convas.engine.data.PreparedDataset validation;
 
-        Forwarder(TrainingRun source, PreparedDataset validation) {
+        Forwarder(TrainingRun source, org.convas.engine.data.PreparedDataset validation) {
             this.source = source;
             this.validation = validation;
         }
 
         @Override
         public void onBatch(BatchStats stats) {
-            events.offer(stats);
+            events.offer(new RunSession.Sourced(source, stats));
         }
 
         @Override
         public void onEpoch(EpochStats stats) {
-            events.offer(stats);
+            events.offer(new RunSession.Sourced(source, stats));
             Model copy = ModelSnapshots.copy(source.model());
             try {
-                background.execute(() -> reportSlot.offer(ValidationReport.compute(copy, validation, stats.epoch())));
+                background.execute(() -> {
+                    ValidationReport report = ValidationReport.compute(copy, validation, stats.epoch());
+                    fx.execute(() -> {
+                        if (run == source) reportSlot.offer(report);
+                    });
+                });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // The window closed while the epoch ended: nobody is left to see the report.
             }
@@ -1127,18 +1408,20 @@ public final class TrainingViewModel {
 
         @Override
         public void onNorms(LayerNorms norms) {
-            events.offer(norms);
+            events.offer(new RunSession.Sourced(source, norms));
         }
 
         @Override
         public void onSnapshot(Snapshot s) {
             snapshotModels.accept(s, source.model());
-            snapshotSlot.offer(s);
+            fx.execute(() -> {
+                if (run == source) snapshotSlot.offer(s);
+            });
         }
 
         @Override
         public void onFinished(RunEnd end) {
-            events.offer(end);
+            events.offer(new RunSession.Sourced(source, end));
         }
     }
 }

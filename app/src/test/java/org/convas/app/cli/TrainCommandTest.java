@@ -98,7 +98,7 @@ class TrainCommandTest {
         assertTrue(r.out().contains("epoch 1/1  train loss "), r.out());
         assertTrue(r.out().contains("validation loss "), r.out());
         assertTrue(r.out().contains("Test:    loss "), r.out());
-        assertTrue(r.out().contains("on 400 images"), "the whole bars test set: " + r.out());
+        assertTrue(r.out().contains("on 1000 images"), "the whole bars test set, 4 × 250: " + r.out());
         // Not a terminal: a progress line every 2 batches, with images/s and the ETA.
         assertTrue(r.err().contains("epoch 1/1 [") && r.err().contains("img/s  ETA "), r.err());
     }

@@ -76,11 +76,11 @@ public final class InspectScreenshots {
         });
         steps.add(next -> {
             designer.newFrom(Presets.find("fmnist-tiny").orElseThrow());
-            training.epochsProperty().set(3);
+            training.settings().epochsProperty().set(3);
             training.imageIndexProperty().set(7);
             window.showTraining();
             training.prepareData();
-            waitUntil(() -> training.preparedDataProperty().get() != null, () -> {
+            waitUntil(() -> training.data().preparedDataProperty().get() != null, () -> {
                 workspace.showTab(InspectTabs.EXPLAIN);
                 explain.methodBox().setValue(Explanation.Method.GRAD_CAM);
                 training.start();

@@ -94,9 +94,9 @@ public final class TeachScreenshots {
         steps.add(next -> {
             zoom.reset();
             designer.newFrom(Presets.find("fmnist-tiny").orElseThrow());
-            training.epochsProperty().set(1);
+            training.settings().epochsProperty().set(1);
             training.prepareData();
-            waitUntil(() -> training.preparedDataProperty().get() != null, () -> {
+            waitUntil(() -> training.data().preparedDataProperty().get() != null, () -> {
                 training.start();
                 waitUntil(() -> training.getState() == TrainingViewModel.RunState.FINISHED, () -> {
                     training.requestSnapshot();

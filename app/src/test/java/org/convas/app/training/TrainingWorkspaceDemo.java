@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TrainingWorkspaceDemo extends Application {
 
-    private static final int THREADS = Integer.getInteger("threads", TrainingViewModel.defaultThreads());
+    private static final int THREADS = Integer.getInteger("threads", TrainingSettingsForm.defaultThreads());
     private static final int BATCH = 32;
 
     private MainWindow window;
@@ -63,7 +63,7 @@ public final class TrainingWorkspaceDemo extends Application {
         }
         designer.viewModel().newFrom(tiny.spec());
         window.mountDesigner(designer);
-        vm = TrainingViewModel.forWindow(main.specProperty(), spec -> designer.viewModel().newFrom(spec));
+        vm = TrainingViewModel.forWindow(main.specProperty(), spec -> designer.viewModel().newFrom(spec), null);
         workspace = new TrainingWorkspace(vm);
         window.setTrainingView(workspace);
         window.showTraining();
@@ -71,8 +71,8 @@ public final class TrainingWorkspaceDemo extends Application {
         stage.titleProperty().bind(main.titleProperty());
         stage.setOnHidden(e -> vm.shutdown());
         stage.show();
-        vm.threadsProperty().set(THREADS);
-        vm.batchSizeProperty().set(BATCH);
+        vm.settings().threadsProperty().set(THREADS);
+        vm.settings().batchSizeProperty().set(BATCH);
         List<String> args = getParameters().getRaw();
         if (args.contains("--benchmark")) benchmark(stage, intArg(args, "--epochs", 2));
         else if (args.contains("--screenshot")) screenshot(stage, stringArg(args, "--screenshot", "screenshot-training.png"),
@@ -81,7 +81,7 @@ public final class TrainingWorkspaceDemo extends Application {
 
     /** Trains until {@code epochs} epochs are done (or {@code maxSeconds} passed), pauses, and writes the PNG. */
     private void screenshot(Stage stage, String file, int epochs, int maxSeconds) {
-        vm.epochsProperty().set(20);
+        vm.settings().epochsProperty().set(20);
         vm.start();
         workspace.showTab("Activations");
         Thread waiter = new Thread(() -> {
@@ -122,7 +122,7 @@ public final class TrainingWorkspaceDemo extends Application {
 
     private void benchmark(Stage stage, int epochs) {
         int rounds = Integer.getInteger("rounds", 2);
-        vm.epochsProperty().set(epochs);
+        vm.settings().epochsProperty().set(epochs);
         workspace.showTab(System.getProperty("tab", "Activations"));
         // -Dhide=charts,filters takes those views out of the window, -DchartMs=N changes the charts' redraw interval:
         // to see what each costs.
@@ -176,7 +176,7 @@ public final class TrainingWorkspaceDemo extends Application {
                 fxCpu[0] += threadCpu("JavaFX Application Thread");
                 renderCpu[0] += threadCpu("QuantumRenderer");
                 withViews.add(lastBatch.get().imagesPerSecond());
-                TrainingViewModel.PreparedData data = vm.preparedDataProperty().get();
+                DataPreparation.PreparedData data = vm.data().preparedDataProperty().get();
                 Thread bare = new Thread(() -> {
                     without.add(bareRun(data, epochs));
                     if (withViews.size() < rounds) {
@@ -207,7 +207,7 @@ public final class TrainingWorkspaceDemo extends Application {
             }
         });
         // Warm-up: a bare run of 3 epochs first, so the JIT has compiled the kernels before any measured run.
-        vm.preparedDataProperty().addListener((obs, old, data) -> {
+        vm.data().preparedDataProperty().addListener((obs, old, data) -> {
             if (data == null || warmedUp[0]) return;
             warmedUp[0] = true;
             Thread warm = new Thread(() -> {
@@ -236,7 +236,7 @@ public final class TrainingWorkspaceDemo extends Application {
     }
 
     /** The same run without window or listeners; returns the last epoch's training images/s. */
-    private static double bareRun(TrainingViewModel.PreparedData data, int epochs) {
+    private static double bareRun(DataPreparation.PreparedData data, int epochs) {
         Model model = Model.create(Presets.find("fmnist-tiny").orElseThrow().spec(), Initializer.HE, 1);
         TrainingSettings settings = TrainingSettings.builder().epochs(epochs).batchSize(BATCH).threads(THREADS).seed(1)
                 .optimizer(org.convas.engine.train.OptimizerSettings.adam(0.003)).normsEvery(5).build();

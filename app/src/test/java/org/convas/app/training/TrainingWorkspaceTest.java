@@ -44,12 +44,12 @@ class TrainingWorkspaceTest {
         Preset tiny = Presets.find("fmnist-tiny").orElseThrow();
         main = new MainViewModel(Presets.all(), new NetworkSource(tiny.spec(), tiny, null));
         MainWindow window = new MainWindow(main);
-        vm = TrainingViewModel.forWindow(main.specProperty(), main::setSpec);
+        vm = TrainingViewModel.forWindow(main.specProperty(), main::setSpec, null);
         workspace = new TrainingWorkspace(vm);
         window.setTrainingView(workspace);
         window.showTraining();
-        vm.threadsProperty().set(1);
-        vm.epochsProperty().set(1);
+        vm.settings().threadsProperty().set(1);
+        vm.settings().epochsProperty().set(1);
         stage.setScene(new Scene(window, 1240, 780));
         stage.show();
     }
@@ -148,7 +148,7 @@ class TrainingWorkspaceTest {
         Label message = robot.lookup("#train-message").queryAs(Label.class);
         assertTrue(message.isVisible());
         assertTrue(message.getText().startsWith("The network is invalid, so it cannot be trained: conv: "), message.getText());
-        assertTrue(message.getStyleClass().contains("error"));
+        assertTrue(message.getParent().getStyleClass().contains("error"));
         assertEquals(RunState.READY, vm.getState());
         // The same text waits in a dialog, never a stack trace.
         javafx.scene.control.DialogPane dialog = robot.lookup("#" + org.convas.app.ErrorDialog.ID).queryAs(javafx.scene.control.DialogPane.class);

@@ -118,6 +118,15 @@ public final class AtomicFiles {
      * (and temporary files of earlier saves): anything else is refused, as it would be deleted with the old version.
      */
     public static void replaceFolder(Path folder, Map<String, Content> files, Set<String> ours) throws IOException {
+        replaceFolder(folder, files, ours, Set.of());
+    }
+
+    /**
+     * As {@link #replaceFolder(Path, Map, Set)}, and the new version also holds the files named in {@code kept} that
+     * the old version has and {@code files} does not write (copied over, before the others): notes another program
+     * keeps beside the files, which a save must not lose. Each must be named in {@code ours} too.
+     */
+    public static void replaceFolder(Path folder, Map<String, Content> files, Set<String> ours, Set<String> kept) throws IOException {
         Path target = folder.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) throw new IOException(folder + " is the root folder; choose a folder inside it");
@@ -128,6 +137,10 @@ public final class AtomicFiles {
         if (Files.exists(fresh)) deleteTree(fresh); // a save that stopped while writing
         step.before("create " + fresh.getFileName());
         Files.createDirectory(fresh);
+        for (String name : kept) {
+            Path was = target.resolve(name);
+            if (!files.containsKey(name) && Files.isRegularFile(was)) write(fresh.resolve(name), out -> Files.copy(was, out), name);
+        }
         for (Map.Entry<String, Content> e : files.entrySet()) write(fresh.resolve(e.getKey()), e.getValue(), e.getKey());
         step.before("sync " + fresh.getFileName());
         syncFolder(fresh);

@@ -36,12 +36,14 @@ import java.util.Set;
  *   <li>{@code optimizer.bin}: the optimizer's state tensors</li>
  *   <li>{@code training.json}: the {@link TrainingProgress} (with the optimizer's settings) and the CRC-32 of both
  *       binary files, written last</li>
+ *   <li>{@code convas-data.properties} ({@link #NOTE}, optional): the application's note of what the weights were
+ *       trained on; the engine never reads or writes it, and a save keeps the one the folder holds</li>
  * </ul>
  *
  * <p>A save replaces the folder as a whole ({@link AtomicFiles#replaceFolder}): the new files are written into a
  * sibling folder and flushed to the disk, then two renames swap it in. A crash or a full disk at any point leaves the
  * previous checkpoint complete (or, after the first rename, the new one complete), and {@link #load} reads whichever
- * is complete. The folder may hold only these files; a save refuses a folder with anything else in it.
+ * is complete. The folder may hold only these files (and the note); a save refuses a folder with anything else in it.
  */
 public final class Checkpoint {
 
@@ -49,8 +51,15 @@ public final class Checkpoint {
     public static final String WEIGHTS = "weights.bin";
     public static final String OPTIMIZER = "optimizer.bin";
     public static final String PROGRESS = "training.json";
-    /** The files a checkpoint folder may hold. */
+    /** The files of a checkpoint. */
     public static final Set<String> FILES = Set.of(NETWORK, WEIGHTS, OPTIMIZER, PROGRESS);
+    /**
+     * A note the application may keep beside a checkpoint (the desktop app: the dataset and class names the weights
+     * were trained on). A save keeps it, so a run that checkpoints every epoch into the folder does not lose it.
+     */
+    public static final String NOTE = "convas-data.properties";
+    /** The files a checkpoint folder may hold. */
+    private static final Set<String> ALLOWED = Set.of(NETWORK, WEIGHTS, OPTIMIZER, PROGRESS, NOTE);
 
     /** Largest training.json read (its history grows by about 200 bytes an epoch). */
     static final long PROGRESS_LIMIT = 64L << 20;
@@ -65,6 +74,14 @@ public final class Checkpoint {
         this.model = model;
         this.progress = progress;
         this.optimizerState = optimizerState;
+    }
+
+    /**
+     * A checkpoint held in memory (nothing is written): to continue a run that has just ended without a trip
+     * through the disk. The model is shared, not copied; the optimizer state should be a copy.
+     */
+    public static Checkpoint of(Model model, Map<String, float[]> optimizerState, TrainingProgress progress) {
+        return new Checkpoint(model, progress, Map.copyOf(optimizerState));
     }
 
     public Model model() { return model; }
@@ -92,7 +109,7 @@ public final class Checkpoint {
             root.add("progress", GSON.toJsonTree(progress));
             out.write(GSON.toJson(root).getBytes(StandardCharsets.UTF_8));
         });
-        AtomicFiles.replaceFolder(dir, files, FILES);
+        AtomicFiles.replaceFolder(dir, files, ALLOWED, Set.of(NOTE));
     }
 
     /** Saves only the spec and the weights (no optimizer state, no progress): a trained model to load later. */
@@ -100,7 +117,7 @@ public final class Checkpoint {
         Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
         files.put(NETWORK, AtomicFiles.Content.of(NetworkJson.write(model.spec()).getBytes(StandardCharsets.UTF_8)));
         files.put(WEIGHTS, out -> TensorFile.writeTo(out, model.tensors()));
-        AtomicFiles.replaceFolder(dir, files, FILES);
+        AtomicFiles.replaceFolder(dir, files, ALLOWED, Set.of(NOTE));
     }
 
     /** Loads a model saved by {@link #saveWeights} or {@link #save} (weights only). */
@@ -162,7 +179,7 @@ public final class Checkpoint {
         if (Files.isDirectory(target)) {
             try (var list = Files.list(target)) {
                 List<String> others = list.map(p -> p.getFileName().toString())
-                        .filter(n -> !FILES.contains(n) && !(n.startsWith(".") && n.endsWith(".tmp"))).sorted().limit(5).toList();
+                        .filter(n -> !ALLOWED.contains(n) && !(n.startsWith(".") && n.endsWith(".tmp"))).sorted().limit(5).toList();
                 if (!others.isEmpty()) {
                     throw new IOException(dir + " holds files that are not part of a checkpoint (" + String.join(", ", others)
                             + "); a checkpoint folder is replaced as a whole when it is saved, so choose an empty or new folder");

@@ -123,6 +123,12 @@ public final class TrainingRun {
     private record SnapshotRequest(float[] image, int label) {
     }
 
+    /** A checkpoint to write between two batches, and who waits for it (given the progress written). */
+    private record CheckpointRequest(java.nio.file.Path dir, java.util.concurrent.CompletableFuture<TrainingProgress> done) {
+    }
+
+    private final AtomicReference<CheckpointRequest> pendingCheckpoint = new AtomicReference<>();
+
     private TrainingRun(Model model, BatchSource train, BatchSource validation, TrainingSettings settings,
                         TrainingProgress progress, java.util.Map<String, float[]> optimizerState) {
         this(model, train, validation, settings, progress, optimizerState, true);
@@ -427,7 +433,10 @@ public final class TrainingRun {
             if (pool != null) pool.shutdownNow();
         }
         end = result;
-        state = State.FINISHED;
+        synchronized (control) {
+            state = State.FINISHED; // under the lock: a checkpoint asked for from now on is written by requestCheckpoint
+        }
+        serveCheckpoint(); // one asked for while the last batch ran
         for (TrainingListener l : listeners) l.onFinished(result);
         finished.countDown();
     }
@@ -526,7 +535,7 @@ public final class TrainingRun {
             }
         }
         serveSnapshot();
-        return new RunEnd(Status.COMPLETED, epochsCompleted, steps, "trained " + epochsCompleted + " epochs");
+        return new RunEnd(Status.COMPLETED, epochsCompleted, steps, "trained " + epochsCompleted + (epochsCompleted == 1 ? " epoch" : " epochs"));
     }
 
     /**
@@ -557,6 +566,57 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * Saves a checkpoint as soon as the weights hold still: at once when the run has ended (or not started), while
+     * paused on the training thread right away, while running before the next batch. The future completes with the
+     * progress written when the files are written (exceptionally with the IOException). Like {@link #saveCheckpoint},
+     * a checkpoint taken inside an epoch records the batches done of that epoch, and resumes exactly where it was.
+     */
+    public java.util.concurrent.CompletableFuture<TrainingProgress> requestCheckpoint(java.nio.file.Path dir) {
+        java.util.concurrent.CompletableFuture<TrainingProgress> done = new java.util.concurrent.CompletableFuture<>();
+        synchronized (control) {
+            if (state == State.RUNNING || state == State.PAUSED) {
+                CheckpointRequest old = pendingCheckpoint.getAndSet(new CheckpointRequest(dir, done));
+                if (old != null) old.done().cancel(false);
+                control.notifyAll();
+                return done;
+            }
+        }
+        try {
+            TrainingProgress p = progress();
+            Checkpoint.save(dir, model, optimizer.liveState(model.parameters()), p);
+            done.complete(p);
+        } catch (IOException | RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /**
+     * The ended run in memory, to continue it with {@link #resume} without writing files (the model is this run's,
+     * the optimizer state a copy).
+     */
+    public Checkpoint checkpoint() {
+        if (state != State.FINISHED) throw new IllegalStateException("the run has not ended; cancel it and await() first");
+        return Checkpoint.of(model, optimizer.state(model.parameters()), progress());
+    }
+
+    /**
+     * Writes a requested checkpoint; training thread, between batches (or once the run has ended), where the batches
+     * done of the epoch under way are known exactly, so the checkpoint resumes at the next one.
+     */
+    private void serveCheckpoint() {
+        CheckpointRequest r = pendingCheckpoint.getAndSet(null);
+        if (r == null) return;
+        try {
+            TrainingProgress p = progress(partial);
+            Checkpoint.save(r.dir(), model, optimizer.liveState(model.parameters()), p);
+            r.done().complete(p);
+        } catch (IOException | RuntimeException e) {
+            r.done().completeExceptionally(e);
+        }
+    }
+
     /** A source that prefetches on its own thread hands out closeable iterators: stop them when a run ends early. */
     static void closeIfPossible(Iterator<?> it) {
         if (it instanceof AutoCloseable c) {
@@ -573,7 +633,11 @@ public final class TrainingRun {
      * stopped, wherever it stopped.
      */
     public TrainingProgress progress() {
-        TrainingProgress.PartialEpoch inside = state == State.FINISHED ? partial : null;
+        return progress(state == State.FINISHED ? partial : null);
+    }
+
+    /** The progress with {@code inside}, the batches done of the epoch under way (training thread, or after the end). */
+    private TrainingProgress progress(TrainingProgress.PartialEpoch inside) {
         return new TrainingProgress(epochsCompleted, steps, seed, baseLearningRate, optimizer.momentum(),
                 plateauFactor, plateauBest, plateauBadEpochs, history,
                 settings.optimizer().withLearningRate(baseLearningRate).withMomentum(optimizer.momentum()), inside);
@@ -607,6 +671,7 @@ public final class TrainingRun {
     private boolean between() {
         while (true) {
             serveSnapshot();
+            serveCheckpoint();
             if (cancelRequested) return false;
             synchronized (control) {
                 if (!pauseRequested) {
@@ -614,7 +679,7 @@ public final class TrainingRun {
                     return !cancelRequested;
                 }
                 state = State.PAUSED;
-                if (pendingSnapshot.get() == null && !cancelRequested) {
+                if (pendingSnapshot.get() == null && pendingCheckpoint.get() == null && !cancelRequested) {
                     try {
                         control.wait();
                     } catch (InterruptedException e) {

@@ -148,6 +148,20 @@ class CheckpointAtomicityTest {
     }
 
     @Test
+    void theApplicationsNoteBesideACheckpointIsAcceptedAndKeptBySaves(@TempDir Path tmp) throws IOException {
+        // The window notes what the weights were trained on; a run that checkpoints every epoch must not lose it.
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(Checkpoint.NOTE), "dataset=synthetic-bars\n");
+        Checkpoint.checkWritable(dir);
+        CheckpointCrashProbe.save(dir, 1);
+        CheckpointCrashProbe.save(dir, 2);
+        assertEquals(2, assertLoadsWhole(dir, "after two saves"));
+        assertEquals("dataset=synthetic-bars\n", Files.readString(dir.resolve(Checkpoint.NOTE)));
+        assertOnlyTheFolder(tmp);
+    }
+
+    @Test
     void tensorsWrittenStraightToAFileAreTheBytesEncodeGives() throws IOException {
         Model model = CheckpointCrashProbe.model(5);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

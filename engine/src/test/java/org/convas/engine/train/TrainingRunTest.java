@@ -277,6 +277,60 @@ class TrainingRunTest {
     }
 
     @Test
+    void aCheckpointAskedForWhilePausedIsWrittenAtOnceAndHoldsThePausedWeights(@TempDir Path dir) throws Exception {
+        Model model = Model.create(net(false), Initializer.HE, 3);
+        CountDownLatch paused = new CountDownLatch(1);
+        TrainingRun run = TrainingRun.create(model, TRAIN, VALIDATION, settings().epochs(1).build());
+        run.addListener(new TrainingListener() {
+            @Override
+            public void onBatch(BatchStats s) {
+                if (s.batch() == 5) {
+                    run.pause();
+                    paused.countDown();
+                }
+            }
+        });
+        run.start();
+        assertTrue(paused.await(20, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (run.state() != TrainingRun.State.PAUSED && System.nanoTime() < deadline) Thread.sleep(5);
+        TrainingProgress written = run.requestCheckpoint(dir).get(20, TimeUnit.SECONDS);
+        Checkpoint saved = Checkpoint.load(dir);
+        assertEquals(5, saved.progress().steps(), "written between batch 5 and 6, while paused");
+        assertEquals(5, saved.progress().batchesIntoEpoch(), "with its place in the epoch");
+        assertEquals(5, written.batchesIntoEpoch(), "the future gives what was written");
+        for (Map.Entry<String, float[]> e : model.tensors().entrySet()) {
+            assertArrayEquals(e.getValue(), saved.model().tensor(e.getKey()), 0f, e.getKey());
+        }
+        run.cancel();
+        assertEquals(Status.CANCELLED, run.await().status());
+
+        // It resumes at batch 6 exactly as the run that was never paused goes on.
+        Recorder whole = new Recorder();
+        TrainingRun.create(Model.create(net(false), Initializer.HE, 3), TRAIN, VALIDATION, settings().epochs(1).build())
+                .addListener(whole).runHere();
+        Recorder rest = new Recorder();
+        RunEnd end = TrainingRun.resume(saved, TRAIN, VALIDATION, settings().epochs(1).build()).addListener(rest).runHere();
+        assertEquals(Status.COMPLETED, end.status(), end.message());
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole.losses(), 5, 30), rest.losses(), 0.0);
+        assertEquals(6, rest.batches.get(0).batch());
+    }
+
+    @Test
+    void anEndedRunContinuesFromMemoryExactlyAsFromItsCheckpointFiles(@TempDir Path dir) throws Exception {
+        Model a = Model.create(net(false), Initializer.HE, 3);
+        TrainingRun first = TrainingRun.create(a, TRAIN, VALIDATION, settings().epochs(1).build());
+        first.runHere();
+        first.requestCheckpoint(dir).get(); // ended: written at once
+        Recorder fromFiles = new Recorder();
+        TrainingRun.resume(Checkpoint.load(dir), TRAIN, VALIDATION, settings().epochs(2).build()).addListener(fromFiles).runHere();
+        Recorder fromMemory = new Recorder();
+        TrainingRun.resume(first.checkpoint(), TRAIN, VALIDATION, settings().epochs(2).build()).addListener(fromMemory).runHere();
+        assertArrayEquals(fromFiles.losses(), fromMemory.losses(), 0.0);
+        assertEquals(30, fromMemory.batches.size(), "epoch 2 only");
+    }
+
+    @Test
     void cancelStopsBeforeTheNextBatch() {
         Model model = Model.create(net(false), Initializer.HE, 3);
         AtomicReference<TrainingRun> run = new AtomicReference<>();

@@ -53,6 +53,11 @@ public final class TrainingCharts extends SingleChildRegion {
     private final TrainingHistory history = new TrainingHistory();
     private final Map<Series, CappedSeries> series = new EnumMap<>(Series.class);
     private final List<JFreeChart> charts;
+    /** The batch-loss, epoch-loss and epoch-accuracy datasets: overlays are added after their own two series. */
+    private final XYSeriesCollection batchData, epochLossData, epochAccuracyData;
+    private List<RunOverlay> overlays = List.of();
+    /** Overlaid batch curves are thinned to this many points: a comparison needs the shape, not every step. */
+    static final int OVERLAY_POINTS = 2_000;
     private final List<RedrawThrottle> throttles;
     private double smoothing = 0.9;
     private ExponentialSmoothing ema = new ExponentialSmoothing(smoothing);
@@ -86,14 +91,16 @@ public final class TrainingCharts extends SingleChildRegion {
         batchRenderer.setSeriesStroke(0, ChartSupport.stroke(1f));
         batchRenderer.setSeriesPaint(1, ChartSupport.BLUE);
         batchRenderer.setSeriesStroke(1, ChartSupport.stroke(2f));
+        batchData = collection(Series.BATCH_LOSS, Series.BATCH_LOSS_SMOOTHED);
+        epochLossData = collection(Series.EPOCH_TRAIN_LOSS, Series.EPOCH_VALIDATION_LOSS);
+        epochAccuracyData = collection(Series.EPOCH_TRAIN_ACCURACY, Series.EPOCH_VALIDATION_ACCURACY);
         JFreeChart lossChart = ChartSupport.chart("Training loss per batch", axis("step", true), axis("loss", false),
-                collection(Series.BATCH_LOSS, Series.BATCH_LOSS_SMOOTHED), batchRenderer, true);
+                batchData, batchRenderer, true);
 
         JFreeChart epochLoss = ChartSupport.chart("Loss per epoch", axis("epoch", true), axis("loss", false),
-                collection(Series.EPOCH_TRAIN_LOSS, Series.EPOCH_VALIDATION_LOSS), epochRenderer(), true);
+                epochLossData, epochRenderer(), true);
         JFreeChart epochAccuracy = ChartSupport.chart("Accuracy per epoch", axis("epoch", true),
-                axis("accuracy", false),
-                collection(Series.EPOCH_TRAIN_ACCURACY, Series.EPOCH_VALIDATION_ACCURACY), epochRenderer(), true);
+                axis("accuracy", false), epochAccuracyData, epochRenderer(), true);
 
         LineRenderer lrRenderer = new LineRenderer();
         lrRenderer.setSeriesPaint(0, ChartSupport.GREEN);
@@ -228,6 +235,55 @@ public final class TrainingCharts extends SingleChildRegion {
             s.clear();
         }
         resetZoom();
+    }
+
+    /**
+     * Draws earlier runs over the current one, dashed, one colour per run: each run's smoothed batch loss (thinned
+     * to {@value #OVERLAY_POINTS} points), validation loss and validation accuracy. Replaces the overlays shown
+     * before; an empty list removes them. The current run's curves and the CSV export are not affected.
+     */
+    public void setOverlays(List<RunOverlay> runs) {
+        overlays = List.copyOf(runs);
+        for (RedrawThrottle t : throttles.subList(0, 3)) t.beginUpdate();
+        for (XYSeriesCollection c : List.of(batchData, epochLossData, epochAccuracyData)) {
+            while (c.getSeriesCount() > 2) c.removeSeries(c.getSeriesCount() - 1);
+        }
+        for (int i = 0; i < overlays.size(); i++) {
+            RunOverlay run = overlays.get(i);
+            org.jfree.data.xy.XYSeries loss = new org.jfree.data.xy.XYSeries(run.label() + " (smoothed)", false, true);
+            double[] xs = new double[run.batches().size()], ys = new double[xs.length];
+            ExponentialSmoothing smooth = new ExponentialSmoothing(smoothing);
+            for (int j = 0; j < xs.length; j++) {
+                xs[j] = run.batches().get(j).step();
+                ys[j] = smooth.next(run.batches().get(j).loss());
+            }
+            int[] keep = xs.length <= OVERLAY_POINTS ? null : Decimation.minMaxIndices(ys, ys.length, OVERLAY_POINTS / 2);
+            if (keep == null) for (int j = 0; j < xs.length; j++) loss.add(xs[j], ys[j], false);
+            else for (int j : keep) loss.add(xs[j], ys[j], false);
+            org.jfree.data.xy.XYSeries valLoss = new org.jfree.data.xy.XYSeries(run.label() + " validation", false, true);
+            org.jfree.data.xy.XYSeries valAccuracy = new org.jfree.data.xy.XYSeries(run.label() + " validation", false, true);
+            for (EpochPoint e : run.epochs()) {
+                if (Double.isFinite(e.validationLoss())) valLoss.add(e.epoch(), e.validationLoss(), false);
+                if (Double.isFinite(e.validationAccuracy())) valAccuracy.add(e.epoch(), e.validationAccuracy(), false);
+            }
+            batchData.addSeries(loss);
+            epochLossData.addSeries(valLoss);
+            epochAccuracyData.addSeries(valAccuracy);
+            java.awt.Color colour = ChartSupport.PALETTE[(i + 2) % ChartSupport.PALETTE.length];
+            java.awt.BasicStroke dashed = new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT,
+                    java.awt.BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f);
+            for (int chart = 0; chart < 3; chart++) {
+                var renderer = charts.get(chart).getXYPlot().getRenderer();
+                renderer.setSeriesPaint(2 + i, colour);
+                renderer.setSeriesStroke(2 + i, dashed);
+            }
+        }
+        for (RedrawThrottle t : throttles.subList(0, 3)) t.endUpdate();
+    }
+
+    /** The runs drawn over the current one. */
+    public List<RunOverlay> overlays() {
+        return overlays;
     }
 
     /**

@@ -111,6 +111,7 @@ public final class ActivationView extends SingleChildRegion {
         left.setMinWidth(180);
         layerList.setPadding(new Insets(6));
         ScrollPane scroll = new ScrollPane(layerList);
+        scroll.setId("activation-maps");
         scroll.setFitToWidth(true);
         detailLabel.setWrapText(true);
         detailLabel.setMaxWidth(detailSize);
@@ -118,13 +119,17 @@ public final class ActivationView extends SingleChildRegion {
         detailTile.setOnMouseClicked(e -> {
             if (selectedLayer >= 0) pickAt(selectedLayer, selectedMap, detailTile, e.getX(), e.getY());
         });
-        VBox right = new VBox(6, new Pane(detailTile, activationMark), detailLabel);
-        right.setPadding(new Insets(6));
-        right.setPrefWidth(detailSize + 12);
-        right.setMinWidth(detailSize + 12);
-        root.setLeft(left);
+        // The enlarged map sits under the input and the top-5, in one column, so the maps between them keep the
+        // width (a third column squeezed them to a few pixels at 1366×768).
+        left.getChildren().addAll(new Pane(detailTile, activationMark), detailLabel);
+        left.setMinWidth(Math.max(180, detailSize + 12));
+        left.setPrefWidth(Math.max(180, detailSize + 12));
+        ScrollPane leftScroll = new ScrollPane(left);
+        leftScroll.setFitToWidth(true);
+        leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        leftScroll.setMinWidth(Math.max(180, detailSize + 12) + 16);
+        root.setLeft(leftScroll);
         root.setCenter(scroll);
-        root.setRight(right);
     }
 
     /**
@@ -142,6 +147,14 @@ public final class ActivationView extends SingleChildRegion {
         inputHeight = height;
         inputLabel.setText(width + "×" + height + "×" + channels + "  values " + FilterGrid.format(range.min())
                 + " … " + FilterGrid.format(range.max()));
+    }
+
+    /** Forgets the image, the probabilities and the maps (another network is shown). */
+    public void clear() {
+        inputTile.setImage(null);
+        inputLabel.setText("");
+        probabilityBox.getChildren().clear();
+        setLayers(List.of());
     }
 
     /**
@@ -392,7 +405,7 @@ public final class ActivationView extends SingleChildRegion {
         int scale = Math.max(1, detailSize / Math.max(row.mapWidth, row.mapHeight));
         detailTile.draw(argb, row.mapWidth, row.mapHeight, scale);
         fitInto(detailTile, row.mapWidth * scale, row.mapHeight * scale, detailSize);
-        String which = row.flat ? row.shape.depth() + " values" : "map " + map + " of " + row.shape.depth();
+        String which = row.flat ? row.shape.depth() + " values" : "map " + (map + 1) + " of " + row.shape.depth();
         detailLabel.setText(row.name + " · " + which + " · " + row.mapWidth + "×" + row.mapHeight
                 + "\nmin " + FilterGrid.format(range.min()) + "   max " + FilterGrid.format(range.max()));
     }

@@ -72,6 +72,16 @@ public final class ConfusionMatrixView extends SingleChildRegion {
         draw();
     }
 
+    /** Forgets the matrix (another network is shown): an empty canvas and "no results yet". */
+    public void clear() {
+        counts = new int[0][];
+        classNames = List.of();
+        summary.setText("no results yet");
+        canvas.setWidth(10);
+        canvas.setHeight(10);
+        canvas.getGraphicsContext2D().clearRect(0, 0, 10, 10);
+    }
+
     /** The summary line, e.g. "1000 images, accuracy 83.2% …". */
     public String summaryText() {
         return summary.getText();

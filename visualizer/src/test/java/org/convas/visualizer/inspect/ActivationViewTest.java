@@ -72,7 +72,7 @@ class ActivationViewTest {
         for (int i = 9; i < 18; i++) values[i] = i - 9f; // map 1 holds 0..8
         robot.interact(() -> view.setLayers(List.of(new LayerActivation("conv1", Shape.of(3, 3, 2), values))));
         robot.clickOn(view.mapTile(0, 1));
-        assertTrue(view.detailText().startsWith("conv1 · map 1 of 2 · 3×3"), view.detailText());
+        assertTrue(view.detailText().startsWith("conv1 · map 2 of 2 · 3×3"), "maps count from 1, as people do: " + view.detailText());
         assertTrue(view.detailText().contains("min 0.00   max 8.00"), view.detailText());
     }
 
