@@ -71,7 +71,10 @@ final class DistributionsPane extends BorderPane {
         summary.getStyleClass().add("note");
         activationChart.setId("distributions-activations");
         weightChart.setId("distributions-weights");
-        FlowPane top = new FlowPane(8, 4, new Label("Layer"), layerBox);
+        Label status = new Label();
+        status.getStyleClass().add("note");
+        javafx.scene.control.Button export = new javafx.scene.control.Button("Export PNG…");
+        FlowPane top = new FlowPane(8, 4, new Label("Layer"), layerBox, export, status);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setMinWidth(0);
         top.setPadding(new Insets(4));
@@ -91,6 +94,8 @@ final class DistributionsPane extends BorderPane {
             if (now != null) layerBox.setValue(now.nodeId());
         });
         VBox charts = new VBox(4, summary, activationChart, weightChart);
+        export.setOnAction(e -> PngExport.choose(this, charts.snapshot(null, null), "histograms-" + layerBox.getValue() + ".png",
+                status::setText));
         charts.setPadding(new Insets(4));
         javafx.scene.layout.VBox.setVgrow(activationChart, javafx.scene.layout.Priority.ALWAYS);
         javafx.scene.layout.VBox.setVgrow(weightChart, javafx.scene.layout.Priority.ALWAYS);
