@@ -262,7 +262,9 @@ final class DistributionsPane extends BorderPane {
             if (d == null || d.size() == 0 || !d.shape().equals(model.inputShape())) return null;
             lastStart = clock.getAsLong();
             long cpu = CPU.getCurrentThreadCpuTime();
-            int n = Math.min(PROBE, d.size());
+            // 64 probe images, fewer when the network is large (an executor's buffers for 64 ResNet-50 images would
+            // take 16 GB): the summary says how many.
+            int n = org.convas.engine.inspect.Batches.fit(model, Math.min(PROBE, d.size()));
             int size = Math.toIntExact(model.inputShape().size());
             float[] probe = new float[n * size];
             for (int i = 0; i < n; i++) System.arraycopy(d.inputs(i), 0, probe, i * size, size);

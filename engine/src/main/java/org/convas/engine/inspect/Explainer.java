@@ -140,7 +140,7 @@ public final class Explainer {
         int total = xs.length * ys.length;
         float baseline = probabilities(image)[classIndex];
         float[] probs = new float[total];
-        int chunk = Math.min(OCCLUSION_BATCH, total);
+        int chunk = Batches.fit(model, Math.min(OCCLUSION_BATCH, total));
         if (batch == null || batch.maxBatch() < chunk) batch = model.newExecutor(chunk, true);
         float[] copies = new float[chunk * size];
         int k = model.classes();

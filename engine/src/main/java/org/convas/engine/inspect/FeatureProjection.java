@@ -64,7 +64,7 @@ public final class FeatureProjection {
     public static float[] features(Model model, IntFunction<float[]> images, int count, String nodeId, Progress progress) {
         int d = Math.toIntExact(model.report().layer(nodeId).output().size());
         int inSize = Math.toIntExact(model.inputShape().size());
-        int chunk = Math.min(BATCH, count);
+        int chunk = Batches.fit(model, Math.min(BATCH, count));
         Executor executor = model.newExecutor(chunk, true);
         float[] batch = new float[chunk * inSize];
         float[] out = new float[count * d];

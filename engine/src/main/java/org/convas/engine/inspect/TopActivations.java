@@ -64,7 +64,7 @@ public final class TopActivations {
         Comparator<Hit> weakestFirst = Comparator.comparingDouble(Hit::value).thenComparing(Comparator.comparingInt(Hit::image).reversed());
         List<PriorityQueue<Hit>> heaps = new ArrayList<>(k);
         for (int f = 0; f < k; f++) heaps.add(new PriorityQueue<>(weakestFirst));
-        int chunk = Math.min(BATCH, count);
+        int chunk = Batches.fit(model, Math.min(BATCH, count));
         Executor executor = model.newExecutor(chunk, true);
         float[] batch = new float[chunk * inSize];
         for (int first = 0; first < count; first += chunk) {

@@ -98,6 +98,20 @@ class TopActivationsTest {
     }
 
     @Test
+    void largeNetworksSearchInSmallerBatches() {
+        Model tiny = Model.create(ExplainerTest.network(), Initializer.HE, 1);
+        assertEquals(64, Batches.fit(tiny, 64));
+        // ResNet-50-like budget: an image whose buffers take 100 MiB leaves room for 2 within 256 MiB.
+        Model wide = Model.create(org.convas.engine.spec.NetworkSpec.builder("wide").input(1024, 1024, 3)
+                .add("conv", org.convas.engine.spec.LayerSpec.Conv2D.of(8, 3, 1, 1))
+                .add("pool", new org.convas.engine.spec.LayerSpec.GlobalAvgPool())
+                .add("fc", org.convas.engine.spec.LayerSpec.FullyConnected.of(2)).build(), Initializer.HE, 1);
+        // (3 + 8)·1024·1024 values + 8 + 2, two floats each: 88 MiB an image.
+        assertEquals(2L * 4 * (11L * 1024 * 1024 + 10), Batches.bytesPerImage(wide));
+        assertEquals(2, Batches.fit(wide, 64));
+    }
+
+    @Test
     void regionOfLeNetsConv2() {
         // LeNet-5's conv2 on 32×32: receptive field 14×14, jump 2, first centre at 7.
         ReceptiveField f = new ReceptiveField(14, 14, 2, 2, 7, 7);
