@@ -211,6 +211,23 @@ class InspectTabsTest {
                 ? t.getSelectionModel().getSelectedItem().getText() : "?"));
     }
 
+    @Test
+    void gradCamThroughSqueezeAndExcitationBranchesOnEnlargedImages(FxRobot robot) throws Exception {
+        robot.interact(() -> main.setSpec(Presets.find("se-resnet-cifar").orElseThrow().spec()));
+        loadData(robot);
+        robot.interact(() -> workspace.showTab(InspectTabs.EXPLAIN));
+        robot.interact(() -> tabs.explain().methodBox().setValue(Explanation.Method.GRAD_CAM));
+        waitFor("Grad-CAM of the SE network", () -> onFx(() -> tabs.explain().shown() != null
+                && tabs.explain().shown().request().method() == Explanation.Method.GRAD_CAM
+                && tabs.explain().shown().width() == 32));
+        Explanation.Result r = onFx(() -> tabs.explain().shown());
+        Snapshot s = r.snapshot();
+        // The default layer is the last convolution; the engine on the same (untrained, seeded) weights agrees.
+        Heatmap expected = new Explainer(untrained()).gradCam(s.image(), r.classIndex(), r.layer()).map();
+        assertEquals(List.of(), diff(expected.values(), r.values()));
+        assertTrue(r.caption().startsWith("Grad-CAM of “"), r.caption());
+    }
+
     private static List<Integer> diff(float[] a, float[] b) {
         java.util.ArrayList<Integer> bad = new java.util.ArrayList<>();
         if (a.length != b.length) return List.of(-1);
