@@ -2,6 +2,7 @@
 module org.convas.samples {
     requires transitive org.convas.engine;
     requires java.management; // thread CPU time in the calculator benchmark
+    requires jdk.management;  // the training benchmark: the process CPU time (com.sun.management.OperatingSystemMXBean)
 
     exports org.convas.samples;
     exports org.convas.samples.bench;

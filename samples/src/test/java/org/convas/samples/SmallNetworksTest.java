@@ -87,4 +87,31 @@ class SmallNetworksTest {
         assertLayer(r, "fc2", "1×1×10", 650);
         assertEquals(89_834, r.totalParameters());
     }
+
+    /** Parameters and multiply-adds as PyTorch counts them for tools/peers/torch_bench.py's "resnet" (printed by PyTorch 1.13). */
+    @Test
+    void peerResnetMatchesThePeerScriptsNetwork() {
+        NetworkReport r = Calculator.analyze(SmallNetworks.resnetFashion());
+        assertEquals(0, r.errors().size(), r.errors().toString());
+        assertLayer(r, "relu1", "28×28×16", 0);
+        assertLayer(r, "resa/add", "28×28×16", 0);
+        assertLayer(r, "resb/conv1", "14×14×32", 16 * 9 * 32);
+        assertLayer(r, "resb/proj", "14×14×32", 16 * 32);
+        assertLayer(r, "resc/add", "7×7×64", 0);
+        assertLayer(r, "pool", "1×1×64", 0);
+        assertEquals(77_754, r.totalParameters());
+        assertEquals(9_345_920, r.totalMacs());
+    }
+
+    /** The same for the peer script's "mobilenet". */
+    @Test
+    void peerMobileNetMatchesThePeerScriptsNetwork() {
+        NetworkReport r = Calculator.analyze(SmallNetworks.mobileNetFashion());
+        assertEquals(0, r.errors().size(), r.errors().toString());
+        assertLayer(r, "dw1", "28×28×32", 32 * 9);
+        assertLayer(r, "dw2", "14×14×64", 64 * 9);
+        assertLayer(r, "pw4", "7×7×256", 128 * 256);
+        assertEquals(67_338, r.totalParameters());
+        assertEquals(8_877_440, r.totalMacs());
+    }
 }

@@ -1,10 +1,11 @@
 package org.convas.app.cli;
 
 import org.convas.engine.bench.GemmBench;
-import org.convas.engine.bench.TrainBench;
 import org.convas.engine.data.DatasetException;
 import org.convas.engine.data.DatasetPair;
 import org.convas.engine.kernel.Gemm;
+import org.convas.engine.model.LayerProfile;
+import org.convas.samples.bench.TrainBench;
 import org.convas.samples.data.BundledDatasets;
 import org.convas.samples.data.FashionMnistSubset;
 
@@ -21,11 +22,13 @@ import static org.convas.app.cli.TextTable.Align.LEFT;
 import static org.convas.app.cli.TextTable.Align.RIGHT;
 
 /**
- * {@code bench}: trains the PyTorch peer benchmark's networks (lenet, vgglite) on Fashion-MNIST with the peer's
- * settings through {@link TrainBench}, runs the peer script ({@code ../shared/peers/torch_bench.py}) with the same
- * network, threads and image count in the same run, and prints both figures with their ratio; then the
- * single-thread GEMM GFLOP/s beside OpenBLAS's (numpy), also measured in this run. The machine may be shared, so
- * the load average is printed at the start and the end: ratios taken side by side are what count.
+ * {@code bench}: trains the PyTorch peer benchmark's networks ({@link TrainBench#NETS}: lenet, vgglite, resnet,
+ * mobilenet, cifarsmall) on Fashion-MNIST with the peer's settings through {@link TrainBench}, runs the peer script
+ * (the repository's {@code tools/peers/torch_bench.py}) with the same network, threads and image count in the same
+ * run, and prints both figures with their ratio; then the single-thread GEMM GFLOP/s beside OpenBLAS's (numpy),
+ * also measured in this run. The machine may be shared, so the load average is printed at the start and the end:
+ * ratios taken side by side are what count. {@code --profile} prints where Convas's training time goes, layer by
+ * layer (and the peer's operator times on its stderr).
  */
 public final class BenchCommand implements Command {
 
@@ -39,12 +42,13 @@ public final class BenchCommand implements Command {
 
     @Override
     public String arguments() {
-        return "[--net lenet|vgglite|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
+        return "[--net " + String.join("|", TrainBench.NETS) + "|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R] [--profile] [--isa avx2] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
     }
 
     @Override
     public String description() {
-        return "train the PyTorch peer's networks on Fashion-MNIST and compare images/s and GEMM GFLOP/s with PyTorch and OpenBLAS";
+        return "train the PyTorch peer's networks on Fashion-MNIST and compare images/s and GEMM GFLOP/s with PyTorch and OpenBLAS;"
+                + " --profile shows the time per layer";
     }
 
     @Override
@@ -52,16 +56,19 @@ public final class BenchCommand implements Command {
         Options o;
         List<String> nets;
         int limit, epochs, rounds;
+        boolean avx2;
         List<Integer> threadCounts;
         try {
-            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--rounds", "--peer"), Set.of("--no-peer", "--no-gemm"));
+            o = new Options("bench", args, Set.of("--net", "--threads", "--limit", "--epochs", "--rounds", "--peer", "--isa"), Set.of("--no-peer", "--no-gemm", "--profile"));
             if (!o.positionals().isEmpty()) throw new UsageException("bench: takes options only (given: " + String.join(" ", o.positionals()) + ")");
             String net = Options.lower(o.string("--net", "all"));
-            nets = switch (net) {
-                case "all" -> List.of("lenet", "vgglite");
-                case "lenet", "vgglite" -> List.of(net);
-                default -> throw new UsageException("bench: --net must be lenet, vgglite or all (it is \"" + net + "\")");
-            };
+            if (net.equals("all")) {
+                nets = TrainBench.NETS;
+            } else if (TrainBench.NETS.contains(net)) {
+                nets = List.of(net);
+            } else {
+                throw new UsageException("bench: --net must be " + String.join(", ", TrainBench.NETS) + " or all (it is \"" + net + "\")");
+            }
             if (Options.lower(o.string("--threads", "")).equals("best")) {
                 threadCounts = new ArrayList<>();
                 for (int t = 1; t <= Runtime.getRuntime().availableProcessors(); t++) threadCounts.add(t);
@@ -71,6 +78,11 @@ public final class BenchCommand implements Command {
             limit = o.integer("--limit", 60000, 64, Integer.MAX_VALUE, "at least one batch of 64 training images");
             epochs = o.integer("--epochs", 1, 1, 1000, "at least 1");
             rounds = o.integer("--rounds", 1, 1, 100, "between 1 and 100");
+            String isa = Options.lower(o.string("--isa", "native"));
+            if (!isa.equals("native") && !isa.equals("avx2")) {
+                throw new UsageException("bench: --isa must be avx2 or native (it is \"" + isa + "\")");
+            }
+            avx2 = isa.equals("avx2");
         } catch (UsageException e) {
             err.println(e.getMessage());
             return Cli.USAGE;
@@ -95,7 +107,8 @@ public final class BenchCommand implements Command {
             return Cli.USAGE;
         }
         Path script = o.has("--peer") ? Path.of(o.string("--peer", ""))
-                : TrainBench.repositoryRoot().resolve("../shared/peers/torch_bench.py").normalize();
+                : TrainBench.defaultPeerScript();
+        boolean profile = o.flag("--profile");
         boolean peer = !o.flag("--no-peer") && full;
         if (peer && !Files.isExecutable(PYTHON)) {
             out.println("Peer: " + PYTHON + " is missing, so no PyTorch figures");
@@ -109,11 +122,20 @@ public final class BenchCommand implements Command {
         out.println("Settings (the peer's): batch 64, SGD lr 0.01 momentum 0.9 weight decay 5e-4, last partial batch dropped, "
                 + epochs + (epochs == 1 ? " epoch, " : " epochs, ") + threadCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and "))
                 + (threadCounts.equals(List.of(1)) ? " thread" : " threads"));
+        out.println("CPU: " + cpuName());
+        if (avx2) {
+            // The JVM picks its vector width at start-up; only the peer can be told here.
+            boolean wide = Gemm.vectorBits() > 256;
+            out.println("ISA: AVX2 for PyTorch (DNNL_MAX_CPU_ISA=AVX2, ATEN_CPU_CAPABILITY=avx2); Convas uses "
+                    + Gemm.vectorBits() + "-bit vectors" + (wide
+                    ? ", NOT AVX2: start it with JAVA_TOOL_OPTIONS=-XX:UseAVX=2 to compare AVX2 against AVX2" : ", as on an AVX2 CPU"));
+        }
         out.println("Load average at the start: " + loadAverage());
 
         List<String[]> rows = new ArrayList<>();
         List<String> bests = new ArrayList<>();
         for (String net : nets) {
+            TrainBench.Data netData = TrainBench.dataFor(net, data);
             double bestOurs = Double.NaN, bestPeer = Double.NaN;
             int bestOursThreads = 0, bestPeerThreads = 0;
             for (int threads : threadCounts) {
@@ -126,8 +148,10 @@ public final class BenchCommand implements Command {
                 for (int round = 1; round <= rounds; round++) {
                     out.println();
                     out.println("Training " + net + " with Convas" + (rounds > 1 ? " (round " + round + " of " + rounds + ")" : "") + "...");
-                    TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), data.train(), data.test(), threads, epochs, 64);
+                    TrainBench.Measurement m = TrainBench.measure(net, TrainBench.peerNetwork(net), netData.train(), netData.test(),
+                            threads, epochs, 64, profile && round == rounds);
                     out.println("  " + m.json());
+                    if (m.profile() != null) printProfile(out, net, threads, m.profile());
                     images = m.trainImages();
                     train.add(m.trainImagesPerSecond());
                     infer.add(m.inferImagesPerSecond());
@@ -136,7 +160,8 @@ public final class BenchCommand implements Command {
                     out.println("Training " + net + " with PyTorch (" + script + ")...");
                     String peerLine = null;
                     try {
-                        peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, ProcessBuilder.Redirect.INHERIT);
+                        peerLine = TrainBench.peer(PYTHON, script, net, epochs, 64, threads, limit, profile && round == rounds,
+                                avx2, ProcessBuilder.Redirect.INHERIT);
                     } catch (IOException e) {
                         out.println("  the peer could not start: " + e.getMessage());
                     } catch (InterruptedException e) {
@@ -194,6 +219,71 @@ public final class BenchCommand implements Command {
         }
         out.println("Load average at the end: " + loadAverage());
         return Cli.OK;
+    }
+
+    /**
+     * Convas's time per training image in each layer over the last epoch (after its first batch), summed over the
+     * threads: CPU time, then wall-clock time, which also holds waiting for the other threads (BatchNorm's shared
+     * statistics) or for a core; and what the layers leave of the process's CPU time.
+     */
+    static void printProfile(PrintStream out, String net, int threads, TrainBench.Profile p) {
+        out.println(String.format(Locale.ROOT, "  Profile of %s on %d %s: microseconds per training image, summed over the threads, %,d images",
+                net, threads, threads == 1 ? "thread" : "threads", p.images()));
+        TextTable t = new TextTable().column("Node", LEFT).column("Layer", LEFT).column("Output", LEFT)
+                .column("Fwd CPU", RIGHT).column("Bwd CPU", RIGHT).column("Fwd wall", RIGHT).column("Bwd wall", RIGHT).column("CPU %", RIGHT);
+        double images = Math.max(1, p.images());
+        long layersCpu = 0;
+        for (LayerProfile.Row r : p.layers()) layersCpu += r.forwardCpu() + r.backwardCpu();
+        long total = Math.max(1, Math.max(layersCpu, p.processCpuNanos()));
+        long fwd = 0, bwd = 0, fwdWall = 0, bwdWall = 0;
+        for (LayerProfile.Row r : p.layers()) {
+            if (r.forwardCalls() == 0 && r.backwardCalls() == 0) {
+                if (r.fusedIntoPrevious()) t.row(r.node(), r.label(), r.output(), "in conv", "in conv", "", "", "");
+                continue;
+            }
+            fwd += r.forwardCpu();
+            bwd += r.backwardCpu();
+            fwdWall += r.forwardWall();
+            bwdWall += r.backwardWall();
+            t.row(r.node(), r.label(), r.output(), micro(r.forwardCpu(), images), micro(r.backwardCpu(), images),
+                    micro(r.forwardWall(), images), micro(r.backwardWall(), images),
+                    String.format(Locale.ROOT, "%.1f", 100.0 * (r.forwardCpu() + r.backwardCpu()) / total));
+        }
+        t.row("layers", "", "", micro(fwd, images), micro(bwd, images), micro(fwdWall, images), micro(bwdWall, images),
+                String.format(Locale.ROOT, "%.1f", 100.0 * layersCpu / total));
+        if (p.processCpuNanos() > 0) {
+            long other = p.processCpuNanos() - layersCpu;
+            t.row("other", "loss, gradient sums, optimizer, GC, JIT", "", micro(other, images), "", "", "",
+                    String.format(Locale.ROOT, "%.1f", 100.0 * other / total));
+        }
+        t.print(out);
+        out.println(String.format(Locale.ROOT, "  Process CPU %s µs per image, wall clock %s µs per image",
+                micro(p.processCpuNanos(), images), micro(p.wallNanos(), images)));
+    }
+
+    private static String micro(long nanos, double images) {
+        return String.format(Locale.ROOT, "%,.1f", nanos / 1e3 / images);
+    }
+
+    /**
+     * The CPU's model name and widest vector instructions (Linux), so that figures copied elsewhere say what they were
+     * measured on: "Intel(R) Xeon(R) Processor, AVX-512".
+     */
+    static String cpuName() {
+        String name = null, isa = null;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (name == null && line.startsWith("model name")) name = line.substring(line.indexOf(':') + 1).trim();
+                if (isa == null && line.startsWith("flags")) {
+                    List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                    isa = flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : "SSE";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: say what Java says.
+        }
+        if (name == null) return System.getProperty("os.arch");
+        return isa == null ? name : name + ", " + isa;
     }
 
     private static String fixed(double v, int decimals) {

@@ -51,8 +51,40 @@ class BenchCommandTest {
 
     @Test
     void unknownNetIsRefused() {
-        CliTest.Run r = CliTest.run("bench", "--net", "resnet");
+        CliTest.Run r = CliTest.run("bench", "--net", "resnet50");
         assertEquals(Cli.USAGE, r.code());
-        assertTrue(r.err().contains("--net must be lenet, vgglite or all (it is \"resnet\")"), r.err());
+        assertTrue(r.err().contains("--net must be lenet, vgglite, resnet, mobilenet, cifarsmall or all (it is \"resnet50\")"), r.err());
+    }
+
+    @Test
+    void profilePrintsEveryLayersForwardAndBackwardTime() {
+        CliTest.Run r = CliTest.run("bench", "--net", "lenet", "--limit", "256", "--threads", "1", "--profile", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("Profile of lenet on 1 thread"), r.out());
+        String conv = r.out().lines().filter(l -> l.startsWith("conv2 ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        assertTrue(conv.matches("conv2 +Conv 5×5/1, 16 +10×10×16( +[0-9,]+\\.[0-9]){4} +[0-9.]+"), conv);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("relu2 +ReLU +10×10×16 +in conv +in conv")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("other ")), r.out());
+        assertTrue(r.out().contains("CPU: "), r.out());
+    }
+
+    @Test
+    void theOtherNetsTrainToo() {
+        CliTest.Run r = CliTest.run("bench", "--net", "resnet", "--limit", "128", "--threads", "2", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("resnet ")), r.out());
+        CliTest.Run c = CliTest.run("bench", "--net", "cifarsmall", "--limit", "128", "--threads", "1", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, c.code(), c.out() + c.err());
+        assertTrue(c.out().contains("\"net\": \"cifarsmall\""), c.out());
+    }
+
+    @Test
+    void isaTakesAvx2OrNative() {
+        CliTest.Run bad = CliTest.run("bench", "--isa", "sse");
+        assertEquals(Cli.USAGE, bad.code());
+        assertTrue(bad.err().contains("--isa must be avx2 or native (it is \"sse\")"), bad.err());
+        CliTest.Run r = CliTest.run("bench", "--net", "lenet", "--limit", "128", "--threads", "1", "--isa", "avx2", "--no-peer", "--no-gemm");
+        assertEquals(Cli.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("ISA: AVX2 for PyTorch"), r.out());
     }
 }

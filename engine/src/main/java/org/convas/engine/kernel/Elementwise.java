@@ -26,6 +26,14 @@ public final class Elementwise {
 
         void biasRelu(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff, float[] relu, int reluOff,
                       int dstStride, int width, int rows);
+
+        void relu(float[] x, float[] y, int n);
+
+        void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite);
+
+        void accumulate(float[] src, float[] dst, int n, boolean overwrite);
+
+        void sum(float[] a, float[] b, float[] y, int n);
     }
 
     private static final Ops OPS = select();
@@ -85,6 +93,29 @@ public final class Elementwise {
     public static void biasReluRows(float[] src, int srcOff, int srcStride, float bias, float[] y, int yOff,
                                     float[] relu, int reluOff, int dstStride, int width, int rows) {
         OPS.biasRelu(src, srcOff, srcStride, bias, y, yOff, relu, reluOff, dstStride, width, rows);
+    }
+
+    /** y[i] = max(x[i], 0) for i &lt; n, NaN kept (a ReLU layer). */
+    public static void relu(float[] x, float[] y, int n) {
+        OPS.relu(x, y, n);
+    }
+
+    /**
+     * dx[i] += x[i] &gt; 0 ? dy[i] : 0·dy[i] for i &lt; n (a ReLU layer's backward pass, x its input or its output);
+     * with {@code overwrite}, dx[i] = 0 + (…), the same bits as adding onto a cleared buffer.
+     */
+    public static void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite) {
+        OPS.reluGradient(dy, x, dx, n, overwrite);
+    }
+
+    /** dst[i] += src[i] for i &lt; n, or with {@code overwrite} dst[i] = 0 + src[i] (as onto a cleared buffer). */
+    public static void accumulate(float[] src, float[] dst, int n, boolean overwrite) {
+        OPS.accumulate(src, dst, n, overwrite);
+    }
+
+    /** y[i] = a[i] + b[i] for i &lt; n (an Add layer of two inputs). */
+    public static void sum(float[] a, float[] b, float[] y, int n) {
+        OPS.sum(a, b, y, n);
     }
 
     /** "vector" or "scalar". */
@@ -174,6 +205,26 @@ public final class Elementwise {
                     if (relu != null) relu[q + i] = Math.max(v, 0f);
                 }
             }
+        }
+
+        @Override
+        public void relu(float[] x, float[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0f);
+        }
+
+        @Override
+        public void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite) {
+            for (int i = 0; i < n; i++) dx[i] = (overwrite ? 0f : dx[i]) + (x[i] > 0f ? dy[i] : 0f * dy[i]);
+        }
+
+        @Override
+        public void accumulate(float[] src, float[] dst, int n, boolean overwrite) {
+            for (int i = 0; i < n; i++) dst[i] = (overwrite ? 0f : dst[i]) + src[i];
+        }
+
+        @Override
+        public void sum(float[] a, float[] b, float[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = a[i] + b[i];
         }
 
         private static float sum(float[] a, int off, int n) {

@@ -246,6 +246,14 @@ public final class Gemm {
         return FAST.description();
     }
 
+    /**
+     * Width in bits of the vectors the kernels use (512 with AVX-512, 256 with AVX2 or under -XX:UseAVX=2); 0 when
+     * they run scalar.
+     */
+    public static int vectorBits() {
+        return FAST.vectorBits();
+    }
+
     /** Triple loop, i-p-j order for the untransposed case; the oracle for every faster kernel. */
     public static void reference(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                  float[] a, int offA, int lda, float[] b, int offB, int ldb,

@@ -39,4 +39,9 @@ interface GemmKernel {
 
     /** Human-readable description for logs and benchmarks, e.g. "vector 4×16 FMA (Species[float, 8, S_256_BIT])". */
     String description();
+
+    /** Width of the vectors the kernel computes with, in bits; 0 for scalar code. */
+    default int vectorBits() {
+        return 0;
+    }
 }

@@ -98,6 +98,58 @@ final class VectorElementwise implements Elementwise.Ops {
         }
     }
 
+    @Override
+    public void relu(float[] x, float[] y, int n) {
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L) relu(FloatVector.fromArray(SPECIES, x, i)).intoArray(y, i);
+        if (full < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(full, n);
+            relu(FloatVector.fromArray(SPECIES, x, full, tail)).intoArray(y, full, tail);
+        }
+    }
+
+    @Override
+    public void reluGradient(float[] dy, float[] x, float[] dx, int n, boolean overwrite) {
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L) {
+            FloatVector d = FloatVector.fromArray(SPECIES, dy, i);
+            FloatVector g = d.mul(0f).blend(d, FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.GT, 0f));
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dx, i)).add(g).intoArray(dx, i);
+        }
+        if (full < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(full, n);
+            FloatVector d = FloatVector.fromArray(SPECIES, dy, full, tail);
+            FloatVector g = d.mul(0f).blend(d, FloatVector.fromArray(SPECIES, x, full, tail).compare(VectorOperators.GT, 0f));
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dx, full, tail)).add(g).intoArray(dx, full, tail);
+        }
+    }
+
+    @Override
+    public void accumulate(float[] src, float[] dst, int n, boolean overwrite) {
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, src, i);
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dst, i)).add(v).intoArray(dst, i);
+        }
+        if (full < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(full, n);
+            FloatVector v = FloatVector.fromArray(SPECIES, src, full, tail);
+            (overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, dst, full, tail)).add(v).intoArray(dst, full, tail);
+        }
+    }
+
+    @Override
+    public void sum(float[] a, float[] b, float[] y, int n) {
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L) {
+            FloatVector.fromArray(SPECIES, a, i).add(FloatVector.fromArray(SPECIES, b, i)).intoArray(y, i);
+        }
+        if (full < n) {
+            VectorMask<Float> tail = SPECIES.indexInRange(full, n);
+            FloatVector.fromArray(SPECIES, a, full, tail).add(FloatVector.fromArray(SPECIES, b, full, tail)).intoArray(y, full, tail);
+        }
+    }
+
     /**
      * max(NaN, 0) must stay NaN (Math.max does); the vector max would also give NaN, but a select on v &gt; 0
      * spells the rule out: 0 where v &lt;= 0, v otherwise (NaN fails v &lt;= 0 and passes through).

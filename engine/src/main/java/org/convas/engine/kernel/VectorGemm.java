@@ -400,14 +400,16 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Shifted dot products (see {@link Gemm#sdotShifted}): with 24 rows or more on the 8-row tile (a convolution's
-     * filters), {@link #broadcastDots}; otherwise in 4×4 blocks, as {@link #dotProducts}, with the images' partial
+     * Shifted dot products (see {@link Gemm#sdotShifted}): with rows enough to fill three quarters of the NR-wide
+     * tiles (a convolution's filters: 24 or more with AVX-512's NR = 32, 12 with AVX2's 16), {@link #broadcastDots},
+     * on either tile (AVX2's 4-row tile took the 4×4 blocks until measured otherwise: their 16
+     * accumulators do not fit its 16 vector registers); otherwise in 4×4 blocks, as {@link #dotProducts}, with the images' partial
      * sums kept in the vector accumulators and reduced once.
      */
     @Override
     public void dotShifted(int m, int n, int k, int images, float[] a, int offA, int lda, int aImage,
                            float[] b, int offB, int[] rows, int bImage, float[] c, int offC, int ldc) {
-        if (mr == 8 && m >= 24 && 4 * m >= 3 * roundUp(m, NR)) {
+        if (4 * m >= 3 * NR && 4 * m >= 3 * roundUp(m, NR)) {
             broadcastDots(m, n, k, images, a, offA, lda, aImage, b, offB, rows, bImage, c, offC, ldc);
             return;
         }
@@ -489,13 +491,18 @@ final class VectorGemm implements GemmKernel {
                         }
                     }
                     int base = offB + image * bImage + pc;
-                    for (int j0 = 0; j0 < n; j0 += 8) {
-                        int last = Math.min(8, n - j0) - 1;  // an edge block repeats its last row; results discarded
-                        microKernel8Rows(kc, b, base + rows[j0], base + rows[j0 + Math.min(1, last)],
-                                base + rows[j0 + Math.min(2, last)], base + rows[j0 + Math.min(3, last)],
-                                base + rows[j0 + Math.min(4, last)], base + rows[j0 + Math.min(5, last)],
-                                base + rows[j0 + Math.min(6, last)], base + rows[j0 + Math.min(7, last)], panel, tile);
-                        for (int v = 0; v < 8 * NR; v += L) {
+                    for (int j0 = 0; j0 < n; j0 += mr) {
+                        int last = Math.min(mr, n - j0) - 1;  // an edge block repeats its last row; results discarded
+                        if (mr == 8) {
+                            microKernel8Rows(kc, b, base + rows[j0], base + rows[j0 + Math.min(1, last)],
+                                    base + rows[j0 + Math.min(2, last)], base + rows[j0 + Math.min(3, last)],
+                                    base + rows[j0 + Math.min(4, last)], base + rows[j0 + Math.min(5, last)],
+                                    base + rows[j0 + Math.min(6, last)], base + rows[j0 + Math.min(7, last)], panel, tile);
+                        } else {
+                            microKernel4Rows(kc, b, base + rows[j0], base + rows[j0 + Math.min(1, last)],
+                                    base + rows[j0 + Math.min(2, last)], base + rows[j0 + Math.min(3, last)], panel, tile);
+                        }
+                        for (int v = 0, end = Math.min(mr, n - j0) * NR; v < end; v += L) {
                             FloatVector.fromArray(SPECIES, ct, j0 * NR + v).add(FloatVector.fromArray(SPECIES, tile, v))
                                     .intoArray(ct, j0 * NR + v);
                         }
@@ -507,6 +514,41 @@ final class VectorGemm implements GemmKernel {
                 for (int j = 0; j < n; j++) c[row + j] += ct[j * NR + q];
             }
         }
+    }
+
+    /**
+     * {@link #microKernel8Rows} for 4 B rows: 8 accumulators, so that AVX2's 16 vector registers hold them with the
+     * two panel vectors and the broadcast (8 rows would need 19 and spill).
+     */
+    private static void microKernel4Rows(int kc, float[] b, int b0, int b1, int b2, int b3, float[] panel, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        for (int p = 0, pi = 0; p < kc; p++, pi += NR) {
+            FloatVector v0 = FloatVector.fromArray(SPECIES, panel, pi);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, panel, pi + L);
+            FloatVector s = FloatVector.broadcast(SPECIES, b[b0 + p]);
+            c00 = s.fma(v0, c00);
+            c01 = s.fma(v1, c01);
+            s = FloatVector.broadcast(SPECIES, b[b1 + p]);
+            c10 = s.fma(v0, c10);
+            c11 = s.fma(v1, c11);
+            s = FloatVector.broadcast(SPECIES, b[b2 + p]);
+            c20 = s.fma(v0, c20);
+            c21 = s.fma(v1, c21);
+            s = FloatVector.broadcast(SPECIES, b[b3 + p]);
+            c30 = s.fma(v0, c30);
+            c31 = s.fma(v1, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /** tile[r·NR + q] = Σp b[b_r + p]·panel[p·NR + q]: {@link #microKernel8} with its 8 scalars read from 8 rows. */
@@ -898,5 +940,10 @@ final class VectorGemm implements GemmKernel {
     @Override
     public String description() {
         return "vector " + mr + "×" + NR + " FMA (" + SPECIES + ")";
+    }
+
+    @Override
+    public int vectorBits() {
+        return SPECIES.vectorBitSize();
     }
 }

@@ -1,5 +1,7 @@
 package org.convas.engine.model;
 
+import org.convas.engine.kernel.Elementwise;
+
 import java.util.SplittableRandom;
 
 /** Element-wise layers: ReLU, LeakyReLU, Sigmoid, Tanh, Dropout. */
@@ -18,6 +20,13 @@ final class ActivationLayers {
             this.slope = slope;
         }
 
+        private boolean overwriteInput;
+
+        /** Writes dx instead of adding to it: this layer is its input's only consumer ({@link Executor#fuseActivations}). */
+        void overwriteInputGradient(boolean on) {
+            overwriteInput = on;
+        }
+
         /** ReLU proper (slope 0), which a convolution can compute itself: {@link Executor#fuseActivations}. */
         boolean isPlain() {
             return slope == 0f;
@@ -27,7 +36,7 @@ final class ActivationLayers {
         public void forward(float[][] in, float[] y, int n, boolean training) {
             float[] x = in[0];
             if (slope == 0f) {
-                for (int i = 0, m = n * size; i < m; i++) y[i] = Math.max(x[i], 0f);   // NaN stays NaN
+                Elementwise.relu(x, y, n * size);   // NaN stays NaN
             } else {
                 for (int i = 0, m = n * size; i < m; i++) y[i] = x[i] > 0f ? x[i] : slope * x[i];
             }
@@ -38,7 +47,11 @@ final class ActivationLayers {
             float[] dx = dIn[0];
             if (dx == null) return;
             float[] x = in[0];
-            for (int i = 0, m = n * size; i < m; i++) dx[i] += x[i] > 0f ? dy[i] : slope * dy[i];
+            if (slope == 0f) {
+                Elementwise.reluGradient(dy, x, dx, n * size, overwriteInput);
+            } else {
+                for (int i = 0, m = n * size; i < m; i++) dx[i] = (overwriteInput ? 0f : dx[i]) + (x[i] > 0f ? dy[i] : slope * dy[i]);
+            }
         }
     }
 

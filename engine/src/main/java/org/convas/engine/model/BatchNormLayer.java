@@ -1,12 +1,14 @@
 package org.convas.engine.model;
 
+import org.convas.engine.kernel.Normalization;
+
 import java.util.List;
 
 /**
  * Batch normalisation per channel c over the M = N·H·W values of the batch:
  * x̂ = (x − μ_c)/√(σ²_c + ε), y = γ_c·x̂ + β_c.
  *
- * <p>Training uses the batch's μ and biased σ² and remembers them so the trainer can update the running
+ * <p>Training uses the batch's μ and biased σ² (from one pass of sums shifted by the running mean) and remembers them so the trainer can update the running
  * statistics once per step (PyTorch: running = (1 − m)·running + m·batch, with the unbiased variance
  * σ²·M/(M − 1)). Evaluation uses the running statistics.
  *
@@ -22,8 +24,10 @@ final class BatchNormLayer implements Layer {
     private final Parameter beta;
     private final float[] runningMean;
     private final float[] runningVar;
-    private final float[] xhat;
+    /** μ and 1/√(σ² + ε) of the last forward pass (the batch's in training, the running ones in evaluation). */
+    private final float[] meanUsed;
     private final float[] invStd;
+    private boolean overwriteInput;
     /** Batch mean and biased variance of the last training forward pass, and its M. */
     final float[] batchMean;
     final float[] batchVar;
@@ -42,8 +46,8 @@ final class BatchNormLayer implements Layer {
         this.beta = beta;
         this.runningMean = runningMean;
         this.runningVar = runningVar;
-        this.xhat = new float[maxBatch * channels * plane];
         this.invStd = new float[channels];
+        this.meanUsed = new float[channels];
         this.batchMean = new float[channels];
         this.batchVar = new float[channels];
     }
@@ -63,61 +67,54 @@ final class BatchNormLayer implements Layer {
 
     @Override
     public void forward(float[][] in, float[] y, int n, boolean training) {
+        forward(in, y, null, n, training);
+    }
+
+    /**
+     * Forward pass; with {@code relu} non-null, the ReLU that only this layer feeds ({@link Executor#fuseActivations})
+     * is computed in the same pass and written there, and y itself is not written (nothing else reads it).
+     */
+    void forward(float[][] in, float[] y, float[] relu, int n, boolean training) {
         float[] x = in[0];
         int stride = channels * plane;
         lastEvaluation = !training;
         if (training) {
-            // μ = Σx / M, then σ² = Σ(x − μ)² / M, each summed in double over this pass's images, and over the
-            // whole batch when the workers share their sums (BatchStatistics).
-            double[] sums = new double[channels];
+            // One pass over x: S₁ = Σ(x − K) and S₂ = Σ(x − K)² per channel, K its running mean (the same in every
+            // worker during a step, and near the batch mean, which keeps S₂/M − (S₁/M)² accurate); each image's run
+            // summed in float lanes (Normalization), the runs added in double, over this pass's images, and over the
+            // whole batch when the workers share their sums (BatchStatistics: one exchange).
+            double[] sums = new double[2 * channels];
+            float[] run = new float[2];
             double count = (double) n * plane;
             for (int c = 0; c < channels; c++) {
-                double sum = 0;
+                double s1 = 0, s2 = 0;
                 for (int s = 0; s < n; s++) {
-                    int o = s * stride + c * plane;
-                    for (int p = 0; p < plane; p++) sum += x[o + p];
+                    Normalization.shiftedSums(x, s * stride + c * plane, plane, runningMean[c], run);
+                    s1 += run[0];
+                    s2 += run[1];
                 }
-                sums[c] = sum;
+                sums[c] = s1;
+                sums[channels + c] = s2;
             }
             double m = exchange(sums, count);
-            double[] means = new double[channels];
             for (int c = 0; c < channels; c++) {
-                double mc = sums[c] / m;
-                means[c] = mc;
-                double sq = 0;
-                for (int s = 0; s < n; s++) {
-                    int o = s * stride + c * plane;
-                    for (int p = 0; p < plane; p++) {
-                        double d = x[o + p] - mc;
-                        sq += d * d;
-                    }
-                }
-                sums[c] = sq;
-            }
-            exchange(sums, count);
-            for (int c = 0; c < channels; c++) {
-                batchMean[c] = (float) means[c];
-                batchVar[c] = (float) (sums[c] / m);
+                double d = sums[c] / m;
+                batchMean[c] = (float) (runningMean[c] + d);
+                batchVar[c] = (float) Math.max(sums[channels + c] / m - d * d, 0);
             }
             batchCount = n * plane;
             batchTotal = (float) m;
         }
         float[] g = gamma.value();
         float[] b = beta.value();
+        float[] out = relu == null ? y : null;
         for (int c = 0; c < channels; c++) {
             float mean = training ? batchMean[c] : runningMean[c];
             float var = training ? batchVar[c] : runningVar[c];
             float inv = (float) (1.0 / Math.sqrt(var + epsilon));
             invStd[c] = inv;
-            float gc = g[c], bc = b[c];
-            for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    float h = (x[o + p] - mean) * inv;
-                    xhat[o + p] = h;
-                    y[o + p] = gc * h + bc;
-                }
-            }
+            meanUsed[c] = mean;
+            for (int s = 0; s < n; s++) Normalization.normalize(x, s * stride + c * plane, plane, mean, inv, g[c], b[c], out, relu);
         }
     }
 
@@ -133,30 +130,37 @@ final class BatchNormLayer implements Layer {
         return totalCount[0];
     }
 
-    /**
-     * dγ and dβ get this pass's Σdy·x̂ and Σdy (the trainer adds the workers' gradients up); dx uses the sums
-     * and M of the whole batch, exchanged with the other workers when they share statistics.
-     */
     @Override
     public void backward(float[][] in, float[] y, float[] dy, float[][] dIn, int n) {
+        backwardThroughRelu(in, null, dy, dIn, n);
+    }
+
+    /**
+     * dγ and dβ get this pass's Σdy·x̂ and Σdy (the trainer adds the workers' gradients up); dx uses the sums
+     * and M of the whole batch, exchanged with the other workers when they share statistics. With a fused ReLU,
+     * {@code relu} is its output and {@code dy} its output's gradient, masked here by relu &gt; 0. x̂ is recomputed
+     * from the input x and the forward pass's μ and 1/σ. dx is written over rather than added to when this layer
+     * is its input's only consumer ({@link #overwriteInputGradient}).
+     */
+    void backwardThroughRelu(float[][] in, float[] relu, float[] dy, float[][] dIn, int n) {
+        float[] x = in[0];
         float[] dx = dIn[0];
         float[] g = gamma.value();
         float[] dg = gamma.grad();
         float[] db = beta.grad();
         int stride = channels * plane;
         if (lastEvaluation) {
-            evaluationBackward(dy, dx, n);
+            evaluationBackward(x, relu, dy, dx, n);
             return;
         }
         double[] sums = new double[2 * channels];   // Σdy per channel, then Σdy·x̂ per channel
+        float[] run = new float[2];
         for (int c = 0; c < channels; c++) {
             double sumDy = 0, sumDyXhat = 0;
             for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    sumDy += dy[o + p];
-                    sumDyXhat += dy[o + p] * xhat[o + p];
-                }
+                Normalization.gradientSums(dy, relu, x, s * stride + c * plane, plane, meanUsed[c], invStd[c], run);
+                sumDy += run[0];
+                sumDyXhat += run[1];
             }
             dg[c] += (float) sumDyXhat;
             db[c] += (float) sumDy;
@@ -169,8 +173,8 @@ final class BatchNormLayer implements Layer {
             float k = g[c] * invStd[c] / m;
             float sd = (float) sums[c], sdx = (float) sums[channels + c];
             for (int s = 0; s < n; s++) {
-                int o = s * stride + c * plane;
-                for (int p = 0; p < plane; p++) dx[o + p] += k * (m * dy[o + p] - sd - xhat[o + p] * sdx);
+                Normalization.inputGradient(dy, relu, x, s * stride + c * plane, plane, meanUsed[c], invStd[c], k, m, sd, sdx,
+                        dx, overwriteInput);
             }
         }
     }
@@ -178,25 +182,38 @@ final class BatchNormLayer implements Layer {
     /**
      * Backward after an evaluation pass (saliency maps, Grad-CAM: gradients of a trained network at an image): μ and σ²
      * are the running statistics, constants, so y = γ·(x − μ)/√(σ² + ε) + β is affine in x and
-     * dx += γ/√(σ² + ε)·dy, dγ += Σ dy·x̂, dβ += Σ dy.
+     * dx += γ/√(σ² + ε)·dy, dγ += Σ dy·x̂, dβ += Σ dy, with x̂ = (x − μ)/√(σ² + ε) recomputed from x. With a fused ReLU,
+     * dy counts where its output is positive only; dx is written over when this layer is its input's only consumer.
      */
-    private void evaluationBackward(float[] dy, float[] dx, int n) {
+    private void evaluationBackward(float[] x, float[] relu, float[] dy, float[] dx, int n) {
         float[] g = gamma.value();
         int stride = channels * plane;
         for (int c = 0; c < channels; c++) {
             double sumDy = 0, sumDyXhat = 0;
-            float k = g[c] * invStd[c];
+            float k = g[c] * invStd[c], mean = meanUsed[c], inv = invStd[c];
             for (int s = 0; s < n; s++) {
                 int o = s * stride + c * plane;
                 for (int p = 0; p < plane; p++) {
-                    sumDy += dy[o + p];
-                    sumDyXhat += dy[o + p] * xhat[o + p];
-                    if (dx != null) dx[o + p] += k * dy[o + p];
+                    float d = relu == null || relu[o + p] > 0f ? dy[o + p] : 0f;
+                    sumDy += d;
+                    sumDyXhat += d * ((x[o + p] - mean) * inv);
+                    if (dx != null) {
+                        if (overwriteInput) dx[o + p] = k * d;
+                        else dx[o + p] += k * d;
+                    }
                 }
             }
             gamma.grad()[c] += (float) sumDyXhat;
             beta.grad()[c] += (float) sumDy;
         }
+    }
+
+    /**
+     * Lets the backward pass write dx instead of adding to it: the {@link Executor} says so when this layer is the
+     * only consumer of its input, and then does not clear that gradient buffer before the backward pass.
+     */
+    void overwriteInputGradient(boolean on) {
+        overwriteInput = on;
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.List;
  * computes them) and back-propagate with the same Σdy and Σdy·x̂. Without it each worker would normalise its
  * own slice (what PyTorch's DataParallel does), and the result would depend on the thread count.
  *
- * <p>Per step and BatchNorm layer: two waits in the forward pass (the sums, then the squared deviations from
- * the mean, which is more accurate than Σx²) and one in the backward pass. {@link #beginStep} says how many
+ * <p>Per step and BatchNorm layer: one wait in the forward pass (the sums of x − K and (x − K)², K the running
+ * mean, see {@link BatchNormLayer}) and one in the backward pass. {@link #beginStep} says how many
  * workers take part (a short last batch may leave some idle); {@link #abort} releases waiting workers when one
  * of them fails, so a failure never leaves the others blocked.
  */

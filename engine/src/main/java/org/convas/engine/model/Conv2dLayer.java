@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A convolution. Stride-1 convolutions go without im2col columns where {@link ShiftedConvolution} applies (the
- * GEMMs read shifted windows of a padded copy of the input); the others, described here, go through im2col + GEMM.
+ * A convolution. Most go without im2col columns ({@link DirectConvolution}): stride-1 ones where
+ * {@link ShiftedConvolution} applies (the GEMMs read shifted windows of a padded copy of the input), strided ones
+ * where {@link StridedConvolution} does (the same over the input split into its stride's phases); the others,
+ * described here, go through im2col + GEMM.
  *
  * <p>The images of a batch are processed in chunks of c images whose
  * columns sit side by side, so that each group g needs one GEMM per chunk:
@@ -52,8 +54,8 @@ final class Conv2dLayer implements Layer {
     private final int maxBatch;
     /** Stride 1, no padding or dilation, Wo &lt; W: the input gradient goes through {@link #inputGradientOnGrid}. */
     private final boolean validGrid;
-    /** Stride-1 convolutions that go without im2col columns; null where {@link ShiftedConvolution#applies} is false. */
-    private final ShiftedConvolution shifted;
+    /** The path that goes without im2col columns ({@link #direct}), or null. */
+    private final DirectConvolution shifted;
     private float[] yGrid;    // kg × chunk·Ho·W, allocated on first use
     private float[] colGrid;  // rows × chunk·Ho·W
     private float[] columnCache;   // per chunk: G blocks of rows × count·hw; allocated on the first training pass
@@ -72,8 +74,7 @@ final class Conv2dLayer implements Layer {
         this.chunk = Math.max(1, Math.min(maxBatch, WORKSPACE / Math.max(1, Math.max(rows, kg) * hw)));
         this.weight = weight;
         this.bias = bias;
-        this.shifted = ShiftedConvolution.applies(in, out, win, groups)
-                ? new ShiftedConvolution(in, out, win, groups, maxBatch) : null;
+        this.shifted = direct(in, out, win, groups, maxBatch);
         this.col = shifted != null ? new float[0] : new float[rows * columnStride(chunk)];
         this.ybuf = shifted != null ? new float[0] : new float[kg * chunk * hw];
         this.kernelThreads = kernelThreads;
@@ -82,6 +83,17 @@ final class Conv2dLayer implements Layer {
         this.validGrid = win.strideH() == 1 && win.strideW() == 1 && win.dilation() == 1 && win.padTop() == 0 && win.padLeft() == 0
                 && win.padBottom() == 0 && win.padRight() == 0 && out.width() < in.width()
                 && (long) rows * chunk * out.height() * in.width() <= WORKSPACE;
+    }
+
+    /**
+     * The convolution's path without im2col columns, or null where none applies: {@link DepthwiseConvolution} for one
+     * channel a group, else {@link ShiftedConvolution} at stride 1 and {@link StridedConvolution} at stride 2 or more.
+     */
+    static DirectConvolution direct(Shape in, Shape out, Window win, int groups, int maxBatch) {
+        if (DepthwiseConvolution.applies(in, out, win, groups)) return new DepthwiseConvolution(in, out, win, maxBatch);
+        if (ShiftedConvolution.applies(in, out, win, groups)) return new ShiftedConvolution(in, out, win, groups, maxBatch);
+        if (StridedConvolution.applies(in, out, win, groups)) return new StridedConvolution(in, out, win, groups, maxBatch);
+        return null;
     }
 
     /**

@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class Executor {
 
+    /** Floats after the last image of every activation and gradient buffer (see the constructor). */
+    static final int SLACK = 16;
+
     private final Model model;
     private final int maxBatch;
     private final Node[] nodes;
@@ -48,6 +51,8 @@ public final class Executor {
     private final int[] fusedRelu;
     /** Whether node i is a ReLU computed by the conv before it ({@link #fuseActivations}). */
     private final boolean[] fusedAway;
+    /** Whether node i's gradient buffer is written, not added to, by its only consumer ({@link #fuseActivations}). */
+    private final boolean[] overwritten;
 
     Executor(Model model, int maxBatch, boolean ownGradients) {
         this(model, maxBatch, ownGradients, null);
@@ -71,6 +76,7 @@ public final class Executor {
         fusedRelu = new int[count];
         Arrays.fill(fusedRelu, -1);
         fusedAway = new boolean[count];
+        overwritten = new boolean[count];
         Map<String, Integer> index = new HashMap<>();
         Map<String, Parameter> params = new HashMap<>();
         List<Parameter> ordered = new ArrayList<>();
@@ -86,8 +92,10 @@ public final class Executor {
             index.put(node.id(), i);
             LayerReport r = model.report().layer(node.id());
             sizes[i] = Math.toIntExact(r.output().size());
-            act[i] = new float[maxBatch * sizes[i]];
-            grad[i] = new float[maxBatch * sizes[i]];
+            // SLACK floats past the last image: a vector kernel's masked tail at the very end of a buffer would
+            // otherwise reach past the array, and the Vector API then checks its lanes one by one in Java.
+            act[i] = new float[maxBatch * sizes[i] + SLACK];
+            grad[i] = new float[maxBatch * sizes[i] + SLACK];
             inputsOf[i] = node.inputs().stream().mapToInt(index::get).toArray();
             inScratch[i] = new float[inputsOf[i].length][];
             dInScratch[i] = new float[inputsOf[i].length][];
@@ -161,29 +169,54 @@ public final class Executor {
     }
 
     /**
-     * Lets a convolution compute the ReLU that follows it, when that ReLU (slope 0) is the conv's only consumer
-     * and the conv is not the output: the conv writes both outputs in one sweep, and its backward pass masks the
-     * ReLU's gradient while gathering its own, so the ReLU's passes, and the clearing and accumulation of the
-     * conv's gradient buffer, are skipped. Outputs and parameter gradients are bit-identical to the separate
-     * layers; only {@link #activationGradient} of such a conv is not kept. Training workers switch it on;
-     * snapshots and gradient checks, which read every buffer, leave it off.
+     * Lets a convolution or a BatchNorm compute the ReLU that follows it, when that ReLU (slope 0) is its only
+     * consumer and it is not the output: the layer writes the ReLU's output in the same sweep over its own, and its
+     * backward pass masks the ReLU's gradient while reading it, so the ReLU's passes, and the clearing and
+     * accumulation of the layer's gradient buffer, are skipped. A BatchNorm, a ReLU that runs as a layer and an Add
+     * write the gradient of an input they are the only consumer of instead of adding to it, so that buffer is not
+     * cleared either. Outputs and parameter
+     * gradients are bit-identical to the separate layers; only {@link #activationGradient} of such a layer is not
+     * kept, nor {@link #activation} of such a BatchNorm (it writes the ReLU's output only). Training workers switch
+     * it on; snapshots and gradient checks, which read every buffer, leave it off.
      *
-     * @return the number of conv + ReLU pairs fused
+     * @return the number of layer + ReLU pairs fused
      */
     public int fuseActivations() {
         int[] consumers = new int[nodes.length];
         for (int[] ins : inputsOf) for (int from : ins) consumers[from]++;
         int fused = 0;
         for (int i = 0; i < nodes.length; i++) {
-            if (!(layers[i] instanceof ActivationLayers.Relu relu) || !relu.isPlain() || inputsOf[i].length != 1) continue;
+            // A BatchNorm, a ReLU that runs as a layer or an Add that is its input's only consumer writes that
+            // input's gradient instead of adding to it, so the buffer need not be cleared.
+            for (int k = 0; k < inputsOf[i].length; k++) {
+                int j = inputsOf[i][k];
+                if (consumers[j] != 1 || layers[j] == null) continue;
+                if (layers[i] instanceof BatchNormLayer bn) {
+                    bn.overwriteInputGradient(true);
+                } else if (layers[i] instanceof ActivationLayers.Relu relu && !willFuse(i, consumers)) {
+                    relu.overwriteInputGradient(true);
+                } else if (layers[i] instanceof ShapeLayers.Add add) {
+                    add.overwriteInputGradient(k, inputsOf[i].length);
+                } else {
+                    continue;
+                }
+                overwritten[j] = true;
+            }
+            if (!willFuse(i, consumers)) continue;
             int j = inputsOf[i][0];
-            if (!(layers[j] instanceof Conv2dLayer) || consumers[j] != 1 || j == logitsIndex) continue;
-            if (nodes[j].id().equals(model.outputId())) continue;
             fusedRelu[j] = i;
             fusedAway[i] = true;
             fused++;
         }
         return fused;
+    }
+
+    /** Whether ReLU node i is one that {@link #fuseActivations} lets the conv or BatchNorm before it compute. */
+    private boolean willFuse(int i, int[] consumers) {
+        if (!(layers[i] instanceof ActivationLayers.Relu relu) || !relu.isPlain() || inputsOf[i].length != 1) return false;
+        int j = inputsOf[i][0];
+        return (layers[j] instanceof Conv2dLayer || layers[j] instanceof BatchNormLayer) && consumers[j] == 1
+                && j != logitsIndex && !nodes[j].id().equals(model.outputId());
     }
 
     /**
@@ -258,6 +291,7 @@ public final class Executor {
     public void forward(float[] images, int first, int n, boolean training, long noiseSeed) {
         if (n < 1 || n > maxBatch) throw new IllegalArgumentException("batch " + n + " outside 1.." + maxBatch);
         lastN = n;
+        LayerProfile profile = profiling();
         int inSize = sizes[inputIndex];
         System.arraycopy(images, first * inSize, act[inputIndex], 0, n * inSize);
         for (int i = 0; i < layers.length; i++) {
@@ -267,11 +301,15 @@ public final class Executor {
             for (int k = 0; k < ins.length; k++) ins[k] = act[inputsOf[i][k]];
             if (fusedAway[i]) continue;
             if (training) layer.reseed(noiseSeed * 1_000_003L + i);
-            if (fusedRelu[i] >= 0) {
-                ((Conv2dLayer) layer).forward(ins, act[i], act[fusedRelu[i]], n, training);
+            long cpu = profile == null ? 0 : profile.cpu(), wall = profile == null ? 0 : System.nanoTime();
+            if (fusedRelu[i] >= 0 && layer instanceof Conv2dLayer conv) {
+                conv.forward(ins, act[i], act[fusedRelu[i]], n, training);
+            } else if (fusedRelu[i] >= 0) {
+                ((BatchNormLayer) layer).forward(ins, act[i], act[fusedRelu[i]], n, training);
             } else {
                 layer.forward(ins, act[i], n, training);
             }
+            if (profile != null) profile.forward(i, profile.cpu() - cpu, System.nanoTime() - wall);
         }
         if (!fusedSoftmax) SoftmaxLayer.softmax(act[logitsIndex], probabilities, n, classes);
     }
@@ -300,7 +338,9 @@ public final class Executor {
         }
         if (withGradient) {
             for (int i = 0; i < layers.length; i++) {
-                if ((layers[i] != null || inputGradient) && fusedRelu[i] < 0) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+                if ((layers[i] != null || inputGradient) && fusedRelu[i] < 0 && !overwritten[i]) {
+                    Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+                }
             }
             float[] g = grad[logitsIndex];
             for (int s = 0; s < n; s++) {
@@ -353,6 +393,7 @@ public final class Executor {
     /** Back-propagates the gradient set by {@link #loss}, accumulating into this worker's parameter gradients. */
     public void backward() {
         int n = lastN;
+        LayerProfile profile = profiling();
         for (int i = layers.length - 1; i >= 0; i--) {
             Layer layer = layers[i];
             if (layer == null || (fusedSoftmax && i == layers.length - 1 && layer instanceof SoftmaxLayer)) continue;
@@ -364,12 +405,23 @@ public final class Executor {
                 ins[k] = act[from];
                 dIns[k] = layers[from] == null && !inputGradient ? null : grad[from];
             }
-            if (fusedRelu[i] >= 0) {
-                ((Conv2dLayer) layer).backward(ins, act[i], grad[fusedRelu[i]], dIns, n, true);
+            long cpu = profile == null ? 0 : profile.cpu(), wall = profile == null ? 0 : System.nanoTime();
+            if (fusedRelu[i] >= 0 && layer instanceof Conv2dLayer conv) {
+                conv.backward(ins, act[i], grad[fusedRelu[i]], dIns, n, true);
+            } else if (fusedRelu[i] >= 0) {
+                ((BatchNormLayer) layer).backwardThroughRelu(ins, act[fusedRelu[i]], grad[fusedRelu[i]], dIns, n);
             } else {
                 layer.backward(ins, act[i], grad[i], dIns, n);
             }
+            if (profile != null) profile.backward(i, profile.cpu() - cpu, System.nanoTime() - wall);
         }
+    }
+
+    /** The model's profile when one is being collected, with this executor's fused ReLUs marked in it; else null. */
+    private LayerProfile profiling() {
+        LayerProfile profile = model.profile();
+        if (profile != null) for (int i = 0; i < fusedAway.length; i++) if (fusedAway[i]) profile.markFused(i);
+        return profile;
     }
 
     /**
@@ -406,10 +458,14 @@ public final class Executor {
         throw new IllegalArgumentException("no node " + nodeId);
     }
 
-    /** The first node (in evaluation order) whose output holds NaN or ±∞ in the last forward pass, or null. */
+    /**
+     * The first node (in evaluation order) whose output holds NaN or ±∞ in the last forward pass, or null. A
+     * BatchNorm that computes its ReLU ({@link #fuseActivations}) is judged by the ReLU's output, which keeps NaN and
+     * +∞ (not −∞: that one is then found at the next node it reaches).
+     */
     public String firstNonFiniteNode() {
         for (int i = 0; i < nodes.length; i++) {
-            float[] a = act[i];
+            float[] a = fusedRelu[i] >= 0 && layers[i] instanceof BatchNormLayer ? act[fusedRelu[i]] : act[i];
             for (int j = 0, m = lastN * sizes[i]; j < m; j++) {
                 if (!Float.isFinite(a[j])) return nodes[i].id();
             }

@@ -43,6 +43,7 @@ public final class Model {
     private final Node input;
     private final Node output;
     private Executor inference;
+    private volatile LayerProfile profile;
 
     private Model(NetworkSpec spec, NetworkReport report, List<Node> order, Node input, Node output) {
         this.spec = spec;
@@ -203,8 +204,8 @@ public final class Model {
     /**
      * Bytes the convolutions keep per image of a training pass beyond the activations the calculator counts: the
      * im2col columns (C/G·Fh·Fw·Ho·Wo floats) where the columns are cached for the backward pass, or the padded
-     * input and the padded output gradient of a stride-1 convolution that goes without columns
-     * ({@link ShiftedConvolution}).
+     * input and the padded output gradient of a convolution that goes without columns ({@link ShiftedConvolution},
+     * {@link StridedConvolution}, {@link DepthwiseConvolution}).
      */
     public long convolutionBytesPerImage() {
         return convolutionBytesPerImage(report);
@@ -216,13 +217,38 @@ public final class Model {
         for (LayerReport r : report.layers()) {
             if (!(r.node().layer() instanceof LayerSpec.Conv2D conv) || r.output() == null) continue;
             Shape in = r.inputShapes().get(0), out = r.output();
-            if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
+            if (DepthwiseConvolution.applies(in, out, r.window(), conv.groups())) {
+                bytes += DepthwiseConvolution.heldFloatsPerImage(in, out, r.window()) * 4L;
+            } else if (ShiftedConvolution.applies(in, out, r.window(), conv.groups())) {
                 bytes += ShiftedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;
+            } else if (StridedConvolution.applies(in, out, r.window(), conv.groups())) {
+                bytes += StridedConvolution.heldFloatsPerImage(in, out, r.window(), conv.groups()) * 4L;
             } else {
                 bytes += (long) in.depth() * r.window().kernelH() * r.window().kernelW() * out.width() * out.height() * 4L;
             }
         }
         return bytes;
+    }
+
+    /**
+     * Starts timing every layer of every executor of this model (training and evaluation), from now until
+     * {@link #stopProfile()}; returns the profile that collects the times. For benchmarks: it costs two clock reads
+     * per layer and pass.
+     */
+    public LayerProfile startProfile() {
+        LayerProfile p = new LayerProfile(this);
+        profile = p;
+        return p;
+    }
+
+    /** Stops timing layers ({@link #startProfile()}). */
+    public void stopProfile() {
+        profile = null;
+    }
+
+    /** The profile being collected, or null. */
+    LayerProfile profile() {
+        return profile;
     }
 
     /** Total learned values. */

@@ -1,5 +1,7 @@
 package org.convas.engine.model;
 
+import org.convas.engine.kernel.Elementwise;
+
 /** Layers that only move or sum values: Flatten, GlobalAvgPool, Add, Concat. */
 final class ShapeLayers {
 
@@ -65,14 +67,25 @@ final class ShapeLayers {
     /** Element-wise sum of equally shaped inputs; each input receives dOut unchanged. */
     static final class Add implements Layer {
         private final int size;
+        /** Per input: write its gradient instead of adding to it (this layer is its only consumer). */
+        private boolean[] overwriteInput = new boolean[0];
 
         Add(int size) {
             this.size = size;
         }
 
+        void overwriteInputGradient(int input, int inputs) {
+            if (overwriteInput.length < inputs) overwriteInput = java.util.Arrays.copyOf(overwriteInput, inputs);
+            overwriteInput[input] = true;
+        }
+
         @Override
         public void forward(float[][] in, float[] out, int n, boolean training) {
             int m = n * size;
+            if (in.length == 2) {
+                Elementwise.sum(in[0], in[1], out, m);
+                return;
+            }
             System.arraycopy(in[0], 0, out, 0, m);
             for (int k = 1; k < in.length; k++) {
                 float[] x = in[k];
@@ -83,9 +96,8 @@ final class ShapeLayers {
         @Override
         public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
             int m = n * size;
-            for (float[] dx : dIn) {
-                if (dx == null) continue;
-                for (int i = 0; i < m; i++) dx[i] += dOut[i];
+            for (int k = 0; k < dIn.length; k++) {
+                if (dIn[k] != null) Elementwise.accumulate(dOut, dIn[k], m, k < overwriteInput.length && overwriteInput[k]);
             }
         }
     }

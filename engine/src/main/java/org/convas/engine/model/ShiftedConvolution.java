@@ -33,7 +33,7 @@ import org.convas.engine.spec.Shape;
  * on 14×14, would compute 14 columns for 10), nor for depthwise-like groups of fewer than 4 filters.
  * {@code -Dconvas.shiftedConv=false} sends every convolution through im2col instead (for comparisons).
  */
-final class ShiftedConvolution {
+final class ShiftedConvolution implements DirectConvolution {
 
     /** Extra zeros after each padded image and dY plane: the dW dot products run over the grid rounded up to 16. */
     private static final int TAIL = 16;
@@ -136,8 +136,8 @@ final class ShiftedConvolution {
         if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage];
     }
 
-    /** y (and ReLU(y) into relu when non-null) for n images; see {@link Conv2dLayer#forward}. */
-    void forward(float[] x, float[] w, float[] bias, float[] y, float[] relu, int n, boolean training,
+    @Override
+    public void forward(float[] x, float[] w, float[] bias, float[] y, float[] relu, int n, boolean training,
                  KernelThreads kernelThreads) {
         boolean splitFilters = kernelThreads != null && kernelThreads.threads() > 1 && n < kernelThreads.threads();
         int slots = Math.max(1, Math.min(Math.min(maxBatch, EVALUATION_SLOTS), EVALUATION_FLOATS / xImage));
@@ -189,11 +189,8 @@ final class ShiftedConvolution {
         }
     }
 
-    /**
-     * Gradients for n images; {@code throughRelu} as in {@link Conv2dLayer#backward(float[][], float[], float[],
-     * float[][], int, boolean)}. dw and db accumulate; dx (null for a network input) accumulates too.
-     */
-    void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n,
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n,
                   boolean throughRelu) {
         if (!paddedForBackward) {
             ensurePadded(maxBatch);

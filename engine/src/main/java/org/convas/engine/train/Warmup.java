@@ -5,6 +5,7 @@ import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkSpec;
+import org.convas.engine.spec.Padding;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,11 +58,17 @@ public final class Warmup {
 
     /** Steps of the tiny network until {@code nanos} have passed or {@code stop} says so; the number of steps. */
     static int run(java.util.function.BooleanSupplier stop, long nanos) {
-        NetworkSpec spec = NetworkSpec.builder("warm-up").input(12, 12, 2)
+        // The kinds of layer the presets use: 3×3 and 5×5 convolutions, pooling and FC layers, and beside them a
+        // branch of a 3×3 stride-2 conv, BatchNorm + ReLU, a depthwise conv and BatchNorm, joined by an Add.
+        NetworkSpec spec = NetworkSpec.builder("warm-up").floorMode(true).input(12, 12, 2)
                 .add("c1", LayerSpec.Conv2D.of(32, 3, 1, 1)).add("r1", new LayerSpec.ReLU())
                 .add("c2", LayerSpec.Conv2D.of(64, 3, 1, 1)).add("r2", new LayerSpec.ReLU())
                 .add("c3", LayerSpec.Conv2D.of(16, 5, 1, 0)).add("r3", new LayerSpec.ReLU())
                 .add("p", LayerSpec.MaxPool.of(2, 2))
+                .add("s1", new LayerSpec.Conv2D(16, 3, 3, 2, Padding.of(1), 1, 1, false), "r2")
+                .add("b1", LayerSpec.BatchNorm.standard()).add("br1", new LayerSpec.ReLU())
+                .add("d1", new LayerSpec.Conv2D(16, 3, 3, 1, Padding.of(0), 1, 16, false)).add("b2", LayerSpec.BatchNorm.standard())
+                .add("a", new LayerSpec.Add(), "p", "b2").add("ra", new LayerSpec.ReLU())
                 .add("fc1", LayerSpec.FullyConnected.of(32)).add("r4", new LayerSpec.ReLU())
                 .add("fc2", LayerSpec.FullyConnected.of(4)).add("s", new LayerSpec.Softmax()).build();
         Model model = Model.create(spec, Initializer.HE, 1);

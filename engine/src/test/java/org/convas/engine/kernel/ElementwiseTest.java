@@ -145,4 +145,29 @@ class ElementwiseTest {
             assertEquals(wantMasked, maskedSum, 1e-5 * rows * width, ops + " masked sum");
         }
     }
+
+    @Test
+    void reluGradientAndAccumulateAddOrOverwriteAsOntoAClearedBuffer() {
+        Random random = new Random(8);
+        int n = 37;
+        float[] dy = new float[n], x = new float[n], start = new float[n];
+        for (int i = 0; i < n; i++) {
+            dy[i] = (float) random.nextGaussian();
+            x[i] = i % 3 == 0 ? -1f : (float) random.nextGaussian();
+            start[i] = (float) random.nextGaussian();
+        }
+        dy[4] = -0f;
+        for (Elementwise.Ops ops : both()) {
+            for (boolean overwrite : new boolean[]{false, true}) {
+                float[] dx = start.clone(), acc = start.clone();
+                ops.reluGradient(dy, x, dx, n, overwrite);
+                ops.accumulate(dy, acc, n, overwrite);
+                for (int i = 0; i < n; i++) {
+                    float base = overwrite ? 0f : start[i];
+                    assertEquals(Float.floatToIntBits(base + (x[i] > 0f ? dy[i] : 0f * dy[i])), Float.floatToIntBits(dx[i]), ops + " at " + i);
+                    assertEquals(Float.floatToIntBits(base + dy[i]), Float.floatToIntBits(acc[i]), ops + " at " + i);
+                }
+            }
+        }
+    }
 }

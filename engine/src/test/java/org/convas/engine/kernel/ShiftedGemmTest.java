@@ -93,7 +93,7 @@ class ShiftedGemmTest {
     @Test
     void shiftedDotProductsAccumulateOverImages() {
         Random random = new Random(7);
-        for (int[] shape : new int[][]{{32, 288, 848, 4}, {6, 18, 17, 2}, {3, 9, 40, 1}}) {
+        for (int[] shape : new int[][]{{32, 288, 848, 4}, {26, 45, 100, 2}, {6, 18, 17, 2}, {3, 9, 40, 1}}) {
             int m = shape[0], n = shape[1], k = shape[2], images = shape[3];
             int channels = n / 9, wp = 30, plane = 30 * 30;
             int[] rows = windows(channels, plane, wp, 3, 3);

@@ -59,4 +59,51 @@ class FusedActivationTest {
                     plain.parameters().get(p).name());
         }
     }
+
+    /**
+     * conv1 → bn1 → relu1 (BN + ReLU fused; bn1 writes conv1's gradient instead of adding to it) → conv2 → bn2, which
+     * feeds relu2 and the Add (not fused: two consumers) → relu3 after the Add (a plain vector ReLU) → GAP → FC.
+     */
+    private static NetworkSpec batchNormNet() {
+        return NetworkSpec.builder("bn fusion").input(9, 9, 2)
+                .add("conv1", new LayerSpec.Conv2D(6, 3, 3, 1, org.convas.engine.spec.Padding.of(1), 1, 1, false))
+                .add("bn1", LayerSpec.BatchNorm.standard()).add("relu1", new LayerSpec.ReLU())
+                .add("conv2", LayerSpec.Conv2D.of(6, 3, 1, 1)).add("bn2", LayerSpec.BatchNorm.standard())
+                .add("relu2", new LayerSpec.ReLU())
+                .add("add", new LayerSpec.Add(), "relu2", "bn2").add("relu3", new LayerSpec.ReLU())
+                .add("gap", new LayerSpec.GlobalAvgPool())
+                .add("fc", LayerSpec.FullyConnected.of(3)).add("softmax", new LayerSpec.Softmax()).build();
+    }
+
+    @Test
+    void fusedBatchNormReluGivesBitIdenticalLossAndGradients() {
+        Model model = Model.create(batchNormNet(), Initializer.HE, 5);
+        int n = 6, size = 9 * 9 * 2;
+        Random random = new Random(4);
+        float[] x = new float[n * size];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        int[] y = {0, 1, 2, 1, 0, 2};
+        Executor plain = model.newExecutor(n, true);
+        Executor fused = model.newExecutor(n, true);
+        assertEquals(1, fused.fuseActivations(), "bn1 + relu1 only: bn2 has two consumers, relu3 follows an Add");
+        double[] losses = new double[2];
+        int e = 0;
+        for (Executor ex : List.of(plain, fused)) {
+            for (int step = 0; step < 2; step++) {   // a second pass, so that a buffer not cleared would show
+                ex.zeroParameterGradients();
+                ex.forward(x, 0, n, true, 1);
+                losses[e] = ex.loss(y, 0, n, 1f / n, true);
+                ex.backward();
+            }
+            e++;
+        }
+        assertEquals(losses[0], losses[1]);
+        for (String id : List.of("relu1", "conv2", "bn2", "add", "relu3", "fc")) {
+            assertArrayEquals(plain.activation(id), fused.activation(id), id);
+        }
+        for (int p = 0; p < plain.parameters().size(); p++) {
+            assertArrayEquals(plain.parameters().get(p).grad(), fused.parameters().get(p).grad(),
+                    plain.parameters().get(p).name());
+        }
+    }
 }

@@ -153,6 +153,13 @@ class GradientCheckTest {
     }
 
     @Test
+    void depthwiseAndWideConvolutionsWithPerAxisStridesTakeTheIm2colPath() {
+        // Where a square stride would take the depthwise stencil or the phase-split strided path.
+        check(chain(9, 9, 4, new LayerSpec.Conv2D(4, 3, 3, 2, 1, Padding.of(1), 1, 4, true)));
+        check(chain(9, 9, 2, new LayerSpec.Conv2D(8, 3, 3, 1, 2, Padding.of(1), 1, 1, true)));
+    }
+
+    @Test
     void poolingWithPerAxisStrides() {
         check(direct(8, 6, 2, new LayerSpec.MaxPool(2, 1, 2, Padding.NONE)));
         check(chain(7, 7, 1, new LayerSpec.AvgPool(3, 2, 1, Padding.of(1))));

@@ -13,25 +13,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The im2col-free stride-1 convolution against the definition, written as plain loops in double precision:
- * y[k][oy][ox] = b[k] + Σ w[k][c][fy][fx]·x[c][oy + fy − pt][ox + fx − pl] (0 outside the input), and its
+ * The im2col-free convolutions ({@link ShiftedConvolution} at stride 1, {@link StridedConvolution} at stride 2 and
+ * 3, {@link DepthwiseConvolution} at strides 1 and 2) against the definition, written as plain loops in double precision:
+ * y[k][oy][ox] = b[k] + Σ w[k][c][fy][fx]·x[c][S·oy + fy − pt][S·ox + fx − pl] (0 outside the input), and its
  * gradients dW, db, dX by the chain rule over the same sum. Asymmetric padding, rectangular kernels, 1×1,
- * groups, and the fused ReLU are covered, and so is a backward pass that follows an evaluation pass (the
- * padded input must then be rebuilt).
+ * groups, floor mode (a far side left unused), and the fused ReLU are covered, and so is a backward pass that
+ * follows an evaluation pass (the padded input must then be rebuilt).
  */
 class ShiftedConvolutionTest {
 
-    record Case(String name, int c, int h, int w, int k, int fh, int fw, int pt, int pl, int pb, int pr, int groups) {
+    record Case(String name, int c, int h, int w, int k, int fh, int fw, int pt, int pl, int pb, int pr, int groups, int s) {
+        Case(String name, int c, int h, int w, int k, int fh, int fw, int pt, int pl, int pb, int pr, int groups) {
+            this(name, c, h, w, k, fh, fw, pt, pl, pb, pr, groups, 1);
+        }
+
         Shape in() {
             return Shape.of(w, h, c);
         }
 
         Window window() {
-            return new Window(fh, fw, 1, 1, pt, pl, pb, pr);
+            return new Window(fh, fw, s, 1, pt, pl, pb, pr);
         }
 
         Shape out() {
-            return Shape.of(w + pl + pr - fw + 1, h + pt + pb - fh + 1, k);
+            return Shape.of((w + pl + pr - fw) / s + 1, (h + pt + pb - fh) / s + 1, k);
         }
 
         @Override
@@ -49,14 +54,26 @@ class ShiftedConvolutionTest {
                 new Case("two groups", 4, 8, 10, 8, 3, 3, 1, 1, 1, 1, 2),
                 new Case("5×5 same", 2, 12, 18, 6, 5, 5, 2, 2, 2, 2, 1),
                 new Case("3×3 valid on 16 wide", 3, 6, 16, 4, 3, 3, 0, 0, 0, 0, 1),
-                new Case("wide: 40 channels, 36 filters", 40, 6, 18, 36, 3, 3, 1, 1, 1, 1, 1)
+                new Case("wide: 40 channels, 36 filters", 40, 6, 18, 36, 3, 3, 1, 1, 1, 1, 1),
+                new Case("3×3/2 pad 1 on 28×28, floored", 3, 28, 28, 8, 3, 3, 1, 1, 1, 1, 1, 2),
+                new Case("3×3/2 pad 1 on 15×15, exact", 4, 15, 15, 8, 3, 3, 1, 1, 1, 1, 1, 2),
+                new Case("1×1/2 projection on 14×14", 6, 14, 14, 12, 1, 1, 0, 0, 0, 0, 1, 2),
+                new Case("5×3/3 asymmetric padding, two groups", 4, 13, 11, 8, 5, 3, 2, 0, 1, 1, 2, 3),
+                new Case("4×4/2, padding 0", 2, 10, 12, 4, 4, 4, 0, 0, 0, 0, 1, 2),
+                new Case("depthwise 3×3 pad 1 on 14×14", 5, 14, 14, 5, 3, 3, 1, 1, 1, 1, 5),
+                new Case("depthwise 3×3/2 pad 1 on 28×28, floored", 4, 28, 28, 4, 3, 3, 1, 1, 1, 1, 4, 2),
+                new Case("depthwise, 2 filters a channel, 5×3/2 asymmetric", 3, 11, 9, 6, 5, 3, 2, 1, 1, 0, 3, 2),
+                new Case("depthwise 3×3/2 pad 1 on 7×7, exact", 6, 7, 7, 6, 3, 3, 1, 1, 1, 1, 6, 2)
         ).map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTheDefinition(Case t) {
-        assertTrue(ShiftedConvolution.applies(t.in(), t.out(), t.window(), t.groups()), "case must take the shifted path");
+        DirectConvolution path = Conv2dLayer.direct(t.in(), t.out(), t.window(), t.groups(), 4);
+        Class<?> expected = t.c == t.groups ? DepthwiseConvolution.class : t.s == 1 ? ShiftedConvolution.class : StridedConvolution.class;
+        assertEquals(expected, path == null ? null : path.getClass(),
+                "case must take the im2col-free path");
         for (boolean relu : new boolean[]{false, true}) {
             for (boolean evaluationFirst : new boolean[]{false, true}) check(t, relu, evaluationFirst);
         }
@@ -87,7 +104,7 @@ class ShiftedConvolutionTest {
                         for (int c = 0; c < cg; c++) {
                             for (int fy = 0; fy < t.fh; fy++) {
                                 for (int fx = 0; fx < t.fw; fx++) {
-                                    int iy = oy + fy - t.pt, ix = ox + fx - t.pl;
+                                    int iy = t.s * oy + fy - t.pt, ix = t.s * ox + fx - t.pl;
                                     if (iy < 0 || iy >= t.h || ix < 0 || ix >= t.w) continue;
                                     s += (double) w[((k * cg + c) * t.fh + fy) * t.fw + fx]
                                             * x[i * inSize + ((g * cg + c) * t.h + iy) * t.w + ix];
@@ -116,7 +133,7 @@ class ShiftedConvolutionTest {
                         for (int c = 0; c < cg; c++) {
                             for (int fy = 0; fy < t.fh; fy++) {
                                 for (int fx = 0; fx < t.fw; fx++) {
-                                    int iy = oy + fy - t.pt, ix = ox + fx - t.pl;
+                                    int iy = t.s * oy + fy - t.pt, ix = t.s * ox + fx - t.pl;
                                     if (iy < 0 || iy >= t.h || ix < 0 || ix >= t.w) continue;
                                     int wi = ((k * cg + c) * t.fh + fy) * t.fw + fx;
                                     int xi = i * inSize + ((g * cg + c) * t.h + iy) * t.w + ix;
@@ -130,7 +147,7 @@ class ShiftedConvolutionTest {
             }
         }
 
-        ShiftedConvolution conv = new ShiftedConvolution(in, out, t.window(), t.groups(), 4);
+        DirectConvolution conv = Conv2dLayer.direct(in, out, t.window(), t.groups(), 4);
         float[] y = new float[n * outSize];
         float[] r = relu ? new float[n * outSize] : null;
         if (evaluationFirst) {

@@ -1,4 +1,4 @@
-package org.convas.engine.bench;
+package org.convas.samples.bench;
 
 import org.convas.engine.data.Dataset;
 import org.convas.engine.data.DatasetException;
@@ -10,8 +10,8 @@ import org.convas.engine.data.Normalisation;
 import org.convas.engine.data.PreparedDataset;
 import org.convas.engine.data.Preprocessing;
 import org.convas.engine.model.Initializer;
+import org.convas.engine.model.LayerProfile;
 import org.convas.engine.model.Model;
-import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkSpec;
 import org.convas.engine.spec.Shape;
 import org.convas.engine.train.Evaluation;
@@ -21,10 +21,12 @@ import org.convas.engine.train.TrainingEvents;
 import org.convas.engine.train.TrainingListener;
 import org.convas.engine.train.TrainingRun;
 import org.convas.engine.train.TrainingSettings;
+import org.convas.samples.SmallNetworks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,22 +39,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Trains the peer benchmark's networks ({@code lenet}, {@code vgglite}: /work/shared/peers/README.md) on
- * Fashion-MNIST with the peer's settings (SGD lr 0.01, momentum 0.9, weight decay 5e−4, batch 64, inputs
- * scaled to [0, 1] and standardised with the training subset's mean and std, the last partial batch
- * dropped) and prints one JSON line per network: training and inference images/s, mean loss, test accuracy.
- * When /usr/bin/python3 exists it runs the PyTorch peer with the same arguments in the same run and prints
- * the ratios.
+ * Trains the peer benchmark's networks ({@link #NETS}: lenet and vgglite of /work/shared/peers/README.md, and the
+ * resnet, mobilenet and cifarsmall nets that the repository's copy of the peer script, tools/peers/torch_bench.py,
+ * adds; all defined once, in {@link SmallNetworks}) on Fashion-MNIST with the peer's settings (SGD lr 0.01,
+ * momentum 0.9, weight decay 5e−4, batch 64, inputs scaled to [0, 1] and standardised with the training subset's
+ * mean and std, the last partial batch dropped) and prints one JSON line per network: training and inference
+ * images/s, mean loss, test accuracy. When /usr/bin/python3 exists it runs the PyTorch peer with the same arguments
+ * in the same run and prints the ratios. {@code convas bench} is the full command (rounds, thread counts, profile).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp engine/target/classes org.convas.engine.bench.TrainBench \
- *      --net lenet --threads 1 --limit 20000 [--test-limit 10000] [--epochs 1]
- *      [--peer ../shared/peers/torch_bench.py] [--no-peer]
+ * java --add-modules jdk.incubator.vector -cp engine/target/classes:samples/target/classes \
+ *      org.convas.samples.bench.TrainBench --net resnet --threads 1 --limit 20000 [--test-limit 10000] [--epochs 1]
+ *      [--peer tools/peers/torch_bench.py] [--no-peer]
  * </pre>
  * {@code --test-limit} evaluates on the first N test images only (the peer always uses all 10,000; images/s
  * compare, accuracy on fewer images is noisier).
- * <pre>
- * </pre>
  */
 public final class TrainBench {
 
@@ -69,20 +70,39 @@ public final class TrainBench {
      * One network's figures.
      *
      * @param trainImagesPerSecond images per second over the last epoch's training pass
+     * @param trainCpuSeconds      the process's CPU time over that pass (all threads, GC and JIT included), from
+     *                             its second batch on, per image: a figure other work on a shared machine inflates
+     *                             less than the wall clock
      * @param inferImagesPerSecond test images per second in evaluation mode, batches of 1,000
      * @param meanLoss             mean batch loss of the last epoch
+     * @param profile              per-layer times of the last epoch and the evaluation, when asked for; else null
      */
     public record Measurement(String net, int epochs, int batch, int threads, int trainImages, int testImages,
-                              double trainImagesPerSecond, double inferImagesPerSecond, double meanLoss, double testAccuracy) {
+                              double trainImagesPerSecond, double trainCpuSeconds, double inferImagesPerSecond,
+                              double meanLoss, double testAccuracy, Profile profile) {
 
         /** The peer script's JSON line format, so both lines compare at a glance. */
         public String json() {
             return String.format(Locale.ROOT,
                     "{\"engine\": \"convas\", \"net\": \"%s\", \"epochs\": %d, \"batch\": %d, \"threads\": %d, \"limit\": %d, \"test_images\": %d, "
-                            + "\"train_images_per_s\": %.1f, \"infer_images_per_s\": %.1f, \"mean_loss\": %.4f, \"test_acc\": %.4f}",
-                    net, epochs, batch, threads, trainImages, testImages, trainImagesPerSecond, inferImagesPerSecond, meanLoss, testAccuracy);
+                            + "\"train_images_per_s\": %.1f, \"train_cpu_ms_per_image\": %.3f, \"infer_images_per_s\": %.1f, \"mean_loss\": %.4f, \"test_acc\": %.4f}",
+                    net, epochs, batch, threads, trainImages, testImages, trainImagesPerSecond, trainCpuSeconds * 1e3,
+                    inferImagesPerSecond, meanLoss, testAccuracy);
         }
     }
+
+    /**
+     * Where the last epoch's training time went, layer by layer ({@link LayerProfile}, summed over all threads), and
+     * the process's CPU time over the same batches, which also holds what no layer does (the loss, the sums of the
+     * threads' gradients, the optimizer step, the garbage collector and the JIT compiler).
+     *
+     * @param images the training images the layer times cover
+     */
+    public record Profile(List<LayerProfile.Row> layers, long processCpuNanos, long wallNanos, int images) {
+    }
+
+    /** The networks, by their names in the peer script. */
+    public static final List<String> NETS = List.of("lenet", "vgglite", "resnet", "mobilenet", "cifarsmall");
 
     /**
      * Fashion-MNIST from a folder of IDX files ({@link Idx}), the first {@code limit} training and
@@ -127,10 +147,10 @@ public final class TrainBench {
 
     /**
      * Trains {@code spec} (He initialisation, seed 0) with the peer's settings for {@code epochs} epochs, then
-     * evaluates the test set in batches of 1,000.
+     * evaluates the test set in batches of 1,000; with {@code profile}, times every layer over the last epoch.
      */
     public static Measurement measure(String net, NetworkSpec spec, InMemoryBatchSource train, InMemoryBatchSource test,
-                                      int threads, int epochs, int batch) {
+                                      int threads, int epochs, int batch, boolean profile) {
         Model model = Model.create(spec, Initializer.HE, 0);
         TrainingSettings settings = TrainingSettings.builder().epochs(epochs).batchSize(batch).threads(threads).seed(0)
                 .optimizer(OptimizerSettings.momentum(0.01, 0.9).withWeightDecay(5e-4))
@@ -138,31 +158,86 @@ public final class TrainBench {
         AtomicReference<TrainingEvents.BatchStats> last = new AtomicReference<>();
         double[] lossSum = new double[1];
         int[] batches = new int[1];
+        // Process CPU and wall time from the end of the last epoch's first batch (the first batch of a JVM is mostly
+        // the JIT compiler's) to the end of its last; the layer profile starts at the same moment.
+        long[] cpuFrom = new long[2], wallFrom = new long[2];
+        AtomicReference<LayerProfile> layers = new AtomicReference<>();
         TrainingEvents.RunEnd end = TrainingRun.create(model, train, null, settings).addListener(new TrainingListener() {
             @Override
             public void onBatch(TrainingEvents.BatchStats s) {
                 last.set(s);
                 if (s.epoch() == settings.epochs()) {
                     lossSum[0] += s.loss();
-                    batches[0]++;
+                    if (batches[0]++ == 0) {
+                        cpuFrom[0] = processCpuNanos();
+                        wallFrom[0] = System.nanoTime();
+                        if (profile) layers.set(model.startProfile());
+                    } else {
+                        cpuFrom[1] = processCpuNanos();
+                        wallFrom[1] = System.nanoTime();
+                    }
                 }
             }
         }).runHere();
+        model.stopProfile();
         if (end.status() != TrainingEvents.Status.COMPLETED) throw new IllegalStateException(end.message());
+        int timed = (batches[0] - 1) * batch;
+        double cpuPerImage = timed > 0 ? (cpuFrom[1] - cpuFrom[0]) / 1e9 / timed : Double.NaN;
+        Profile p = profile && layers.get() != null
+                ? new Profile(layers.get().rows(), cpuFrom[1] - cpuFrom[0], wallFrom[1] - wallFrom[0], timed) : null;
         long t0 = System.nanoTime();
         Evaluation.Result result = Evaluation.evaluate(model, test, 1000, threads);
         double inferSeconds = (System.nanoTime() - t0) / 1e9;
-        return new Measurement(net, epochs, batch, threads, train.size(), test.size(), last.get().imagesPerSecond(),
-                result.count() / inferSeconds, lossSum[0] / batches[0], result.accuracy());
+        return new Measurement(net, epochs, batch, threads, train.size(), test.size(), last.get().imagesPerSecond(), cpuPerImage,
+                result.count() / inferSeconds, lossSum[0] / batches[0], result.accuracy(), p);
     }
 
-    /** The peer network by its name in the peer script: "lenet" or "vgglite". */
+    /** CPU time of the whole process (all threads), in nanoseconds; 0 where the JVM cannot tell. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    /** A peer network by its name in the peer script ({@link #NETS}). */
     public static NetworkSpec peerNetwork(String net) {
         return switch (net) {
-            case "lenet" -> lenet();
-            case "vgglite" -> vggLite();
-            default -> throw new IllegalArgumentException("unknown net " + net + "; use lenet or vgglite");
+            case "lenet" -> SmallNetworks.lenetFashion();
+            case "vgglite" -> SmallNetworks.vggLite();
+            case "resnet" -> SmallNetworks.resnetFashion();
+            case "mobilenet" -> SmallNetworks.mobileNetFashion();
+            case "cifarsmall" -> SmallNetworks.cifarSmall();
+            default -> throw new IllegalArgumentException("unknown net " + net + "; use one of " + String.join(", ", NETS));
         };
+    }
+
+    /**
+     * The images a net trains on: Fashion-MNIST as it is, or for cifarsmall CIFAR-shaped images made from it as the
+     * peer script makes them (there are no CIFAR-10 files on these machines): each standardised 28×28 image padded
+     * with 2 zeros on every side to 32×32 and repeated over 3 channels.
+     */
+    public static Data dataFor(String net, Data fashion) {
+        if (!net.equals("cifarsmall")) return fashion;
+        return new Data(cifarShaped(fashion.train()), cifarShaped(fashion.test()), fashion.source() + ", CIFAR-shaped");
+    }
+
+    static InMemoryBatchSource cifarShaped(InMemoryBatchSource source) {
+        Shape in = source.shape();
+        if (in.depth() != 1) throw new IllegalArgumentException("CIFAR-shaped images are made from one-channel images, not " + in);
+        int w = in.width() + 4, h = in.height() + 4, plane = w * h;
+        float[] x = new float[source.size() * 3 * plane];
+        int[] labels = new int[source.size()];
+        for (int i = 0; i < source.size(); i++) {
+            float[] image = source.image(i);
+            labels[i] = source.label(i);
+            for (int c = 0; c < 3; c++) {
+                for (int r = 0; r < in.height(); r++) {
+                    System.arraycopy(image, r * in.width(), x, (i * 3 + c) * plane + (r + 2) * w + 2, in.width());
+                }
+            }
+        }
+        return new InMemoryBatchSource(Shape.of(w, h, 3), source.classes(), x, labels);
     }
 
     /** The value of a numeric field in a one-line JSON object, e.g. the peer's "train_images_per_s". */
@@ -192,24 +267,22 @@ public final class TrainBench {
                 case "--peer" -> peer = args[++i];
                 case "--no-peer" -> runPeer = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --net lenet|vgglite, --threads N, --limit N, --test-limit N, --epochs N, --batch N, --peer FILE, --no-peer");
+                        + "; use --net " + String.join("|", NETS) + ", --threads N, --limit N, --test-limit N, --epochs N, --batch N, --peer FILE, --no-peer");
             }
         }
-        if (nets.isEmpty()) nets = List.of("lenet", "vgglite");
+        if (nets.isEmpty()) nets = NETS;
         Data data = fashionMnist(Paths.get(DATA), limit, testLimit);
-        InMemoryBatchSource train = data.train();
-        InMemoryBatchSource test = data.test();
-        Path peerScript = peer != null ? Paths.get(peer) : repositoryRoot().resolve("../shared/peers/torch_bench.py").normalize();
+        Path peerScript = peer != null ? Paths.get(peer) : defaultPeerScript();
 
         for (String net : nets) {
-            NetworkSpec spec = peerNetwork(net);
-            Measurement m = measure(net, spec, train, test, threads, epochs, batch);
+            Data netData = dataFor(net, data);
+            Measurement m = measure(net, peerNetwork(net), netData.train(), netData.test(), threads, epochs, batch, false);
             System.out.println(m.json());
             double trainRate = m.trainImagesPerSecond();
             double inferRate = m.inferImagesPerSecond();
             Path python = Paths.get("/usr/bin/python3");
             if (runPeer && Files.isExecutable(python) && Files.exists(peerScript)) {
-                String line = peer(python, peerScript, net, epochs, batch, threads, limit, ProcessBuilder.Redirect.INHERIT);
+                String line = peer(python, peerScript, net, epochs, batch, threads, limit, false, ProcessBuilder.Redirect.INHERIT);
                 if (line == null) continue;
                 System.out.println(line);
                 double peerTrain = field(line, "train_images_per_s");
@@ -221,40 +294,33 @@ public final class TrainBench {
         }
     }
 
-    /** The peer's lenet: conv 6@5×5 pad 2, ReLU, maxpool 2/2, conv 16@5×5, ReLU, maxpool 2/2, FC 120, ReLU, FC 84, ReLU, FC 10. */
-    static NetworkSpec lenet() {
-        return NetworkSpec.builder("lenet").input(28, 28, 1)
-                .add("conv1", LayerSpec.Conv2D.of(6, 5, 1, 2)).add(new LayerSpec.ReLU()).add(LayerSpec.MaxPool.of(2, 2))
-                .add("conv2", LayerSpec.Conv2D.of(16, 5, 1, 0)).add(new LayerSpec.ReLU()).add(LayerSpec.MaxPool.of(2, 2))
-                .add(new LayerSpec.Flatten())
-                .add("fc1", LayerSpec.FullyConnected.of(120)).add(new LayerSpec.ReLU())
-                .add("fc2", LayerSpec.FullyConnected.of(84)).add(new LayerSpec.ReLU())
-                .add("fc3", LayerSpec.FullyConnected.of(10)).add(new LayerSpec.Softmax())
-                .build();
-    }
-
-    /** The peer's vgglite: [conv 32@3×3 pad 1, ReLU]×2, maxpool, [conv 64@3×3 pad 1, ReLU]×2, maxpool, FC 128, ReLU, FC 10. */
-    static NetworkSpec vggLite() {
-        return NetworkSpec.builder("vgglite").input(28, 28, 1)
-                .add("conv1", LayerSpec.Conv2D.of(32, 3, 1, 1)).add(new LayerSpec.ReLU())
-                .add("conv2", LayerSpec.Conv2D.of(32, 3, 1, 1)).add(new LayerSpec.ReLU()).add(LayerSpec.MaxPool.of(2, 2))
-                .add("conv3", LayerSpec.Conv2D.of(64, 3, 1, 1)).add(new LayerSpec.ReLU())
-                .add("conv4", LayerSpec.Conv2D.of(64, 3, 1, 1)).add(new LayerSpec.ReLU()).add(LayerSpec.MaxPool.of(2, 2))
-                .add(new LayerSpec.Flatten())
-                .add("fc1", LayerSpec.FullyConnected.of(128)).add(new LayerSpec.ReLU())
-                .add("fc2", LayerSpec.FullyConnected.of(10)).add(new LayerSpec.Softmax())
-                .build();
+    /**
+     * Runs the PyTorch peer script with the same settings and returns its last JSON line, or null when it failed
+     * (the reason on stderr). {@code stderr} says where the script's own messages go, its operator profile
+     * included when {@code profile} asks for one.
+     */
+    public static String peer(Path python, Path script, String net, int epochs, int batch, int threads, int limit,
+                              boolean profile, ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
+        return peer(python, script, net, epochs, batch, threads, limit, profile, false, stderr);
     }
 
     /**
-     * Runs the PyTorch peer script with the same settings and returns its last JSON line, or null when it failed
-     * (the reason on stderr). {@code stderr} says where the script's own messages go.
+     * {@link #peer(Path, Path, String, int, int, int, int, boolean, ProcessBuilder.Redirect)}; with {@code avx2}, PyTorch
+     * is kept to AVX2 instructions (oneDNN's DNNL_MAX_CPU_ISA=AVX2 and ATen's ATEN_CPU_CAPABILITY=avx2), as on a CPU
+     * without AVX-512.
      */
     public static String peer(Path python, Path script, String net, int epochs, int batch, int threads, int limit,
-                              ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(python.toString(), script.toString(), "--net", net, "--epochs", Integer.toString(epochs),
-                "--batch", Integer.toString(batch), "--threads", Integer.toString(threads), "--limit", Integer.toString(limit))
-                .redirectError(stderr).start();
+                              boolean profile, boolean avx2, ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), "--net", net,
+                "--epochs", Integer.toString(epochs), "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
+                "--limit", Integer.toString(limit)));
+        if (profile) command.add("--profile");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr);
+        if (avx2) {
+            builder.environment().put("DNNL_MAX_CPU_ISA", "AVX2");
+            builder.environment().put("ATEN_CPU_CAPABILITY", "avx2");
+        }
+        Process p = builder.start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) if (line.startsWith("{")) last = line;
@@ -265,6 +331,14 @@ public final class TrainBench {
             return null;
         }
         return last;
+    }
+
+    /**
+     * The repository's copy of the peer script, tools/peers/torch_bench.py: the shared one's lenet and vgglite
+     * unchanged, and the other nets of {@link #NETS}.
+     */
+    public static Path defaultPeerScript() {
+        return repositoryRoot().resolve("tools/peers/torch_bench.py");
     }
 
     /** The repository root: the nearest folder up from the working directory with pom.xml and engine/. */

@@ -1,0 +1,18 @@
+package org.convas.engine.model;
+
+/**
+ * A convolution computed without im2col columns: {@link ShiftedConvolution} (stride 1), {@link StridedConvolution}
+ * (stride 2 or more), {@link DepthwiseConvolution} (one filter per channel). {@link Conv2dLayer} hands its passes to
+ * one of them where it applies.
+ */
+interface DirectConvolution {
+
+    /** y (and ReLU(y) into {@code relu} when not null) for n images; see {@link Conv2dLayer#forward}. */
+    void forward(float[] x, float[] w, float[] bias, float[] y, float[] relu, int n, boolean training, KernelThreads kernelThreads);
+
+    /**
+     * Gradients for n images after a forward pass; {@code throughRelu} as in {@link Conv2dLayer#backward(float[][],
+     * float[], float[], float[][], int, boolean)}. dw and db accumulate; dx (null for a network input) accumulates too.
+     */
+    void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n, boolean throughRelu);
+}
