@@ -50,6 +50,7 @@ public final class ReportJson {
         totals.addProperty("weights", report.totalWeights());
         totals.addProperty("biases", report.totalBiases());
         totals.addProperty("parameters", report.totalParameters());
+        totals.addProperty("trainableParameters", report.trainableParameters());
         totals.addProperty("macs", report.totalMacs());
         totals.addProperty("activations", report.totalActivations());
         totals.addProperty("forwardBytesPerImage", report.forwardBytesPerImage());
@@ -91,6 +92,7 @@ public final class ReportJson {
         o.addProperty("biases", l.biases());
         o.addProperty("parameters", l.parameters());
         o.addProperty("parameterFormula", l.paramFormula());
+        o.addProperty("trainable", l.node().trainable());
         o.addProperty("macs", l.macs());
         o.addProperty("activations", l.activations());
         o.addProperty("memoryBytes", l.memoryBytes());

@@ -284,6 +284,11 @@ public final class DesignerViewModel {
     /** Puts a view's explanation in the status line (a gesture that does not apply, e.g. a wire onto a folded module). */
     public void tell(String text) { message.set(text); }
 
+    /** Freezes or unfreezes a block's parameters (undoable). */
+    public boolean setTrainable(String id, boolean trainable) {
+        return execute(new DesignerCommand.SetTrainable(id, trainable));
+    }
+
     public boolean connect(String from, String to) { return execute(new DesignerCommand.Connect(from, to)); }
 
     public boolean disconnect(String from, String to) { return execute(new DesignerCommand.Disconnect(from, to)); }

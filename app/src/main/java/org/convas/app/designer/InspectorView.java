@@ -39,6 +39,7 @@ public final class InspectorView extends VBox {
     private final javafx.scene.control.ComboBox<org.convas.engine.spec.WeightInit> weightInit = new javafx.scene.control.ComboBox<>();
     private String shownId;
     private LayerSpec shownLayer;
+    private boolean shownTrainable = true;
     private boolean refreshQueued;
 
     public InspectorView(DesignerViewModel vm) {
@@ -136,13 +137,18 @@ public final class InspectorView extends VBox {
             return;
         }
         Node n = node.get();
-        if (!n.id().equals(shownId) || !n.layer().equals(shownLayer)) {
+        if (!n.id().equals(shownId) || !n.layer().equals(shownLayer) || n.trainable() != shownTrainable) {
             shownId = n.id();
             shownLayer = n.layer();
+            shownTrainable = n.trainable();
             header.setText(n.id() + " — " + Palette.titleOf(n.layer()));
             name.setText(n.id());
             List<PropertySheet.Item> items = new ArrayList<>();
             for (LayerFields.Field f : LayerFields.fieldsOf(n.layer())) items.add(new FieldItem(f));
+            if (n.layer() instanceof LayerSpec.Conv2D || n.layer() instanceof LayerSpec.FullyConnected
+                    || n.layer() instanceof LayerSpec.BatchNorm) {
+                items.add(new TrainableItem(n.trainable()));
+            }
             sheet.getItems().setAll(items);
             sheet.setVisible(true);
             sheet.setManaged(true);
@@ -212,6 +218,11 @@ public final class InspectorView extends VBox {
     }
 
     private PropertyEditor<?> editorFor(PropertySheet.Item item) {
+        if (item instanceof TrainableItem) {
+            PropertyEditor<?> e = Editors.createCheckEditor(item);
+            e.getEditor().setId("field-trainable");
+            return e;
+        }
         FieldItem f = (FieldItem) item;
         if (f.field.kind() == LayerFields.Kind.BOOLEAN) {
             PropertyEditor<?> e = Editors.createCheckEditor(item);
@@ -232,6 +243,34 @@ public final class InspectorView extends VBox {
                 getEditor().setText(value);
             }
         };
+    }
+
+    /** Whether training changes the block's parameters (off: frozen, for fine-tuning an imported network). */
+    private final class TrainableItem implements PropertySheet.Item {
+        private final boolean value;
+
+        TrainableItem(boolean value) {
+            this.value = value;
+        }
+
+        @Override public Class<?> getType() { return Boolean.class; }
+        @Override public String getCategory() { return "Training"; }
+        @Override public String getName() { return "trainable"; }
+        @Override public String getDescription() { return "off freezes the block's weights: training leaves them as they are"; }
+        @Override public Object getValue() { return value; }
+
+        @Override
+        public void setValue(Object v) {
+            if (shownId == null || !(v instanceof Boolean b) || b == vm.spec().node(shownId).trainable()) return;
+            shownTrainable = b;
+            if (!vm.setTrainable(shownId, b)) {
+                shownTrainable = !b;
+                showError(vm.messageProperty().get());
+            }
+        }
+
+        @Override
+        public Optional<ObservableValue<? extends Object>> getObservableValue() { return Optional.empty(); }
     }
 
     /** One hyperparameter as a property sheet row. */

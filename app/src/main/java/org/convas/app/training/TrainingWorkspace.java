@@ -781,8 +781,10 @@ public final class TrainingWorkspace extends BorderPane {
     private void showReport(ValidationReport report) {
         if (report == null) return;
         confusion.setMatrix(report.counts(), report.classNames());
-        confusionInfo.setText(String.format(Locale.ROOT, "After epoch %d: validation accuracy %.1f%%, %d misclassified shown.",
-                report.epoch(), 100 * report.accuracy(), report.misclassified().size()));
+        // Epoch 0: weights not trained here (imported from ONNX or PyTorch), classified as they came.
+        confusionInfo.setText(String.format(Locale.ROOT, "%s: validation accuracy %.1f%%, %d misclassified shown.",
+                report.epoch() == 0 ? "Imported weights, before training here" : "After epoch " + report.epoch(),
+                100 * report.accuracy(), report.misclassified().size()));
         DataPreparation.PreparedData data = vm.data().preparedDataProperty().get();
         if (data == null) return;
         List<GalleryImage> images = new ArrayList<>();

@@ -434,6 +434,48 @@ class TrainingViewModelTest {
     }
 
     @Test
+    void importedWeightsShowAtOnceAndStartFineTunesThemWithTheBlocksFrozenSince() throws Exception {
+        viewModel().prepareData();
+        frame();
+        // Weights trained elsewhere (what File ▸ Import Model reads from an ONNX file), while another network is open.
+        Model weights = Model.create(SmallNetworks.fashionTiny(), org.convas.engine.model.Initializer.HE, 42);
+        spec.set(SmallNetworks.vggLite());
+        vm.documentReplaced();
+        frame();
+        vm.useImportedModel(weights, "tiny.onnx");
+        assertEquals(weights.spec(), spec.get(), "the imported network is the document");
+        assertEquals(weights, vm.currentModel());
+        assertEquals(weights.spec(), vm.trainedNetworkProperty().get());
+        assertFalse(vm.unsavedTrainingProperty().get(), "the weights are in the file they came from");
+        assertTrue(vm.getMessage().text().startsWith("Imported tiny.onnx: Tiny Fashion-MNIST net, "), vm.getMessage().text());
+        assertEquals(List.of("conv1", "conv2"), vm.convLayers());
+        frameUntil(() -> vm.snapshotProperty().get() != null && vm.validationReportProperty().get() != null,
+                "the imported weights' filters and confusion matrix");
+        assertEquals("imported weights (tiny.onnx)", vm.filterCaptionProperty().get());
+        assertTrue(vm.networkTextProperty().get().contains("imported from tiny.onnx"), vm.networkTextProperty().get());
+        // The filters are the imported weights, not a random start.
+        float[] conv1 = weights.tensor("conv1.weight");
+        var bank = vm.snapshotProperty().get().filters().get(0);
+        assertEquals("conv1", bank.nodeId());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(conv1, bank.weights());
+
+        // conv1 frozen in the inspector, then Start: the run starts from the imported weights and leaves conv1 alone.
+        spec.set(spec.get().withTrainable("conv1", false));
+        assertTrue(vm.networkTextProperty().get().contains("fine-tunes them, the frozen blocks kept as they are"),
+                vm.networkTextProperty().get());
+        float[] conv1Before = conv1.clone();
+        float[] fcBefore = weights.tensor("fc.weight").clone();
+        trainOneEpoch();
+        Model tuned = vm.run().model();
+        assertEquals(spec.get(), tuned.spec(), "the run trains the network as the Design tab says (conv1 frozen)");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(conv1Before, tuned.tensor("conv1.weight"), "a frozen block keeps its weights");
+        assertFalse(java.util.Arrays.equals(fcBefore, tuned.tensor("fc.weight")), "the other blocks train");
+        assertTrue(vm.runs().get(0).settings().endsWith(", fine-tuning the weights imported from tiny.onnx"), vm.runs().get(0).settings());
+        assertTrue(vm.unsavedTrainingProperty().get(), "fine-tuned weights are unsaved work");
+        assertEquals(tuned, vm.currentModel());
+    }
+
+    @Test
     void movingABlockKeepsTheTrainedWeightsAndChangingALayerMarksThemStale() throws Exception {
         viewModel();
         trainOneEpoch();

@@ -81,7 +81,7 @@ public final class Executor {
         Map<String, Parameter> params = new HashMap<>();
         List<Parameter> ordered = new ArrayList<>();
         for (Parameter p : model.parameters()) {
-            Parameter q = ownGradients ? new Parameter(p.name(), p.nodeId(), p.kind(), p.value(), new float[p.size()]) : p;
+            Parameter q = ownGradients ? new Parameter(p.name(), p.nodeId(), p.kind(), p.value(), new float[p.size()], p.trainable()) : p;
             params.put(q.name(), q);
             ordered.add(q);
         }

@@ -80,8 +80,8 @@ public final class Model {
         this.tensors = Collections.unmodifiableMap(all);
     }
 
-    private static Parameter param(String node, String name, Parameter.Kind kind, int size) {
-        return new Parameter(node + "." + name, node, kind, new float[size], new float[size]);
+    private Parameter param(String node, String name, Parameter.Kind kind, int size) {
+        return new Parameter(node + "." + name, node, kind, new float[size], new float[size], spec.node(node).trainable());
     }
 
     /** Builds a model and initialises its weights the way the network says ({@link NetworkSpec#weightInit()}). */

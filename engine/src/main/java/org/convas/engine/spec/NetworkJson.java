@@ -33,10 +33,13 @@ import java.util.Set;
  *    {"id": "input", "type": "input", "width": 32, "height": 32, "depth": 1},
  *    {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 6, "kernel": 5, "stride": 1, "padding": 0},
  *    {"id": "conv2", "type": "conv2d", "inputs": ["conv1"], "filters": 8, "kernel": [3, 1], "stride": [2, 1], "padding": [1, 0]},
+ *    {"id": "fc1", "type": "fc", "inputs": ["conv1"], "units": 10, "trainable": false},
  *    ...],
  *  "layout": {"conv1": [120.0, 80.0]}}
  * }</pre>
  * An optional {@code "init": "xavier"} chooses the weights' initialisation ({@link WeightInit}; "he" when absent).
+ *
+ * <p>{@code "trainable": false} freezes a node's parameters ({@link Node#trainable()}); it is written only then.
  *
  * <p>Reading is all or nothing: any problem throws a {@link SpecFormatException} naming the node and field,
  * and no partial network is returned. Writing then reading gives an equal spec.
@@ -92,6 +95,7 @@ public final class NetworkJson {
             n.inputs().forEach(ins::add);
             o.add("inputs", ins);
         }
+        if (!n.trainable()) o.addProperty("trainable", false);
         if (l instanceof LayerSpec.Input in) {
             o.addProperty("width", in.width());
             o.addProperty("height", in.height());
@@ -473,7 +477,7 @@ public final class NetworkJson {
                 case "softmax" -> new LayerSpec.Softmax();
                 default -> throw err(where, "type", "unknown layer type \"" + type + "\"; known types: " + String.join(", ", TYPES));
             };
-            return new Node(id, layer, inputs);
+            return new Node(id, layer, inputs, bool(o, where, "trainable", true));
         }
     }
 

@@ -206,6 +206,26 @@ public final class NetworkSpec {
         return withReplaced(node(id).withLayer(layer));
     }
 
+    /** Freezes ({@code false}) or unfreezes a node's parameters. */
+    public NetworkSpec withTrainable(String id, boolean trainable) {
+        return withReplaced(node(id).withTrainable(trainable));
+    }
+
+    /**
+     * True when the weights of one network fit the other: the same nodes, layers and wiring and the same floor mode.
+     * The name, the layout and which nodes are frozen ({@link Node#trainable()}) do not count, so trained or imported
+     * weights carry over to the network with some blocks frozen since.
+     */
+    public boolean sameWeightsAs(NetworkSpec other) {
+        if (other == this) return true;
+        if (other == null || other.nodes.size() != nodes.size() || other.floorMode != floorMode) return false;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node a = nodes.get(i), b = other.nodes.get(i);
+            if (!a.id().equals(b.id()) || !a.layer().equals(b.layer()) || !a.inputs().equals(b.inputs())) return false;
+        }
+        return true;
+    }
+
     /**
      * Removes a node. Its consumers are reconnected to its own inputs when it had exactly one (so removing a
      * ReLU from a chain keeps the chain whole); otherwise the references to it are dropped.
