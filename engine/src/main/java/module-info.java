@@ -20,6 +20,7 @@ module org.convas.engine {
     exports org.convas.engine.data;
     exports org.convas.engine.data.codec;
     exports org.convas.engine.exchange;
+    exports org.convas.engine.inspect;
     exports org.convas.engine.kernel;
     exports org.convas.engine.model;
     exports org.convas.engine.spec;

@@ -268,7 +268,13 @@ class LayerTypeChecklistTest {
             b.add("x", new LayerSpec.Input(6, 6, 2));
         } else {
             b.input(6, 6, 4);
-            if (layer.arity() == LayerSpec.Arity.MANY) {
+            if (layer instanceof LayerSpec.ChannelScale) {
+                // The maps and one weight per channel: a Squeeze-and-Excitation branch in small.
+                b.add("a", LayerSpec.Conv2D.of(4, 3, 1, 1), "input");
+                b.add("g", new LayerSpec.GlobalAvgPool(), "a");
+                b.add("s", new LayerSpec.Sigmoid(), "g");
+                b.add("x", layer, "a", "s");
+            } else if (layer.arity() == LayerSpec.Arity.MANY) {
                 b.add("a", LayerSpec.Conv2D.of(4, 3, 1, 1), "input");
                 b.add("b", LayerSpec.Conv2D.of(4, 1, 1, 0), "input");
                 b.add("x", layer, "a", "b");

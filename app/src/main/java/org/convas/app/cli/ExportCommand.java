@@ -108,7 +108,7 @@ public final class ExportCommand implements Command {
             origin = source.describe();
             model = weights == null ? null : Weights.load(Path.of(weights), source.spec());
             if (model == null && format.equals("onnx")) {
-                model = Model.create(source.spec(), Initializer.HE, c.seed());
+                model = Model.create(source.spec(), Initializer.of(source.spec().weightInit()), c.seed());
                 out.println("Weights: none given (--weights), so the ONNX file holds freshly initialised ones (He, seed " + c.seed() + ")");
             }
             if (format.equals("onnx")) {

@@ -129,7 +129,10 @@ public final class ReportJson {
         JsonObject o = new JsonObject();
         o.addProperty("kernelHeight", w.kernelH());
         o.addProperty("kernelWidth", w.kernelW());
-        o.addProperty("stride", w.stride());
+        // "stride" as before for a square stride; strideHeight and strideWidth always, for per-axis strides.
+        if (w.squareStride()) o.addProperty("stride", w.strideH());
+        o.addProperty("strideHeight", w.strideH());
+        o.addProperty("strideWidth", w.strideW());
         o.addProperty("dilation", w.dilation());
         o.addProperty("padTop", w.padTop());
         o.addProperty("padLeft", w.padLeft());

@@ -388,7 +388,7 @@ public final class TrainCommand implements Command {
             // Trained weights (--weights) are in memory already: their run checks the memory the training adds.
             run = checkpoint != null ? TrainingRun.resume(checkpoint, trainSource, validationSource, settings)
                     : model != null ? TrainingRun.create(model, trainSource, validationSource, settings)
-                    : TrainingRun.create(spec, Initializer.HE, c.seed(), trainSource, validationSource, settings);
+                    : TrainingRun.create(spec, Initializer.of(spec.weightInit()), c.seed(), trainSource, validationSource, settings);
         } catch (TrainingException e) {
             err.println("train: " + e.getMessage());
             return Cli.USAGE;

@@ -307,7 +307,7 @@ public sealed interface DesignerCommand {
             }
             Map<String, Position> layout = new LinkedHashMap<>();
             spec.layout().forEach((k, p) -> layout.put(k.equals(id) ? newId : k, p));
-            return new NetworkSpec(spec.name(), nodes, spec.floorMode(), layout);
+            return new NetworkSpec(spec.name(), nodes, spec.floorMode(), spec.weightInit(), layout);
         }
     }
 
@@ -331,6 +331,15 @@ public sealed interface DesignerCommand {
 
         public NetworkSpec apply(NetworkSpec spec) {
             return spec.withFloorMode(floor);
+        }
+    }
+
+    /** Chooses how the network's weights start (He or Xavier), a setting saved with the network. */
+    record SetWeightInit(org.convas.engine.spec.WeightInit init) implements DesignerCommand {
+        public String description() { return "initialise the weights with " + init.name().charAt(0) + init.name().substring(1).toLowerCase(java.util.Locale.ROOT); }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            return spec.withWeightInit(init);
         }
     }
 

@@ -365,6 +365,12 @@ public final class DesignerViewModel {
     /** Floor mode, a network setting: windows that do not fit are floored (a warning) instead of refused. */
     public boolean setFloorMode(boolean floor) { return execute(new DesignerCommand.SetFloorMode(floor)); }
 
+    /** How the network's weights start when it is trained (an undoable edit, saved with the network). */
+    public boolean setWeightInit(org.convas.engine.spec.WeightInit init) {
+        if (init == null || init == spec().weightInit()) return false;
+        return execute(new DesignerCommand.SetWeightInit(init));
+    }
+
     private Set<String> existingSelection() {
         Set<String> ids = new LinkedHashSet<>();
         for (String id : selection) if (spec().contains(id)) ids.add(id);

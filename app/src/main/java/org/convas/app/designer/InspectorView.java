@@ -36,6 +36,7 @@ public final class InspectorView extends VBox {
     private final VBox network = new VBox(6);
     private final TextField networkName = new TextField();
     private final javafx.scene.control.CheckBox floorMode = new javafx.scene.control.CheckBox("Floor mode");
+    private final javafx.scene.control.ComboBox<org.convas.engine.spec.WeightInit> weightInit = new javafx.scene.control.ComboBox<>();
     private String shownId;
     private LayerSpec shownLayer;
     private boolean shownTrainable = true;
@@ -85,7 +86,16 @@ public final class InspectorView extends VBox {
         Label networkTitle = new Label("Network");
         networkTitle.getStyleClass().add("inspector-title");
         network.setId("inspector-network");
-        network.getChildren().addAll(networkTitle, new Label("Name"), networkName, floorMode, floorHelp);
+        weightInit.getItems().setAll(org.convas.engine.spec.WeightInit.values());
+        weightInit.setId("weight-init");
+        weightInit.setMaxWidth(Double.MAX_VALUE);
+        weightInit.setOnAction(e -> vm.setWeightInit(weightInit.getValue()));
+        Label initHelp = new Label("How the weights start when the network is trained: He keeps the variance through ReLUs; "
+                + "Xavier suits tanh and sigmoid. Biases start at 0.");
+        initHelp.setWrapText(true);
+        initHelp.getStyleClass().add("inspector-details");
+        network.getChildren().addAll(networkTitle, new Label("Name"), networkName, floorMode, floorHelp,
+                new Label("Weight initialisation"), weightInit, initHelp);
         getChildren().addAll(header, name, sheet, error, details, fixes, network);
         // Coalesced: a selection that flickers (a table clearing and restoring it) does not rebuild the editors.
         vm.selectedNodeIdProperty().addListener((o, a, b) -> {
@@ -110,6 +120,7 @@ public final class InspectorView extends VBox {
         Optional<Node> node = id == null ? Optional.empty() : vm.spec().find(id);
         boolean floor = vm.spec().floorMode();
         if (floorMode.isSelected() != floor) floorMode.setSelected(floor);
+        if (weightInit.getValue() != vm.spec().weightInit()) weightInit.setValue(vm.spec().weightInit());
         if (!networkName.isFocused()) networkName.setText(vm.spec().name());
         show(name, node.isPresent());
         show(network, node.isEmpty());

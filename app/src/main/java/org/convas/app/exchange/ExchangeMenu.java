@@ -185,7 +185,7 @@ public final class ExchangeMenu {
         Model trained = weightsFor(net);
         background.execute(() -> {
             try {
-                Model m = trained != null ? trained : Model.create(net, Initializer.HE, 1);
+                Model m = trained != null ? trained : Model.create(net, Initializer.of(net.weightInit()), 1);
                 OnnxExport.write(file, m);
                 long kib = Files.size(file) / 1024;
                 fx.execute(() -> info("Exported " + net.name() + " to ONNX", "Wrote " + file + " (opset " + OnnxExport.OPSET + ", "

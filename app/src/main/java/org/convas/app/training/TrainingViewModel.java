@@ -73,6 +73,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -215,6 +216,7 @@ public final class TrainingViewModel {
     private final LatestValueSlot<Snapshot> snapshotSlot;
     private final LatestValueSlot<ValidationReport> reportSlot;
     private TrainingRun run;
+    private volatile BiConsumer<Snapshot, Model> snapshotModels = (s, m) -> { };
     /** The run going or last ended, with its bookkeeping; null before the first and after another network was shown. */
     private RunSession session;
     /** The data the trained model was trained on (its class names label the top-5). */
@@ -649,7 +651,7 @@ public final class TrainingViewModel {
                 // A fresh run is checked against the heap before its weights are allocated (the Memory line's estimate).
                 TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, chosen)
                         : importedStart != null ? TrainingRun.create(importedFor(importedStart, net), train, validation, chosen)
-                        : TrainingRun.create(net, Initializer.HE, chosen.seed(), train, validation, chosen);
+                        : TrainingRun.create(net, Initializer.of(net.weightInit()), chosen.seed(), train, validation, chosen);
                 if (resumeFrom != null) {
                     // The form shows the checkpoint's values once it is loaded: what differs was changed on purpose.
                     if (chosen.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
@@ -853,9 +855,10 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 // Before the first run: an untrained model with the run's seed shows the random filters it starts from.
-                Model m = trained != null ? trained : idle != null ? idle : Model.create(net, Initializer.HE, seedNow);
+                Model m = trained != null ? trained : idle != null ? idle : Model.create(net, Initializer.of(net.weightInit()), seedNow);
                 if (!m.inputShape().equals(prepared.key().input())) return;
                 Snapshot s = ModelSnapshots.take(m, image, label, trained == null ? 0 : epochsDone, trained == null ? 0 : -1);
+                snapshotModels.accept(s, m);
                 fx.execute(() -> {
                     if (asked != generation) return;
                     if (trained == null && model == null && idleModel == null) idleModel = m;
@@ -925,6 +928,15 @@ public final class TrainingViewModel {
         if (run != null) run.cancel();
         if (delivering) events.stop();
         onShutdown.run();
+    }
+
+    /**
+     * Hands every snapshot's model to {@code listener} too, on the thread that took the snapshot and while its weights
+     * hold still (between two training steps): the listener copies what it needs ({@link Model#copy()}) before it
+     * returns, and returns quickly. The inspection views (app.inspect) explain the image on such copies.
+     */
+    public void setSnapshotModelListener(BiConsumer<Snapshot, Model> listener) {
+        snapshotModels = Objects.requireNonNull(listener);
     }
 
     public void addFeed(Feed feed) {
@@ -1504,6 +1516,7 @@ public final class TrainingViewModel {
 
         @Override
         public void onSnapshot(Snapshot s) {
+            snapshotModels.accept(s, source.model());
             fx.execute(() -> {
                 if (run == source) snapshotSlot.offer(s);
             });

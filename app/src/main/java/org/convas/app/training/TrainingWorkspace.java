@@ -108,6 +108,7 @@ public final class TrainingWorkspace extends BorderPane {
     private final Label filterInfo = new Label();
     private final Label filterTuning = new Label();
     private final Label confusionInfo = new Label();
+    private final org.convas.app.inspect.InspectTabs inspect;
     private final Label results = new Label();
     private final javafx.scene.control.TableView<RunRecord> runTable = new javafx.scene.control.TableView<>();
     /** Asks what to do with a run or unsaved weights before they are given up; tests answer directly. */
@@ -140,6 +141,7 @@ public final class TrainingWorkspace extends BorderPane {
         datasetTab.setContent(datasetPreview);
         runsTab.setContent(runsPane());
         views.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> redrawVisible());
+        inspect = org.convas.app.inspect.InspectTabs.install(vm, views, this::showTab);
         charts.setId("training-charts");
         // Two redraws a second are enough to watch a curve; each redraw of a chart costs FX and render time that
         // the training threads would otherwise get (measured by TrainingWorkspaceDemo --benchmark).
@@ -261,7 +263,15 @@ public final class TrainingWorkspace extends BorderPane {
         return datasetPreview;
     }
 
-    /** Brings a view tab to the front: "Activations", "Gradients", "Confusion matrix", "Dataset" or "Runs". */
+    /** The inspection tabs: Explain, Top images, Histograms, PCA. */
+    public org.convas.app.inspect.InspectTabs inspectTabs() {
+        return inspect;
+    }
+
+    /**
+     * Brings a view tab to the front: "Activations", "Gradients", "Confusion matrix", "Dataset", "Runs", or an
+     * inspection tab ("Explain", "Top images", "Histograms", "PCA").
+     */
     public void showTab(String title) {
         views.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst()
                 .ifPresent(t -> views.getSelectionModel().select(t));

@@ -44,7 +44,7 @@ import java.util.Map;
  * under Convas's tensor names ({@code conv1.weight}, {@code bn1.running_mean}). Padding: "same" is
  * {@code auto_pad=SAME_UPPER} (the extra row and column at the end, as in Convas), "valid" is {@code VALID},
  * explicit padding is {@code pads}. BatchNorm's momentum is ONNX's 1 − momentum. What ONNX cannot hold of a Convas
- * network (floor mode, the block layout, frozen blocks) is kept in {@code metadata_props} under "convas.*".
+ * network (floor mode, a Xavier initialisation, the block layout, frozen blocks) is kept in {@code metadata_props} under "convas.*".
  */
 public final class OnnxExport {
 
@@ -88,7 +88,7 @@ public final class OnnxExport {
                 NodeProto.Builder n = node("Conv", id, List.of(x, id + ".weight"), id);
                 if (c.bias()) n.addInput(id + ".bias");
                 n.addAttribute(ints("kernel_shape", c.kernelHeight(), c.kernelWidth()));
-                n.addAttribute(ints("strides", c.stride(), c.stride()));
+                n.addAttribute(ints("strides", c.strideHeight(), c.strideWidth()));
                 n.addAttribute(ints("dilations", c.dilation(), c.dilation()));
                 n.addAttribute(integer("group", c.groups()));
                 padding(n, c.padding());
@@ -99,14 +99,14 @@ public final class OnnxExport {
                 needSpatial(xSpatial, where);
                 NodeProto.Builder n = node("MaxPool", id, List.of(x), id);
                 n.addAttribute(ints("kernel_shape", p.size(), p.size()));
-                n.addAttribute(ints("strides", p.stride(), p.stride()));
+                n.addAttribute(ints("strides", p.strideHeight(), p.strideWidth()));
                 padding(n, p.padding());
                 g.addNode(n);
             } else if (l instanceof LayerSpec.AvgPool p) {
                 needSpatial(xSpatial, where);
                 NodeProto.Builder n = node("AveragePool", id, List.of(x), id);
                 n.addAttribute(ints("kernel_shape", p.size(), p.size()));
-                n.addAttribute(ints("strides", p.stride(), p.stride()));
+                n.addAttribute(ints("strides", p.strideHeight(), p.strideWidth()));
                 n.addAttribute(integer("count_include_pad", 1));
                 padding(n, p.padding());
                 g.addNode(n);
@@ -193,6 +193,20 @@ public final class OnnxExport {
                     g.addNode(node(ins.size() == 2 ? "Add" : "Sum", id, ins, id));
                 }
                 outSpatial = allSpatial;
+            } else if (l instanceof LayerSpec.ChannelScale) {
+                // Mul with broadcasting: the maps [N, C, H, W] times the weights [N, C] made [N, C, 1, 1] by an
+                // Unsqueeze helper "<id>/unsqueeze" (axes 2 and 3, an int64 initializer as opset 13 wants).
+                int w = LayerSpec.ChannelScale.weightsInput(r.inputShapes().get(0), r.inputShapes().get(1));
+                String maps = node.inputs().get(1 - w), weights = node.inputs().get(w);
+                String in = weights;
+                if (!spatial.get(weights) && spatial.get(maps)) {
+                    in = id + "/unsqueeze";
+                    g.addInitializer(TensorProto.newBuilder().setName(id + "/axes").setDataType(TensorProto.DataType.INT64_VALUE)
+                            .addDims(2).addInt64Data(2).addInt64Data(3));
+                    g.addNode(node("Unsqueeze", id + "/unsqueeze", List.of(weights, id + "/axes"), in));
+                }
+                g.addNode(node("Mul", id, List.of(maps, in), id));
+                outSpatial = spatial.get(maps);
             } else {
                 throw new ExchangeException(where + ": " + l.type() + " has no ONNX mapping");
             }
@@ -216,6 +230,8 @@ public final class OnnxExport {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g);
         m.addMetadataProps(meta("convas.floor", Boolean.toString(spec.floorMode())));
+        // How the weights start when the network is trained again (He unless the network chose Xavier).
+        if (spec.weightInit() != org.convas.engine.spec.WeightInit.HE) m.addMetadataProps(meta("convas.init", spec.weightInit().key()));
         List<String> frozen = new ArrayList<>();
         for (Node n : spec.nodes()) if (!n.trainable()) frozen.add(n.id());
         JsonArray frozenJson = new JsonArray();

@@ -58,7 +58,7 @@ public final class OnnxImport {
 
     /** Operators the import maps, for messages. */
     public static final List<String> OPERATORS = List.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Gemm",
-            "BatchNormalization", "LRN", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Dropout", "Softmax", "Add", "Sum", "Concat", "Identity");
+            "BatchNormalization", "LRN", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Dropout", "Softmax", "Add", "Sum", "Concat", "Identity", "Mul", "Unsqueeze");
 
     /** The largest ONNX file read: 2 GiB, protobuf's limit on one message (larger models keep their weights in external files). */
     static final long MAX_BYTES = (1L << 31) - 1;
@@ -100,6 +100,7 @@ public final class OnnxImport {
         private final GraphProto g;
         private final Map<String, TensorProto> initializers = new HashMap<>();
         private final Map<String, Value> values = new HashMap<>();    // tensor name → the Convas node that makes it
+        private final Map<String, String> halfUnsqueezed = new HashMap<>(); // a vector made [N, C, 1] on its way to [N, C, 1, 1]
         private final Map<String, String> nodeNames = new HashMap<>(); // ONNX node name → Convas id
         private final List<Node> nodes = new ArrayList<>();
         private final Set<String> ids = new HashSet<>();
@@ -161,7 +162,12 @@ public final class OnnxImport {
             for (StringStringEntryProto p : model.getMetadataPropsList()) meta.put(p.getKey(), p.getValue());
             String name = g.getName().isBlank() || g.getName().equals("torch_jit") || g.getName().equals("main_graph") ? fallbackName : g.getName();
             List<Node> finalNodes = frozen(meta);
-            NetworkSpec spec = new NetworkSpec(name, finalNodes, Boolean.parseBoolean(meta.getOrDefault("convas.floor", "false")), layout(meta));
+            org.convas.engine.spec.WeightInit init = org.convas.engine.spec.WeightInit.HE;
+            for (org.convas.engine.spec.WeightInit w : org.convas.engine.spec.WeightInit.values()) {
+                if (w.key().equals(meta.get("convas.init"))) init = w;
+            }
+            NetworkSpec spec = new NetworkSpec(name, finalNodes, Boolean.parseBoolean(meta.getOrDefault("convas.floor", "false")), init,
+                    layout(meta));
             NetworkReport report = Calculator.analyze(spec);
             if (!meta.containsKey("convas.floor") && report.errors().stream().anyMatch(p -> p.rule().equals(Problem.FIT))) {
                 NetworkSpec floored = spec.withFloorMode(true);
@@ -227,6 +233,10 @@ public final class OnnxImport {
                     throw new ExchangeException(where + ": takes the output of a Pad; Convas pads only as part of a convolution or pooling layer");
                 }
             }
+            if (op.equals("Unsqueeze")) {
+                unsqueeze(n, data, where);
+                return;
+            }
             for (String i : data) {
                 if (!values.containsKey(i)) throw new ExchangeException(where + ": input " + i + " is made by no node before it");
             }
@@ -290,6 +300,13 @@ public final class OnnxImport {
                     add(n, output, new LayerSpec.Softmax(), v, false, null);
                 }
                 case "Add", "Sum" -> merge(n, data, output, new LayerSpec.Add(), where);
+                case "Mul" -> {
+                    if (data.size() != 2) {
+                        throw new ExchangeException(where + ": multiplies " + (n.getInputCount() - data.size()) + " constant tensor(s);"
+                                + " Convas multiplies maps by per-channel weights computed by layers (Scale) only");
+                    }
+                    merge(n, data, output, new LayerSpec.ChannelScale(), where);
+                }
                 case "Concat" -> {
                     long axis = attrInt(n, "axis", 1);
                     if (axis != 1) throw new ExchangeException(where + ": concatenation along axis " + axis + "; Convas concatenates channels (axis 1)");
@@ -298,6 +315,38 @@ public final class OnnxImport {
                 default -> throw new ExchangeException(where + ": operator " + op + " is not a layer type Convas has (Convas reads "
                         + String.join(", ", OPERATORS) + ")");
             }
+        }
+
+        /**
+         * A vector [N, C] made [N, C, 1, 1] to scale maps: OnnxExport's "<id>/unsqueeze" (axes 2 and 3 at once) or
+         * PyTorch's {@code s[:, :, None, None]} (axes 2, then 3): the same Convas node, now as 1×1 maps.
+         */
+        private void unsqueeze(NodeProto n, List<String> data, String where) throws ExchangeException {
+            if (data.size() != 1) throw new ExchangeException(where + ": unsqueezes " + data.size() + " tensors");
+            String in = data.get(0);
+            List<Long> axes = new ArrayList<>(attrInts(n, "axes"));
+            if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+                for (double d : constant(n.getInput(1), where).values()) axes.add((long) d);
+            }
+            java.util.Collections.sort(axes);
+            String output = n.getOutput(0);
+            if (halfUnsqueezed.containsKey(in) && axes.equals(List.of(3L))) {
+                values.put(output, new Value(halfUnsqueezed.get(in), true));
+                nodeNames.put(n.getName(), halfUnsqueezed.get(in));
+                return;
+            }
+            Value v = values.get(in);
+            if (v != null && !v.spatial() && axes.equals(List.of(2L, 3L))) {
+                values.put(output, new Value(v.node(), true));
+                nodeNames.put(n.getName(), v.node());
+                return;
+            }
+            if (v != null && !v.spatial() && axes.equals(List.of(2L))) {
+                halfUnsqueezed.put(output, v.node());
+                return;
+            }
+            throw new ExchangeException(where + ": unsqueezing axes " + axes + " of " + (v == null ? "that tensor" : v.spatial() ? "a 4-D tensor"
+                    : "a vector") + " is not a layer type Convas has (it reads a vector made [N, C, 1, 1] to scale channels)");
         }
 
         /** A Flatten that {@link OnnxExport} added to a node: named "<id>/flatten" after or before the node named id. */
@@ -325,12 +374,12 @@ public final class OnnxImport {
             if (!kernel.isEmpty() && (kernel.get(0) != kh || kernel.get(1) != kw)) {
                 throw new ExchangeException(where + ": kernel_shape " + kernel + " differs from the weight's " + kh + "×" + kw);
             }
-            int stride = square(attrInts(n, "strides"), 1, where, "strides");
+            int[] stride = pair(attrInts(n, "strides"), 1, where, "strides");
             int dilation = square(attrInts(n, "dilations"), 1, where, "dilations");
             int groups = (int) attrInt(n, "group", 1);
             boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
-            Padding padding = padding(n, where, kh, kw, stride, dilation, n.getInput(0), x, false);
-            LayerSpec.Conv2D c = new LayerSpec.Conv2D(k, kh, kw, stride, padding, dilation, groups, bias);
+            Padding padding = padding(n, where, kh, kw, stride[0], stride[1], dilation, n.getInput(0), x, false);
+            LayerSpec.Conv2D c = new LayerSpec.Conv2D(k, kh, kw, stride[0], stride[1], padding, dilation, groups, bias);
             String id = add(n, output, c, x, true, stripSuffix(wName, ".weight"));
             tensors.put(id + ".weight", floats(wName, where));
             if (bias) tensors.put(id + ".bias", floats(n.getInput(2), where));
@@ -342,16 +391,17 @@ public final class OnnxImport {
             if (kernel.size() != 2) throw new ExchangeException(where + ": kernel_shape " + kernel + "; Convas pools over 2-D windows");
             if (!kernel.get(0).equals(kernel.get(1))) throw new ExchangeException(where + ": a " + kernel.get(0) + "×" + kernel.get(1) + " window; Convas pools over square windows");
             int size = kernel.get(0).intValue();
-            int stride = square(attrInts(n, "strides"), 1, where, "strides");
+            int[] stride = pair(attrInts(n, "strides"), 1, where, "strides");
             if (square(attrInts(n, "dilations"), 1, where, "dilations") != 1) throw new ExchangeException(where + ": dilated pooling is not a layer type Convas has");
-            Padding padding = padding(n, where, size, size, stride, 1, n.getInput(0), x, n.getOpType().equals("MaxPool"));
+            Padding padding = padding(n, where, size, size, stride[0], stride[1], 1, n.getInput(0), x, n.getOpType().equals("MaxPool"));
             boolean avg = n.getOpType().equals("AveragePool");
             // Its own padding must count (a Pad before it has put real zeros there, which count anyway).
             boolean ownPadding = attrInts(n, "pads").stream().anyMatch(v -> v != 0) || attrString(n, "auto_pad", "NOTSET").startsWith("SAME");
             if (avg && attrInt(n, "count_include_pad", 0) == 0 && ownPadding) {
                 throw new ExchangeException(where + ": count_include_pad=0 with padding; Convas averages padded zeros too (PyTorch's default)");
             }
-            String id = add(n, output, avg ? new LayerSpec.AvgPool(size, stride, padding) : new LayerSpec.MaxPool(size, stride, padding), x, true, null);
+            String id = add(n, output, avg ? new LayerSpec.AvgPool(size, stride[0], stride[1], padding)
+                    : new LayerSpec.MaxPool(size, stride[0], stride[1], padding), x, true, null);
             if (attrInt(n, "ceil_mode", 0) != 0) ceilNodes.add(id);
         }
 
@@ -359,7 +409,7 @@ public final class OnnxImport {
          * The node's padding plus that of a Pad before it, as a Convas padding: even padding is explicit; an uneven one
          * must be the split Convas's "same" makes for this input (the extra row and column last).
          */
-        private Padding padding(NodeProto n, String where, int kh, int kw, int stride, int dilation, String input, Value x,
+        private Padding padding(NodeProto n, String where, int kh, int kw, int strideH, int strideW, int dilation, String input, Value x,
                                 boolean max) throws ExchangeException {
             String auto = attrString(n, "auto_pad", "NOTSET");
             int[] pre = pendingPads.get(input);
@@ -397,7 +447,7 @@ public final class OnnxImport {
             // Uneven: is it Convas's "same" for this input?
             // Floor mode while reading: PyTorch and ONNX floor, and the import decides on floor mode at the end.
             org.convas.engine.spec.Shape in = Calculator.analyze(new NetworkSpec("", nodes, true, Map.of())).layer(x.node()).output();
-            if (in != null && same(in.height(), kh, stride, dilation, t, b) && same(in.width(), kw, stride, dilation, l, r)) return Padding.SAME;
+            if (in != null && same(in.height(), kh, strideH, dilation, t, b) && same(in.width(), kw, strideW, dilation, l, r)) return Padding.SAME;
             throw new ExchangeException(where + ": uneven padding (top " + t + ", left " + l + ", bottom " + b + ", right " + r
                     + ") of a " + (in == null ? "?" : in.width() + "×" + in.height()) + " input; Convas pads evenly, or with \"same\""
                     + " (the extra row and column at the bottom and right)");
@@ -712,6 +762,13 @@ public final class OnnxImport {
 
         private static void needSpatial(Value x, String where) throws ExchangeException {
             if (!x.spatial()) throw new ExchangeException(where + ": works on a flattened vector; Convas convolves and pools W×H×D volumes");
+        }
+
+        /** A per-axis pair (height, width), e.g. strides [2, 1]; {dflt, dflt} when absent. */
+        private static int[] pair(List<Long> v, int dflt, String where, String what) throws ExchangeException {
+            if (v.isEmpty()) return new int[] {dflt, dflt};
+            if (v.size() != 2) throw new ExchangeException(where + ": " + what + " " + v + "; Convas works on 2-D maps (height, width)");
+            return new int[] {v.get(0).intValue(), v.get(1).intValue()};
         }
 
         private static int square(List<Long> v, int dflt, String where, String what) throws ExchangeException {

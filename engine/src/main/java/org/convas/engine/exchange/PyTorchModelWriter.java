@@ -79,7 +79,7 @@ public final class PyTorchModelWriter {
                 Window w = r.window();
                 String padding = symmetric(w) ? pair(w.padTop(), w.padLeft()) : "0";
                 module = "nn.Conv2d(" + inShape.depth() + ", " + c.filters() + ", kernel_size=" + pair(c.kernelHeight(), c.kernelWidth())
-                        + ", stride=" + c.stride() + ", padding=" + padding
+                        + ", stride=" + pair(c.strideHeight(), c.strideWidth()) + ", padding=" + padding
                         + (c.dilation() != 1 ? ", dilation=" + c.dilation() : "") + (c.groups() != 1 ? ", groups=" + c.groups() : "")
                         + (c.bias() ? "" : ", bias=False") + ")";
                 expr = "self." + name + "(" + padded(as4d(x, xSpatial, inShape), w, "") + ")";
@@ -87,14 +87,14 @@ public final class PyTorchModelWriter {
             } else if (l instanceof LayerSpec.MaxPool p) {
                 Window w = r.window();
                 boolean inModule = symmetric(w) && w.padTop() <= p.size() / 2 && w.padLeft() <= p.size() / 2;
-                module = "nn.MaxPool2d(" + p.size() + ", stride=" + p.stride() + (inModule && (w.padTop() > 0 || w.padLeft() > 0)
+                module = "nn.MaxPool2d(" + p.size() + ", stride=" + pair(p.strideHeight(), p.strideWidth()) + (inModule && (w.padTop() > 0 || w.padLeft() > 0)
                         ? ", padding=" + pair(w.padTop(), w.padLeft()) : "") + ")";
                 expr = "self." + name + "(" + (inModule ? as4d(x, xSpatial, inShape) : padded(as4d(x, xSpatial, inShape), w, ", value=float('-inf')")) + ")";
                 outSpatial = true;
             } else if (l instanceof LayerSpec.AvgPool p) {
                 Window w = r.window();
                 boolean inModule = symmetric(w) && w.padTop() <= p.size() / 2 && w.padLeft() <= p.size() / 2;
-                module = "nn.AvgPool2d(" + p.size() + ", stride=" + p.stride() + (inModule && (w.padTop() > 0 || w.padLeft() > 0)
+                module = "nn.AvgPool2d(" + p.size() + ", stride=" + pair(p.strideHeight(), p.strideWidth()) + (inModule && (w.padTop() > 0 || w.padLeft() > 0)
                         ? ", padding=" + pair(w.padTop(), w.padLeft()) : "") + ")";
                 expr = "self." + name + "(" + (inModule ? as4d(x, xSpatial, inShape) : padded(as4d(x, xSpatial, inShape), w, "")) + ")";
                 outSpatial = true;
@@ -143,6 +143,13 @@ public final class PyTorchModelWriter {
                 for (String i : node.inputs()) parts.add(spatial.get(i) && !allSpatial ? "torch.flatten(" + py.get(i) + ", 1)" : py.get(i));
                 expr = l instanceof LayerSpec.Add ? String.join(" + ", parts) : "torch.cat([" + String.join(", ", parts) + "], dim=1)";
                 outSpatial = allSpatial;
+            } else if (l instanceof LayerSpec.ChannelScale) {
+                // The maps times one weight per channel: weights [N, C] broadcast as [N, C, 1, 1] over [N, C, H, W].
+                int w = LayerSpec.ChannelScale.weightsInput(r.inputShapes().get(0), r.inputShapes().get(1));
+                String maps = node.inputs().get(1 - w), weights = node.inputs().get(w);
+                boolean mapsSpatial = spatial.get(maps), weightsSpatial = spatial.get(weights);
+                expr = py.get(maps) + " * " + py.get(weights) + (mapsSpatial && !weightsSpatial ? "[:, :, None, None]" : "");
+                outSpatial = mapsSpatial;
             } else {
                 throw new ExchangeException("node \"" + node.id() + "\": " + l.type() + " has no PyTorch mapping");
             }
@@ -184,10 +191,14 @@ public final class PyTorchModelWriter {
         s.append("    def probabilities(self, x):\n");
         s.append("        return ").append(finalSoftmax ? "self." + py.get(output.id()) + "(self(x))" : "torch.softmax(self(x), dim=1)").append("\n\n");
         s.append("    def reset_parameters(self):\n");
-        s.append("        \"\"\"Convas's initialisation: He normal weights (std √(2/fan-in)), zero biases, BatchNorm γ 1 and β 0.\"\"\"\n");
+        boolean xavier = spec.weightInit() == org.convas.engine.spec.WeightInit.XAVIER;
+        s.append("        \"\"\"Convas's initialisation, the network's choice: ").append(xavier
+                ? "Xavier uniform weights (±√(6/(fan-in + fan-out)))" : "He normal weights (std √(2/fan-in))")
+                .append(", zero biases, BatchNorm γ 1 and β 0.\"\"\"\n");
         s.append("        for m in self.modules():\n");
         s.append("            if isinstance(m, (nn.Conv2d, nn.Linear)):\n");
-        s.append("                nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')\n");
+        s.append(xavier ? "                nn.init.xavier_uniform_(m.weight)\n"
+                : "                nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')\n");
         s.append("                if m.bias is not None:\n                    nn.init.zeros_(m.bias)\n");
         s.append("            elif isinstance(m, nn.modules.batchnorm._BatchNorm):\n                m.reset_parameters()\n\n");
         s.append("    def freeze(self):\n");

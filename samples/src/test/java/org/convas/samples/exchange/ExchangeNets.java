@@ -91,6 +91,33 @@ final class ExchangeNets {
     }
 
     /**
+     * The layers of issue 16: per-axis strides on a convolution and both poolings, a Squeeze-and-Excitation branch
+     * (Scale with weights from a vector), a Scale whose weights are 1×1 maps (a 1×1 convolution after global pooling,
+     * as SENet's Caffe model computes them) and listed first, and Xavier initialisation, on a 10×11×3 input.
+     */
+    static NetworkSpec strides() {
+        NetworkSpec.Builder b = NetworkSpec.builder("strides and scales").weightInit(org.convas.engine.spec.WeightInit.XAVIER);
+        b.input(10, 11, 3);
+        b.add("c1", new LayerSpec.Conv2D(8, 3, 3, 2, 1, Padding.of(1), 1, 1, true));            // 11 high, 10 wide → 6×10
+        b.add("mp", new LayerSpec.MaxPool(2, 1, 2, Padding.NONE));                            // → 5×5
+        b.add("se_pool", new LayerSpec.GlobalAvgPool());
+        b.add("se_fc1", LayerSpec.FullyConnected.of(2));
+        b.add("se_relu", new LayerSpec.ReLU());
+        b.add("se_fc2", LayerSpec.FullyConnected.of(8));
+        b.add("se_sig", new LayerSpec.Sigmoid());
+        b.add("scale", new LayerSpec.ChannelScale(), "mp", "se_sig");
+        b.add("ap", new LayerSpec.AvgPool(3, 2, 1, Padding.of(1)));                          // → 3×5
+        b.add("gate_pool", new LayerSpec.GlobalAvgPool(), "mp");
+        b.add("flat_gate", new LayerSpec.Flatten());
+        b.add("gate", LayerSpec.FullyConnected.of(8));
+        b.add("gate_sig", new LayerSpec.Sigmoid());
+        b.add("scale2", new LayerSpec.ChannelScale(), "gate_sig", "ap");                      // the weights listed first
+        b.add("fc", LayerSpec.FullyConnected.of(4));
+        b.add("softmax", new LayerSpec.Softmax());
+        return b.build();
+    }
+
+    /**
      * Fills every tensor with the values {@code run_exported.py} computes from formula.json: value i of a tensor is
      * ((i·2654435761 + seed) mod 2³² / 2³² − 0.5)·scale + offset in float32, seed = CRC-32 of the state_dict key.
      * Weights get scale √(24/fan-in) (He's variance), biases 0.2, BatchNorm's γ and running variance 0.5 around 1.
@@ -181,6 +208,6 @@ final class ExchangeNets {
     }
 
     static List<NetworkSpec> all() {
-        return List.of(zoo(), vectors(), awkward());
+        return List.of(zoo(), vectors(), awkward(), strides());
     }
 }

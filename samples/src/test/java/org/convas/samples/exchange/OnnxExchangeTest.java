@@ -122,6 +122,7 @@ class OnnxExchangeTest {
         Python.assumeTorch();
         List<NetworkSpec> nets = List.of(Presets.find("lenet5").orElseThrow().spec(), Presets.find("resnet18").orElseThrow().spec(),
                 Presets.find("mobilenet").orElseThrow().spec(), Presets.find("vgglite").orElseThrow().spec(),
+                Presets.find("se-resnet-cifar").orElseThrow().spec(), ExchangeNets.strides(),
                 ExchangeNets.zoo().without("lrn"), ExchangeNets.zoo());
         TrainingRecipe recipe = new TrainingRecipe(TrainingRecipe.Data.idxFolder("data", "none"), TrainingRecipe.Validation.NONE, 0, 1, 0,
                 Normalisation.NONE, Augmentation.none(), TrainingSettings.builder().build());
