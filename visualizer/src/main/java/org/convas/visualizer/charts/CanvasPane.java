@@ -9,6 +9,8 @@ public abstract class CanvasPane extends Pane {
 
     protected final Canvas canvas = new Canvas();
 
+    // Pane's getChildren and size setters are overridable, but subclasses only draw: adding the canvas here is safe.
+    @SuppressWarnings("this-escape")
     protected CanvasPane() {
         getChildren().add(canvas);
         setMinSize(120, 80);
