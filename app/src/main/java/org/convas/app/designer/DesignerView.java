@@ -112,6 +112,13 @@ public final class DesignerView extends BorderPane {
         setBottom(statusBar);
 
         status.textProperty().bind(vm.messageProperty());
+        vm.autosaveFailureProperty().addListener((o, before, now) -> {
+            if (!before.isEmpty() || now.isEmpty() || getScene() == null) return; // once per stretch of failures
+            Platform.runLater(() -> org.convas.app.ErrorDialog.show(window(), "Autosave",
+                    "Your edits are not being autosaved", now + "\n\nEverything is still in this window. Save it "
+                            + "with File ▸ Save As… (Ctrl+Shift+S) to a folder you can write to; autosave will retry "
+                            + "after your next edit."));
+        });
         vm.reportProperty().addListener((o, a, r) -> showTotals(r));
         showTotals(vm.report());
         vm.documentsLoadedProperty().addListener((o, a, b) -> Platform.runLater(canvas::showReadable));

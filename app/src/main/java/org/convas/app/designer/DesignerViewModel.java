@@ -66,6 +66,7 @@ public final class DesignerViewModel {
     private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(this, "dirty");
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final ReadOnlyStringWrapper autosaveFailure = new ReadOnlyStringWrapper(this, "autosaveFailure", "");
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
     private final AtomicLong gestures = new AtomicLong();
     private final javafx.beans.property.ReadOnlyLongWrapper documentsLoaded = new javafx.beans.property.ReadOnlyLongWrapper(this, "documentsLoaded");
@@ -174,6 +175,12 @@ public final class DesignerViewModel {
 
     /** The last status or error message for the status bar ("" when none). */
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+
+    /**
+     * Why the last autosave failed, or "" while autosave works: the view tells the person once when it starts
+     * failing (their edits are then only in the window), and again only after it has worked in between.
+     */
+    public ReadOnlyStringProperty autosaveFailureProperty() { return autosaveFailure.getReadOnlyProperty(); }
 
     public ObservableList<Path> recentFiles() { return recentFiles; }
 
@@ -520,8 +527,24 @@ public final class DesignerViewModel {
         if (!isDirty()) return;
         try {
             documents.autosave(spec(), file.get(), documentName.get());
+            autosaveFailure.set("");
         } catch (IOException e) {
-            message.set("Autosave failed: " + e.getMessage());
+            autosaveFailed(e);
+        }
+    }
+
+    private void autosaveFailed(Exception e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        message.set("Autosave failed: " + reason);
+        autosaveFailure.set("Convas could not autosave to " + documents.autosaveFile() + ": " + reason);
+    }
+
+    /** Runs on the FX thread when the toolkit runs (the window), else here (tests of the model alone). */
+    private static void onFxThread(Runnable r) {
+        try {
+            javafx.application.Platform.runLater(r);
+        } catch (IllegalStateException toolkitNotStarted) {
+            r.run();
         }
     }
 
@@ -548,8 +571,15 @@ public final class DesignerViewModel {
                 Thread.currentThread().interrupt();
             }
         }
-        if (keepUnsaved) autosaveNow();
-        else documents.clearAutosave();
+        if (keepUnsaved) {
+            autosaveNow();
+        } else {
+            try {
+                documents.clearAutosave();
+            } catch (java.io.UncheckedIOException e) { // closing goes on: a stale autosave is offered once more
+                System.err.println("Convas: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            }
+        }
     }
 
     private void load(NetworkSpec network, Path path) {
@@ -626,8 +656,10 @@ public final class DesignerViewModel {
             try {
                 if (unsaved) documents.autosave(snapshot, doc, name);
                 else documents.clearAutosave();
+                if (unsaved) onFxThread(() -> autosaveFailure.set(""));
             } catch (IOException | RuntimeException e) {
                 System.err.println("Convas autosave failed: " + e.getMessage());
+                onFxThread(() -> autosaveFailed(e));
             }
         }, unsaved ? autosaveDelay.toMillis() : 0, TimeUnit.MILLISECONDS);
     }

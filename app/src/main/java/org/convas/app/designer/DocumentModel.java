@@ -192,6 +192,8 @@ public final class DocumentModel {
     private static void delete(Path p) {
         try {
             Files.deleteIfExists(p);
+        } catch (java.nio.file.NotDirectoryException noFolder) {
+            // a file where the autosave folder belongs: nothing was autosaved there, so nothing to delete
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + p, e);
         }

@@ -334,4 +334,24 @@ class DesignerViewFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(start, vm.spec().layout().get("relu1"));
     }
+
+    @Test
+    void aFailingAutosaveOpensOneDialogThatSaysWhereAndWhatToDo(FxRobot robot) throws Exception {
+        Files.writeString(temp.resolve("home" + run).resolve("autosave"), "a file where the autosave folder belongs");
+        robot.interact(() -> {
+            vm.appendLayer(new LayerSpec.ReLU());
+            vm.autosaveNow();
+            vm.appendLayer(new LayerSpec.Tanh());
+            vm.autosaveNow(); // fails again: no second dialog
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        var dialogs = robot.lookup("#" + org.convas.app.ErrorDialog.ID).queryAll();
+        assertEquals(1, dialogs.size());
+        javafx.scene.control.DialogPane dialog = (javafx.scene.control.DialogPane) dialogs.iterator().next();
+        String shown = dialog.getContent() instanceof javafx.scene.control.TextArea t ? t.getText() : dialog.getContentText();
+        assertTrue(shown.startsWith("Convas could not autosave to " + temp.resolve("home" + run).resolve("autosave")), shown);
+        assertTrue(shown.contains("Save As"), shown);
+        assertEquals("Your edits are not being autosaved", dialog.getHeaderText());
+        robot.interact(() -> dialog.getScene().getWindow().hide());
+    }
 }

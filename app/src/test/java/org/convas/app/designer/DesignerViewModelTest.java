@@ -357,6 +357,34 @@ class DesignerViewModelTest {
     }
 
     @Test
+    void aFailingAutosaveIsReportedOnceWithItsPlaceAndClearedWhenItWorksAgain() throws Exception {
+        java.nio.file.Files.writeString(home.resolve("autosave"), "a file where the autosave folder should be");
+        vm.appendLayer(new LayerSpec.ReLU());
+        vm.autosaveNow();
+        String failure = vm.autosaveFailureProperty().get();
+        assertTrue(failure.startsWith("Convas could not autosave to " + home.resolve("autosave")), failure);
+        assertTrue(vm.messageProperty().get().startsWith("Autosave failed: "), vm.messageProperty().get());
+        assertTrue(vm.isDirty(), "the edit stays in the window");
+
+        java.nio.file.Files.delete(home.resolve("autosave"));
+        vm.autosaveNow();
+        assertEquals("", vm.autosaveFailureProperty().get());
+        assertEquals(1, new DocumentModel(home).recoveries().size());
+    }
+
+    @Test
+    void theBackgroundAutosaveReportsItsFailureToo() throws Exception {
+        vm.close(false);
+        vm = new DesignerViewModel(new DocumentModel(home), java.time.Duration.ofMillis(10));
+        java.nio.file.Files.writeString(home.resolve("autosave"), "not a folder");
+        vm.appendLayer(new LayerSpec.ReLU());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (vm.autosaveFailureProperty().get().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+        assertTrue(vm.autosaveFailureProperty().get().contains("could not autosave"),
+                vm.autosaveFailureProperty().get());
+    }
+
+    @Test
     void aPresetIsRememberedUntilTheDocumentGoesToAFile() throws Exception {
         var lenet = org.convas.samples.Presets.find("lenet5").orElseThrow();
         vm.newFrom(lenet);
