@@ -355,16 +355,24 @@ final class VectorGemm implements GemmKernel {
         float[] packedB = ws.packedB;
         float[] tile = ws.tile;
         packA(mr, false, a, offA, lda, 0, m, 0, k, packedA);   // once for all the images
+        // The last row window that starts furthest on: a panel whose every row can be read NR floats wide within
+        // the array is read (or packed) whole even when it is the ragged last one; the columns past n then hold
+        // whatever follows in B, and the tile columns they give are never merged into C (each C column depends on
+        // its own B column only), so the valid columns are computed exactly as from a zero-padded panel.
+        int maxRow = 0;
+        for (int p = 0; p < k; p++) maxRow = Math.max(maxRow, rows[p]);
         for (int image = 0; image < images; image++) {
             for (int jr = 0; jr < n; jr += NR) {
                 int cols = Math.min(NR, n - jr);
-                // Few rows (M ≤ DIRECT_B_MAX_ROWS): B read in place, as in multiply; a full panel only.
-                boolean direct = mr == 8 && m <= DIRECT_B_MAX_ROWS && cols == NR;
-                if (!direct) packShiftedB(b, offB + image * bImage + jr, rows, k, cols, packedB);
+                int from = offB + image * bImage + jr;
+                boolean whole = cols == NR || from + maxRow + NR <= b.length;
+                // Few rows (M ≤ DIRECT_B_MAX_ROWS): B read in place, as in multiply.
+                boolean direct = mr == 8 && m <= DIRECT_B_MAX_ROWS && whole;
+                if (!direct) packShiftedB(b, from, rows, k, whole ? NR : cols, packedB);
                 for (int ir = 0; ir < m; ir += mr) {
                     int tileRows = Math.min(mr, m - ir);
                     if (direct) {
-                        microKernel8Shifted(k, packedA, ir * k, b, offB + image * bImage + jr, rows, tile);
+                        microKernel8Shifted(k, packedA, ir * k, b, from, rows, tile);
                     } else if (mr == 8) {
                         microKernel8(k, packedA, ir * k, packedB, 0, NR, tile);
                     } else {
@@ -382,7 +390,10 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** The k×NR micro-panel of B's columns from..from+cols−1 (row p starting at from + rows[p]), zero-padded. */
+    /**
+     * The k×NR micro-panel of B's columns from..from+cols−1 (row p starting at from + rows[p]), zero-padded; with
+     * cols = NR, whole vectors are copied (the caller passes NR for a ragged panel whose rows can be read that far).
+     */
     private static void packShiftedB(float[] b, int from, int[] rows, int k, int cols, float[] packed) {
         if (cols == NR) {
             for (int p = 0, dst = 0; p < k; p++, dst += NR) {

@@ -7,6 +7,12 @@ package org.convas.engine.model;
  */
 interface DirectConvolution {
 
+    /**
+     * Floats past the last image of a padded input or dY buffer, so that the GEMM can read the ragged last panel
+     * of a grid as whole vectors (up to 32 floats on from a row's start) rather than pack it float by float.
+     */
+    int READ_SLACK = 32;
+
     /** y (and ReLU(y) into {@code relu} when not null) for n images; see {@link Conv2dLayer#forward}. */
     void forward(float[] x, float[] w, float[] bias, float[] y, float[] relu, int n, boolean training, KernelThreads kernelThreads);
 

@@ -149,7 +149,7 @@ final class StridedConvolution implements DirectConvolution {
     }
 
     private void ensurePadded(int slots) {
-        if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage];
+        if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage + DirectConvolution.READ_SLACK];
     }
 
     @Override
@@ -204,7 +204,7 @@ final class StridedConvolution implements DirectConvolution {
             ensurePadded(maxBatch);
             for (int i = 0; i < n; i++) pad(x, i, i);
         }
-        if (dyPadded == null) dyPadded = new float[maxBatch * kg * dyPlane];
+        if (dyPadded == null) dyPadded = new float[maxBatch * kg * dyPlane + DirectConvolution.READ_SLACK];
         int outSize = groups * kg * outH * outW;
         int inSize = channels * height * width;
         for (int g = 0; g < groups; g++) {
