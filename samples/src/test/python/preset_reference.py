@@ -111,6 +111,43 @@ def resnet50_v1():
     return m
 
 
+class SqueezeExcitation(nn.Module):
+    """Hu et al. 2018: global average pool, FC C/r, ReLU, FC C, sigmoid, then the maps times those weights."""
+    def __init__(self, c, r=16):
+        super().__init__()
+        self.fc1 = nn.Linear(c, c // r)
+        self.fc2 = nn.Linear(c // r, c)
+
+    def forward(self, x):
+        s = torch.sigmoid(self.fc2(torch.relu(self.fc1(x.mean(dim=(2, 3))))))
+        return x * s[:, :, None, None]
+
+
+def se_resnet50():
+    """resnet50_v1 with an SE module on each bottleneck's residual, after bn3 and before the addition."""
+    m = resnet50_v1()
+    for layer in (m.layer1, m.layer2, m.layer3, m.layer4):
+        for block in layer:
+            block.bn3 = nn.Sequential(block.bn3, SqueezeExcitation(block.bn3.num_features))
+    return m
+
+
+def se_resnet_cifar():
+    """conv3x3 16 + BN + ReLU, three torchvision BasicBlocks (16, 32 and 64 filters, stride 1, 2, 2, 1x1 projection with
+    BN where the shape changes) each with an SE module of reduction 4 after its second BN, global average pool, FC 10."""
+    from torchvision.models.resnet import BasicBlock
+
+    def block(i, o, s):
+        down = None if s == 1 and i == o else nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o))
+        b = BasicBlock(i, o, s, down)
+        b.bn2 = nn.Sequential(b.bn2, SqueezeExcitation(o, 4))
+        return b
+
+    return nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                         block(16, 16, 1), block(16, 32, 2), block(32, 64, 2),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+
+
 def lenet5():
     return nn.Sequential(*conv_relu(1, 6, 5), nn.MaxPool2d(2), *conv_relu(6, 16, 5), nn.MaxPool2d(2), nn.Flatten(),
                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
@@ -151,11 +188,13 @@ NETS = [
     ("resnet34", tvm.resnet34, (3, 224, 224)),
     ("resnet50", resnet50_v1, (3, 224, 224)),
     ("resnet50-torchvision-v1.5", tvm.resnet50, (3, 224, 224)),
+    ("se-resnet50", se_resnet50, (3, 224, 224)),
     ("mobilenet", mobilenet, (3, 224, 224)),
     ("fmnist-tiny", fmnist_tiny, (1, 28, 28)),
     ("lenet-fmnist", lenet_fmnist, (1, 28, 28)),
     ("vgglite", vgglite, (1, 28, 28)),
     ("cifar-small", cifar_small, (3, 32, 32)),
+    ("se-resnet-cifar", se_resnet_cifar, (3, 32, 32)),
 ]
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import javafx.stage.WindowEvent;
 import org.convas.app.designer.DesignerView;
 import org.convas.app.designer.DocumentModel;
 import org.convas.app.cli.NetworkSource;
+import org.convas.app.exchange.ExchangeMenu;
 import org.convas.app.training.TrainingViewModel;
 import org.convas.app.training.TrainingWorkspace;
 import org.convas.app.teach.Teaching;
@@ -18,6 +19,7 @@ import org.convas.samples.Presets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The JavaFX application: one main window on the network given on the command line ({@code gui [preset|file.json]}),
@@ -34,7 +36,9 @@ public final class ConvasApp extends Application {
         MainViewModel model = new MainViewModel(Presets.all(), initial);
         MainWindow window = new MainWindow(model);
         designer = DesignerView.create(new DocumentModel(DocumentModel.defaultBaseDirectory()));
-        if (initial.file() != null) designer.viewModel().open(initial.file());
+        // "convas gui model.onnx": the designer opens its network and the Train tab its weights (imported below).
+        boolean onnx = initial.file() != null && initial.file().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        if (initial.file() != null && !onnx) designer.viewModel().open(initial.file());
         else if (initial.preset() != null) designer.viewModel().newFrom(initial.preset());
         else designer.viewModel().newFrom(initial.spec());
         window.mountDesigner(designer);
@@ -48,6 +52,12 @@ public final class ConvasApp extends Application {
         window.setTrainingView(workspace);
         designer.viewModel().documentsLoadedProperty().addListener((obs, old, now) -> training.documentReplaced());
         designer.setDocumentGuard(workspace::confirmLeave);
+        // File ▸ Export Network / Import Model (PyTorch, ONNX). An imported model replaces the document, so it asks
+        // first, as opening a file does (a run going, trained weights or designer edits not saved).
+        ExchangeMenu exchange = ExchangeMenu.forWindow(() -> designer.viewModel().spec(), training, () -> stage,
+                action -> designer.confirmClose(action));
+        designer.addFileItems(exchange.items());
+        if (onnx) exchange.importOnnx(initial.file());
         Teaching teaching = Teaching.install(window, designer, workspace.activationView(), training.snapshotProperty());
         // Closing the window cancels a run: its threads end at the next batch, nothing outlives the window.
         stage.setOnHidden(e -> training.shutdown());

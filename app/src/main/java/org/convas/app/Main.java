@@ -3,6 +3,8 @@ package org.convas.app;
 import org.convas.app.cli.BenchCommand;
 import org.convas.app.cli.Cli;
 import org.convas.app.cli.Command;
+import org.convas.app.cli.ExportCommand;
+import org.convas.app.cli.ImportCommand;
 import org.convas.app.cli.PresetsCommand;
 import org.convas.app.cli.SummaryCommand;
 import org.convas.app.cli.TrainCommand;
@@ -25,7 +27,8 @@ public final class Main {
 
     /** Every command, in the order the usage lists them. Add new commands (train, bench, ...) here. */
     public static List<Command> commands() {
-        return List.of(new GuiCommand(), new SummaryCommand(), new PresetsCommand(), new TrainCommand(), new BenchCommand());
+        return List.of(new GuiCommand(), new SummaryCommand(), new PresetsCommand(), new TrainCommand(), new ExportCommand(),
+                new ImportCommand(), new BenchCommand());
     }
 
     public static Cli cli() {

@@ -5,6 +5,11 @@ import org.convas.app.designer.Palette;
 import org.convas.engine.calc.Calculator;
 import org.convas.engine.calc.LayerReport;
 import org.convas.engine.calc.NetworkReport;
+import org.convas.engine.exchange.ExchangeException;
+import org.convas.engine.exchange.ImportedNetwork;
+import org.convas.engine.exchange.OnnxExport;
+import org.convas.engine.exchange.OnnxImport;
+import org.convas.engine.exchange.PyTorchModelWriter;
 import org.convas.engine.model.Executor;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
@@ -38,7 +43,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       and the network written and read back;</li>
  *   <li>a calculator rule: the output shape is known and nothing is reported wrong in a network that fits;</li>
  *   <li>an engine layer ({@link Model}) that computes finite outputs;</li>
- *   <li>a gradient check: the engine's gradients (input and parameters) against central finite differences.</li>
+ *   <li>a gradient check: the engine's gradients (input and parameters) against central finite differences;</li>
+ *   <li>export and import: an ONNX file that reads back as the same network (the block frozen) with the same
+ *       weights, bit for bit, and a PyTorch {@code model.py} (whose outputs {@code PyTorchExportTest} compares with
+ *       Convas's in PyTorch itself).</li>
  * </ol>
  */
 class LayerTypeChecklistTest {
@@ -57,6 +65,7 @@ class LayerTypeChecklistTest {
             tests.add(DynamicTest.dynamicTest(name + ": JSON round trip of every setting", () -> jsonRoundTrip(sample(type))));
             tests.add(DynamicTest.dynamicTest(name + ": calculator rule", () -> calculator(sample(type))));
             tests.add(DynamicTest.dynamicTest(name + ": engine layer and gradient check", () -> engine(sample(type))));
+            tests.add(DynamicTest.dynamicTest(name + ": ONNX and PyTorch export", () -> exchange(sample(type))));
         }
         return tests.stream();
     }
@@ -89,6 +98,14 @@ class LayerTypeChecklistTest {
         }
         for (LayerSpec v : variants) {
             NetworkSpec spec = context(v);
+            jsonRoundTrip(spec, v);
+        }
+        // The node-level setting too: a frozen block ("trainable": false) stays frozen.
+        jsonRoundTrip(context(layer).withTrainable("x", false), layer);
+    }
+
+    private static void jsonRoundTrip(NetworkSpec spec, LayerSpec v) {
+        {
             String json;
             try {
                 json = NetworkJson.write(spec);
@@ -103,6 +120,38 @@ class LayerTypeChecklistTest {
                         + e.getMessage(), e);
             }
             assertEquals(spec, back, "a setting is lost on the way through JSON: " + v + "\n" + json);
+        }
+    }
+
+    /**
+     * The layer's network, its node frozen, exported to ONNX and read back: the same spec and tensors; and a model.py
+     * that names the node (frozen in its FROZEN list when it has parameters).
+     */
+    private static void exchange(LayerSpec layer) throws Exception {
+        NetworkSpec spec = context(layer).withTrainable("x", false);
+        Model model = Model.create(spec, Initializer.XAVIER, 7);
+        ImportedNetwork back;
+        try {
+            back = OnnxImport.read(OnnxExport.build(model), "checklist.onnx", "checklist");
+        } catch (ExchangeException e) {
+            throw new AssertionError("no ONNX mapping for " + layer.type() + " (docs/adding-a-layer.md, step 6): " + e.getMessage(), e);
+        }
+        assertEquals(spec, back.spec(), "the network changes on its way through ONNX: " + layer);
+        assertEquals(model.tensors().keySet(), back.tensors().keySet(), layer.type());
+        for (var e : model.tensors().entrySet()) {
+            assertTrue(Arrays.equals(e.getValue(), back.tensors().get(e.getKey())), layer.type() + ": " + e.getKey() + " changes through ONNX");
+        }
+        String py;
+        try {
+            py = PyTorchModelWriter.write(spec, "the layer-type checklist");
+        } catch (ExchangeException e) {
+            throw new AssertionError("no PyTorch mapping for " + layer.type() + " (docs/adding-a-layer.md, step 6): " + e.getMessage(), e);
+        }
+        assertTrue(py.contains("class "), py);
+        if (Calculator.analyze(spec).layer("x").parameters() > 0) {
+            // The only block with parameters frozen: model.py's FROZEN list is not empty (the Python name may differ from "x").
+            assertTrue(py.lines().anyMatch(l -> l.strip().startsWith("FROZEN = [") && !l.strip().equals("FROZEN = []")),
+                    "model.py does not freeze node x:\n" + py);
         }
     }
 
@@ -219,7 +268,13 @@ class LayerTypeChecklistTest {
             b.add("x", new LayerSpec.Input(6, 6, 2));
         } else {
             b.input(6, 6, 4);
-            if (layer.arity() == LayerSpec.Arity.MANY) {
+            if (layer instanceof LayerSpec.ChannelScale) {
+                // The maps and one weight per channel: a Squeeze-and-Excitation branch in small.
+                b.add("a", LayerSpec.Conv2D.of(4, 3, 1, 1), "input");
+                b.add("g", new LayerSpec.GlobalAvgPool(), "a");
+                b.add("s", new LayerSpec.Sigmoid(), "g");
+                b.add("x", layer, "a", "s");
+            } else if (layer.arity() == LayerSpec.Arity.MANY) {
                 b.add("a", LayerSpec.Conv2D.of(4, 3, 1, 1), "input");
                 b.add("b", LayerSpec.Conv2D.of(4, 1, 1, 0), "input");
                 b.add("x", layer, "a", "b");

@@ -105,7 +105,7 @@ class PresetCatalogueTest {
         assertEquals("LeNet-5", Presets.find(Presets.DEFAULT).orElseThrow().title());
         assertTrue(Presets.find("lenet-6").isEmpty());
         assertTrue(Presets.find("").isEmpty());
-        assertEquals(15, Presets.all().size());
+        assertEquals(17, Presets.all().size());
     }
 
     @Test

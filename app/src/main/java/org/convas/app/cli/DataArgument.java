@@ -1,8 +1,10 @@
 package org.convas.app.cli;
 
+import org.convas.app.exchange.TrainScriptData;
 import org.convas.app.training.DataSource;
 import org.convas.engine.data.DatasetException;
 import org.convas.engine.data.DatasetPair;
+import org.convas.engine.exchange.TrainingRecipe;
 
 import java.util.List;
 
@@ -42,5 +44,24 @@ record DataArgument(DatasetPair data, String description, List<String> notes) {
     static boolean hasIdx(java.nio.file.Path folder) {
         return java.nio.file.Files.isRegularFile(folder.resolve("train-images-idx3-ubyte.gz"))
                 || java.nio.file.Files.isRegularFile(folder.resolve("train-images-idx3-ubyte"));
+    }
+
+    /**
+     * Where train.py finds the same images (for {@code export}): what {@link DataSource#find} finds, checked by
+     * loading it as {@code train} would (the same messages), then described for train.py ({@link TrainScriptData}).
+     */
+    static TrainingRecipe.Data reference(String argument, long seed) throws UsageException, DatasetException {
+        DataSource source;
+        try {
+            source = DataSource.find(argument);
+        } catch (DataSource.NotFound e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (!(source instanceof DataSource.Bundled)) source.load(seed); // the same checks and messages as train
+        try {
+            return TrainScriptData.of(source, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--data " + argument + ": " + e.getMessage());
+        }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A network named on the command line: a preset key ("lenet5", "LeNet-5") or a network JSON file.
+ * A network named on the command line: a preset key ("lenet5", "LeNet-5"), a network JSON file, or an ONNX model
+ * (its network; the weights are read where a command asks for them).
  *
  * @param spec   the network
  * @param preset the preset it came from, or null for a file
@@ -45,6 +46,13 @@ public record NetworkSource(NetworkSpec spec, Preset preset, Path file) {
                     + Presets.all().stream().map(Preset::key).collect(Collectors.joining(", ")));
         }
         if (Files.isDirectory(file)) throw new UsageException(argument + ": is a directory, not a network JSON file");
+        if (argument.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            try {
+                return new NetworkSource(org.convas.engine.exchange.OnnxImport.read(file).spec(), null, file);
+            } catch (org.convas.engine.exchange.ExchangeException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         return new NetworkSource(NetworkJson.read(file), null, file);
     }
 }

@@ -50,6 +50,7 @@ public final class ReportJson {
         totals.addProperty("weights", report.totalWeights());
         totals.addProperty("biases", report.totalBiases());
         totals.addProperty("parameters", report.totalParameters());
+        totals.addProperty("trainableParameters", report.trainableParameters());
         totals.addProperty("macs", report.totalMacs());
         totals.addProperty("activations", report.totalActivations());
         totals.addProperty("forwardBytesPerImage", report.forwardBytesPerImage());
@@ -91,6 +92,7 @@ public final class ReportJson {
         o.addProperty("biases", l.biases());
         o.addProperty("parameters", l.parameters());
         o.addProperty("parameterFormula", l.paramFormula());
+        o.addProperty("trainable", l.node().trainable());
         o.addProperty("macs", l.macs());
         o.addProperty("activations", l.activations());
         o.addProperty("memoryBytes", l.memoryBytes());
@@ -127,7 +129,10 @@ public final class ReportJson {
         JsonObject o = new JsonObject();
         o.addProperty("kernelHeight", w.kernelH());
         o.addProperty("kernelWidth", w.kernelW());
-        o.addProperty("stride", w.stride());
+        // "stride" as before for a square stride; strideHeight and strideWidth always, for per-axis strides.
+        if (w.squareStride()) o.addProperty("stride", w.strideH());
+        o.addProperty("strideHeight", w.strideH());
+        o.addProperty("strideWidth", w.strideW());
         o.addProperty("dilation", w.dilation());
         o.addProperty("padTop", w.padTop());
         o.addProperty("padLeft", w.padLeft());

@@ -121,7 +121,7 @@ public final class SummaryCommand implements Command {
         boolean partial = report.layers().stream().anyMatch(l -> !l.isKnown());
         if (partial) out.println("Totals count only the layers whose output shape is known (\"?\" marks the others).");
         out.println(key("Total parameters") + grouped(report.totalParameters()) + " (weights " + grouped(report.totalWeights())
-                + " + biases " + grouped(report.totalBiases()) + ")");
+                + " + biases " + grouped(report.totalBiases()) + ")" + report.frozenSuffix());
         out.println(key("MACs per image") + compact(report.totalMacs()) + " (" + grouped(report.totalMacs()) + ")");
         out.println(key("Activations per image") + grouped(report.totalActivations()) + " values");
         out.println(key("Forward memory / image") + bytes(report.forwardBytesPerImage())

@@ -51,13 +51,13 @@ public final class TrainCommand implements Command {
 
     static final Set<String> VALUED = Set.of("--data", "--epochs", "--batch", "--lr", "--optimizer", "--momentum",
             "--weight-decay", "--schedule", "--clip", "--threads", "--seed", "--checkpoint", "--resume",
-            "--validation-fraction", "--augment", "--limit", "--progress-every");
+            "--validation-fraction", "--augment", "--limit", "--progress-every", "--weights");
 
     /** Everything the options say, checked. */
     record Config(String network, String data, int epochs, int batch, OptimizerSettings optimizer,
                   LearningRateSchedule schedule, String scheduleText, double clip, int threads, long seed,
                   Path checkpoint, Path resume, double validationFraction, Augmentation augmentation, int limit,
-                  int progressEvery, Set<String> given) {
+                  int progressEvery, Path weights, Set<String> given) {
 
         /** Whether the option was on the command line (not a default). */
         boolean given(String option) {
@@ -75,7 +75,8 @@ public final class TrainCommand implements Command {
         return "<preset|file.json> --data <dataset> [--epochs N] [--batch B] [--lr X] [--optimizer sgd|momentum|nesterov|adam|rmsprop|adagrad]"
                 + " [--momentum M] [--weight-decay W] [--schedule constant|step:EVERY:GAMMA|cosine|plateau[:FACTOR:PATIENCE]] [--clip C]"
                 + " [--threads T] [--seed S] [--checkpoint DIR] [--resume DIR] [--validation-fraction F]"
-                + " [--augment shift=2,flip,rotate=10,scale=0.9-1.1] [--limit N] [--progress-every N]";
+                + " [--augment shift=2,flip,rotate=10,scale=0.9-1.1] [--limit N] [--progress-every N]"
+                + " [--weights CHECKPOINT_DIR|weights.pt|model.onnx]";
     }
 
     @Override
@@ -91,6 +92,9 @@ public final class TrainCommand implements Command {
         List<String> pos = o.positionals();
         if (pos.size() > 1) throw new UsageException("train: one network please (given: " + String.join(" ", pos) + ")");
         Path resume = o.has("--resume") ? Path.of(o.string("--resume", "")) : null;
+        if (resume != null && o.has("--weights")) {
+            throw new UsageException("train: --weights starts a new run from trained weights, --resume continues one; give one of them");
+        }
         if (pos.isEmpty() && resume == null) {
             throw new UsageException("train: name the network to train (a preset such as lenet-fmnist, or a network .json file),"
                     + " or continue one with --resume DIR");
@@ -148,7 +152,8 @@ public final class TrainCommand implements Command {
         Set<String> given = new java.util.HashSet<>();
         for (String option : VALUED) if (o.has(option)) given.add(option);
         return new Config(pos.isEmpty() ? null : pos.get(0), o.string("--data", ""), epochs, batch, optimizer, schedule,
-                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every, Set.copyOf(given));
+                scheduleText, clip, threads, seed, checkpoint, resume, fraction, augmentation, limit, every,
+                o.has("--weights") ? Path.of(o.string("--weights", "")) : null, Set.copyOf(given));
     }
 
     /** constant | step:EVERY:GAMMA | cosine | plateau[:FACTOR:PATIENCE] (default factor 0.5, patience 2). */
@@ -282,6 +287,16 @@ public final class TrainCommand implements Command {
             }
             spec = source.spec();
             networkName = source.spec().name() + " (" + source.describe() + ")";
+            if (c.weights() != null) {
+                // Fine-tuning: start from trained weights (frozen blocks keep theirs).
+                try {
+                    model = org.convas.engine.exchange.Weights.load(c.weights(), source.spec());
+                } catch (org.convas.engine.exchange.ExchangeException | IOException e) {
+                    err.println("train: --weights " + c.weights() + ": " + e.getMessage());
+                    return Cli.USAGE;
+                }
+                networkName += ", starting from the weights in " + c.weights();
+            }
         }
 
         if (c.checkpoint() != null) {
@@ -370,8 +385,10 @@ public final class TrainCommand implements Command {
         try {
             // With the data in memory, what is free now is what the run may take; the memory check comes before the
             // model's weights are allocated (a large FC layer alone may not fit).
+            // Trained weights (--weights) are in memory already: their run checks the memory the training adds.
             run = checkpoint != null ? TrainingRun.resume(checkpoint, trainSource, validationSource, settings)
-                    : TrainingRun.create(spec, Initializer.HE, c.seed(), trainSource, validationSource, settings);
+                    : model != null ? TrainingRun.create(model, trainSource, validationSource, settings)
+                    : TrainingRun.create(spec, Initializer.of(spec.weightInit()), c.seed(), trainSource, validationSource, settings);
         } catch (TrainingException e) {
             err.println("train: " + e.getMessage());
             return Cli.USAGE;
@@ -498,7 +515,7 @@ public final class TrainCommand implements Command {
                 .rotation(a.maxRotationDegrees()).scale(a.minScale(), a.maxScale()).seed(progress.seed()).build();
         return new Config(c.network(), c.data(), c.epochs(), c.batch(), o, c.schedule(), c.scheduleText(), c.clip(), c.threads(),
                 progress.seed(), c.checkpoint(), c.resume(), c.validationFraction(), augmentation, c.limit(), c.progressEvery(),
-                c.given());
+                c.weights(), c.given());
     }
 
     /** Why a spec cannot be trained here, before any weights are made: calculator errors, the input depth. */

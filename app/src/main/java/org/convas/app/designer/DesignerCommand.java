@@ -217,6 +217,15 @@ public sealed interface DesignerCommand {
         }
     }
 
+    /** Freezes (trainable false) or unfreezes a block's parameters for training. */
+    record SetTrainable(String id, boolean trainable) implements DesignerCommand {
+        public String description() { return (trainable ? "unfreeze " : "freeze ") + id; }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            return spec.withTrainable(id, trainable);
+        }
+    }
+
     /**
      * Pastes copied blocks with fresh ids, shifted by (dx, dy). Connections among the pasted blocks are kept;
      * connections to blocks outside the copy are dropped (a pasted chain stands on its own).
@@ -236,7 +245,7 @@ public sealed interface DesignerCommand {
             for (Node n : nodes) {
                 String id = after.freshId(n.layer().type());
                 renamed.put(n.id(), id);
-                after = after.withNode(new Node(id, n.layer(), List.of()));
+                after = after.withNode(new Node(id, n.layer(), List.of(), n.trainable()));
             }
             Map<String, Position> layout = new LinkedHashMap<>(after.layout());
             // The copy keeps its own arrangement, moved right (a column of blocks at a time) until it covers nothing.
@@ -294,11 +303,11 @@ public sealed interface DesignerCommand {
             for (Node n : spec.nodes()) {
                 List<String> ins = new ArrayList<>(n.inputs());
                 ins.replaceAll(in -> in.equals(id) ? newId : in);
-                nodes.add(new Node(n.id().equals(id) ? newId : n.id(), n.layer(), ins));
+                nodes.add(new Node(n.id().equals(id) ? newId : n.id(), n.layer(), ins, n.trainable()));
             }
             Map<String, Position> layout = new LinkedHashMap<>();
             spec.layout().forEach((k, p) -> layout.put(k.equals(id) ? newId : k, p));
-            return new NetworkSpec(spec.name(), nodes, spec.floorMode(), layout);
+            return new NetworkSpec(spec.name(), nodes, spec.floorMode(), spec.weightInit(), layout);
         }
     }
 
@@ -322,6 +331,15 @@ public sealed interface DesignerCommand {
 
         public NetworkSpec apply(NetworkSpec spec) {
             return spec.withFloorMode(floor);
+        }
+    }
+
+    /** Chooses how the network's weights start (He or Xavier), a setting saved with the network. */
+    record SetWeightInit(org.convas.engine.spec.WeightInit init) implements DesignerCommand {
+        public String description() { return "initialise the weights with " + init.name().charAt(0) + init.name().substring(1).toLowerCase(java.util.Locale.ROOT); }
+
+        public NetworkSpec apply(NetworkSpec spec) {
+            return spec.withWeightInit(init);
         }
     }
 

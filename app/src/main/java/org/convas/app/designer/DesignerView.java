@@ -73,6 +73,9 @@ public final class DesignerView extends BorderPane {
     private final InspectorView inspector;
     private final Label status = new Label();
     private final MenuBar menuBar;
+    private Menu fileMenu;
+    /** Where {@link #addFileItems} puts the next items: after the designer's own and those added before. */
+    private int fileItemsEnd;
     private final Label totals = new Label();
     private FileDialogs dialogs = new NativeDialogs();
     private java.util.function.Function<String, UnsavedChoice> unsavedPrompt = this::askUnsaved;
@@ -144,6 +147,19 @@ public final class DesignerView extends BorderPane {
      * into it and call {@code setMenuBarShown(false)}.
      */
     public MenuBar menus() { return menuBar; }
+
+    /**
+     * Adds other features' items to the File menu (File ▸ Export Network, Import Model), after a separator below the
+     * designer's own items and those added before: still in place when the menu has moved into the main window's bar,
+     * before the Quit the window adds.
+     */
+    public void addFileItems(java.util.List<? extends MenuItem> items) {
+        java.util.List<MenuItem> added = new java.util.ArrayList<>();
+        added.add(new SeparatorMenuItem());
+        added.addAll(items);
+        fileMenu.getItems().addAll(fileItemsEnd, added);
+        fileItemsEnd += added.size();
+    }
 
     public void setMenuBarShown(boolean shown) {
         menuBar.setVisible(shown);
@@ -329,6 +345,9 @@ public final class DesignerView extends BorderPane {
                 item("Export Summary as Markdown…", null, this::exportMarkdown),
                 new Menu("Export Canvas as PNG", null, item("Actual Size (1×)…", null, () -> exportPng(1)),
                         item("Double Size (2×)…", null, () -> exportPng(2)), item("Triple Size (3×)…", null, () -> exportPng(3))));
+
+        fileMenu = file;
+        fileItemsEnd = file.getItems().size();
 
         Menu edit = new Menu("Edit");
         MenuItem undo = item("Undo", null, vm::undo);

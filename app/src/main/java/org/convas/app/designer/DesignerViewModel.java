@@ -284,6 +284,11 @@ public final class DesignerViewModel {
     /** Puts a view's explanation in the status line (a gesture that does not apply, e.g. a wire onto a folded module). */
     public void tell(String text) { message.set(text); }
 
+    /** Freezes or unfreezes a block's parameters (undoable). */
+    public boolean setTrainable(String id, boolean trainable) {
+        return execute(new DesignerCommand.SetTrainable(id, trainable));
+    }
+
     public boolean connect(String from, String to) { return execute(new DesignerCommand.Connect(from, to)); }
 
     public boolean disconnect(String from, String to) { return execute(new DesignerCommand.Disconnect(from, to)); }
@@ -359,6 +364,12 @@ public final class DesignerViewModel {
 
     /** Floor mode, a network setting: windows that do not fit are floored (a warning) instead of refused. */
     public boolean setFloorMode(boolean floor) { return execute(new DesignerCommand.SetFloorMode(floor)); }
+
+    /** How the network's weights start when it is trained (an undoable edit, saved with the network). */
+    public boolean setWeightInit(org.convas.engine.spec.WeightInit init) {
+        if (init == null || init == spec().weightInit()) return false;
+        return execute(new DesignerCommand.SetWeightInit(init));
+    }
 
     private Set<String> existingSelection() {
         Set<String> ids = new LinkedHashSet<>();

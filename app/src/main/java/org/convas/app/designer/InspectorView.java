@@ -36,8 +36,10 @@ public final class InspectorView extends VBox {
     private final VBox network = new VBox(6);
     private final TextField networkName = new TextField();
     private final javafx.scene.control.CheckBox floorMode = new javafx.scene.control.CheckBox("Floor mode");
+    private final javafx.scene.control.ComboBox<org.convas.engine.spec.WeightInit> weightInit = new javafx.scene.control.ComboBox<>();
     private String shownId;
     private LayerSpec shownLayer;
+    private boolean shownTrainable = true;
     private boolean refreshQueued;
 
     public InspectorView(DesignerViewModel vm) {
@@ -84,7 +86,16 @@ public final class InspectorView extends VBox {
         Label networkTitle = new Label("Network");
         networkTitle.getStyleClass().add("inspector-title");
         network.setId("inspector-network");
-        network.getChildren().addAll(networkTitle, new Label("Name"), networkName, floorMode, floorHelp);
+        weightInit.getItems().setAll(org.convas.engine.spec.WeightInit.values());
+        weightInit.setId("weight-init");
+        weightInit.setMaxWidth(Double.MAX_VALUE);
+        weightInit.setOnAction(e -> vm.setWeightInit(weightInit.getValue()));
+        Label initHelp = new Label("How the weights start when the network is trained: He keeps the variance through ReLUs; "
+                + "Xavier suits tanh and sigmoid. Biases start at 0.");
+        initHelp.setWrapText(true);
+        initHelp.getStyleClass().add("inspector-details");
+        network.getChildren().addAll(networkTitle, new Label("Name"), networkName, floorMode, floorHelp,
+                new Label("Weight initialisation"), weightInit, initHelp);
         getChildren().addAll(header, name, sheet, error, details, fixes, network);
         // Coalesced: a selection that flickers (a table clearing and restoring it) does not rebuild the editors.
         vm.selectedNodeIdProperty().addListener((o, a, b) -> {
@@ -109,6 +120,7 @@ public final class InspectorView extends VBox {
         Optional<Node> node = id == null ? Optional.empty() : vm.spec().find(id);
         boolean floor = vm.spec().floorMode();
         if (floorMode.isSelected() != floor) floorMode.setSelected(floor);
+        if (weightInit.getValue() != vm.spec().weightInit()) weightInit.setValue(vm.spec().weightInit());
         if (!networkName.isFocused()) networkName.setText(vm.spec().name());
         show(name, node.isPresent());
         show(network, node.isEmpty());
@@ -125,13 +137,18 @@ public final class InspectorView extends VBox {
             return;
         }
         Node n = node.get();
-        if (!n.id().equals(shownId) || !n.layer().equals(shownLayer)) {
+        if (!n.id().equals(shownId) || !n.layer().equals(shownLayer) || n.trainable() != shownTrainable) {
             shownId = n.id();
             shownLayer = n.layer();
+            shownTrainable = n.trainable();
             header.setText(n.id() + " — " + Palette.titleOf(n.layer()));
             name.setText(n.id());
             List<PropertySheet.Item> items = new ArrayList<>();
             for (LayerFields.Field f : LayerFields.fieldsOf(n.layer())) items.add(new FieldItem(f));
+            if (n.layer() instanceof LayerSpec.Conv2D || n.layer() instanceof LayerSpec.FullyConnected
+                    || n.layer() instanceof LayerSpec.BatchNorm) {
+                items.add(new TrainableItem(n.trainable()));
+            }
             sheet.getItems().setAll(items);
             sheet.setVisible(true);
             sheet.setManaged(true);
@@ -201,6 +218,11 @@ public final class InspectorView extends VBox {
     }
 
     private PropertyEditor<?> editorFor(PropertySheet.Item item) {
+        if (item instanceof TrainableItem) {
+            PropertyEditor<?> e = Editors.createCheckEditor(item);
+            e.getEditor().setId("field-trainable");
+            return e;
+        }
         FieldItem f = (FieldItem) item;
         if (f.field.kind() == LayerFields.Kind.BOOLEAN) {
             PropertyEditor<?> e = Editors.createCheckEditor(item);
@@ -221,6 +243,34 @@ public final class InspectorView extends VBox {
                 getEditor().setText(value);
             }
         };
+    }
+
+    /** Whether training changes the block's parameters (off: frozen, for fine-tuning an imported network). */
+    private final class TrainableItem implements PropertySheet.Item {
+        private final boolean value;
+
+        TrainableItem(boolean value) {
+            this.value = value;
+        }
+
+        @Override public Class<?> getType() { return Boolean.class; }
+        @Override public String getCategory() { return "Training"; }
+        @Override public String getName() { return "trainable"; }
+        @Override public String getDescription() { return "off freezes the block's weights: training leaves them as they are"; }
+        @Override public Object getValue() { return value; }
+
+        @Override
+        public void setValue(Object v) {
+            if (shownId == null || !(v instanceof Boolean b) || b == vm.spec().node(shownId).trainable()) return;
+            shownTrainable = b;
+            if (!vm.setTrainable(shownId, b)) {
+                shownTrainable = !b;
+                showError(vm.messageProperty().get());
+            }
+        }
+
+        @Override
+        public Optional<ObservableValue<? extends Object>> getObservableValue() { return Optional.empty(); }
     }
 
     /** One hyperparameter as a property sheet row. */

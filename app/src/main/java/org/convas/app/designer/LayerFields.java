@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * The editable fields of a layer record, as text the inspector shows and parses: whole numbers, decimals,
- * yes/no, padding ("1", "same", "valid", "0×3") and, for convolutions, the kernel ("3" or "1×7") in one field.
+ * yes/no, padding ("1", "same", "valid", "0×3"), the stride ("2", or "2×1" down × across) and, for convolutions, the
+ * kernel ("3" or "1×7") in one field.
  * Parsing a field gives a new layer or an {@link IllegalArgumentException} whose message names the field and
  * the rule; the spec is never touched here. Works on every record of {@link LayerSpec} by its components, so a
  * new layer type gets an inspector without code here.
@@ -36,6 +37,11 @@ public final class LayerFields {
                 continue;
             }
             if (layer instanceof LayerSpec.Conv2D && n.equals("kernelWidth")) continue;
+            if (n.equals("strideHeight")) {
+                out.add(new Field("stride", Kind.KERNEL, pair((Integer) value(layer, c), strideWidth(layer))));
+                continue;
+            }
+            if (n.equals("strideWidth")) continue;
             Object v = value(layer, c);
             Class<?> t = c.getType();
             Kind kind = t == int.class ? Kind.INTEGER : t == double.class ? Kind.DECIMAL : t == boolean.class ? Kind.BOOLEAN
@@ -47,6 +53,13 @@ public final class LayerFields {
     }
 
     /** The layer with one field set from text. */
+    private static int strideWidth(LayerSpec layer) {
+        if (layer instanceof LayerSpec.Conv2D c) return c.strideWidth();
+        if (layer instanceof LayerSpec.MaxPool p) return p.strideWidth();
+        if (layer instanceof LayerSpec.AvgPool p) return p.strideWidth();
+        throw new IllegalStateException(layer.type() + " has a strideHeight but no strideWidth");
+    }
+
     public static LayerSpec with(LayerSpec layer, String field, String text) {
         RecordComponent[] cs = layer.getClass().getRecordComponents();
         Object[] args = new Object[cs.length];
@@ -60,6 +73,10 @@ public final class LayerFields {
                     args[i] = n.equals("kernelHeight") ? k[0] : k[1];
                     found = true;
                 }
+            } else if (field.equals("stride") && (n.equals("strideHeight") || n.equals("strideWidth"))) {
+                int[] st = parsePair(field, text);
+                args[i] = n.equals("strideHeight") ? st[0] : st[1];
+                found = true;
             } else if (n.equals(field)) {
                 args[i] = parse(field, cs[i].getType(), text);
                 found = true;

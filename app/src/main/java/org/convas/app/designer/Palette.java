@@ -48,7 +48,8 @@ public final class Palette {
             new Entry("LRN", Category.NORM, LayerSpec.LocalResponseNorm.alexNet()),
             new Entry("Dropout", Category.NORM, new LayerSpec.Dropout(0.5)),
             new Entry("Add", Category.MERGE, new LayerSpec.Add()),
-            new Entry("Concat", Category.MERGE, new LayerSpec.Concat()));
+            new Entry("Concat", Category.MERGE, new LayerSpec.Concat()),
+            new Entry("Scale", Category.MERGE, new LayerSpec.ChannelScale()));
 
     private Palette() {
     }

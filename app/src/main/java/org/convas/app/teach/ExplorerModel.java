@@ -125,11 +125,12 @@ public final class ExplorerModel {
         return 1;
     }
 
+    /** S down the rows (the explorer's one stride, as {@link #kernel()} is Fh; the walk itself uses both strides). */
     public int stride() {
         LayerSpec l = layer.get();
-        if (l instanceof LayerSpec.Conv2D c) return c.stride();
-        if (l instanceof LayerSpec.MaxPool p) return p.stride();
-        if (l instanceof LayerSpec.AvgPool p) return p.stride();
+        if (l instanceof LayerSpec.Conv2D c) return c.strideHeight();
+        if (l instanceof LayerSpec.MaxPool p) return p.strideHeight();
+        if (l instanceof LayerSpec.AvgPool p) return p.strideHeight();
         return 1;
     }
 
@@ -269,8 +270,8 @@ public final class ExplorerModel {
         if (!inRange("F", f, 1, MAX_SIDE) || !fits(inputWidth.get(), inputHeight.get(), inputDepth.get(), filters(), f)) return;
         LayerSpec l = layer.get();
         if (l instanceof LayerSpec.Conv2D c) layer.set(c.withKernel(f, f));
-        else if (l instanceof LayerSpec.MaxPool p) layer.set(new LayerSpec.MaxPool(f, p.stride(), p.padding()));
-        else if (l instanceof LayerSpec.AvgPool p) layer.set(new LayerSpec.AvgPool(f, p.stride(), p.padding()));
+        else if (l instanceof LayerSpec.MaxPool p) layer.set(new LayerSpec.MaxPool(f, p.strideHeight(), p.strideWidth(), p.padding()));
+        else if (l instanceof LayerSpec.AvgPool p) layer.set(new LayerSpec.AvgPool(f, p.strideHeight(), p.strideWidth(), p.padding()));
         rebuild(false);
     }
 
@@ -288,8 +289,8 @@ public final class ExplorerModel {
         Padding p = Padding.of(pad);
         LayerSpec l = layer.get();
         if (l instanceof LayerSpec.Conv2D c) layer.set(c.withPadding(p));
-        else if (l instanceof LayerSpec.MaxPool m) layer.set(new LayerSpec.MaxPool(m.size(), m.stride(), p));
-        else if (l instanceof LayerSpec.AvgPool a) layer.set(new LayerSpec.AvgPool(a.size(), a.stride(), p));
+        else if (l instanceof LayerSpec.MaxPool m) layer.set(new LayerSpec.MaxPool(m.size(), m.strideHeight(), m.strideWidth(), p));
+        else if (l instanceof LayerSpec.AvgPool a) layer.set(new LayerSpec.AvgPool(a.size(), a.strideHeight(), a.strideWidth(), p));
         rebuild(false);
     }
 

@@ -415,8 +415,8 @@ public final class ExplorerView extends BorderPane {
         int rowMax = in.height() - 1 + pb, colMax = in.width() - 1 + pr;
         if (win != null && w.output().isPresent()) {
             Shape o = w.output().get();
-            if (w.hasColumnThatFallsOff()) colMax = Math.max(colMax, o.width() * win.stride() - pl + win.effectiveKernelW() - 1);
-            if (w.hasRowThatFallsOff()) rowMax = Math.max(rowMax, o.height() * win.stride() - pt + win.effectiveKernelH() - 1);
+            if (w.hasColumnThatFallsOff()) colMax = Math.max(colMax, o.width() * win.strideW() - pl + win.effectiveKernelW() - 1);
+            if (w.hasRowThatFallsOff()) rowMax = Math.max(rowMax, o.height() * win.strideH() - pt + win.effectiveKernelH() - 1);
         }
         int first, count;
         if (s == null) {

@@ -79,6 +79,11 @@ public final class LayerExplanation {
         } else if (layer instanceof LayerSpec.Concat c) {
             body = "Stacks its inputs along the depth: " + r.shapeFormula()
                     + (out == null ? "" : ", giving " + out) + ". Inception modules join their branches this way. No parameters.";
+        } else if (layer instanceof LayerSpec.ChannelScale x) {
+            body = "Scales each channel of a volume by one weight: y[c, h, w] = x[c, h, w]·s[c], " + r.shapeFormula()
+                    + ". In a Squeeze-and-Excitation block the weights come from the block's own maps (global average pool → "
+                    + "FC → ReLU → FC → Sigmoid), so the network learns which channels to stress for each image. No parameters; one multiplication per value"
+                    + (r.output() == null ? "." : ", " + grouped(r.output().size()) + " in all.");
         } else if (layer instanceof LayerSpec.Softmax s) {
             body = "Softmax turns the " + count(r) + " class scores s into probabilities "
                     + "e^sᵢ / Σⱼ e^sⱼ that are positive and sum to 1; in training it is fused with the cross-entropy loss.";
@@ -96,7 +101,9 @@ public final class LayerExplanation {
         int perGroup = c.groups() > 0 && d1 > 0 ? d1 / c.groups() : d1;
         boolean depthwise = c.groups() > 1 && c.groups() == d1;
         sb.append("A convolution slides K = ").append(c.filters()).append(" filters of ").append(k).append("×")
-                .append(perGroup).append(" over the input at stride ").append(c.stride()).append(paddingText(c.padding(), r.window()))
+                .append(perGroup).append(" over the input at stride ")
+                .append(c.strideHeight() == c.strideWidth() ? Integer.toString(c.strideHeight())
+                        : c.strideHeight() + " down and " + c.strideWidth() + " across").append(paddingText(c.padding(), r.window()))
                 .append(". Each output value is the dot product of one filter with the ").append(k).append("×")
                 .append(perGroup).append(" region under it");
         if (c.bias()) sb.append(", plus the filter's bias");

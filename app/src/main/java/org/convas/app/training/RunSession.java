@@ -8,7 +8,7 @@ import org.convas.engine.train.TrainingEvents.RunEnd;
 import org.convas.engine.train.TrainingRun;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ final class RunSession {
     }
 
     /** What one frame's events amount to. {@code last}: the newest batch, or null; {@code end}: the run's end, or null. */
-    record Frame(List<BatchPoint> batches, List<EpochPoint> epochs, List<LayerNorm> norms, BatchStats last, RunEnd end) {
+    record Frame(List<BatchPoint> batches, List<EpochPoint> epochs, List<LayerGradientNorm> norms, BatchStats last, RunEnd end) {
     }
 
     /** Progress figures for a batch: the fraction of the run done, the seconds left, and the line to show. */
@@ -71,7 +71,7 @@ final class RunSession {
     Frame digest(List<Object> events) {
         List<BatchPoint> batches = new ArrayList<>();
         List<EpochPoint> epochPoints = new ArrayList<>();
-        List<LayerNorm> norms = new ArrayList<>();
+        List<LayerGradientNorm> norms = new ArrayList<>();
         BatchStats last = null;
         RunEnd end = null;
         for (Object item : events) {

@@ -55,7 +55,7 @@ import org.convas.engine.train.TrainingSettings;
 import org.convas.samples.data.BundledDatasets;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.convas.visualizer.fx.FrameBatcher;
 import org.convas.visualizer.fx.LatestValueSlot;
 
@@ -73,6 +73,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -82,7 +83,8 @@ import java.util.function.LongSupplier;
  * trained state": the document's network (given), the trained model that belongs to it (from a run or a loaded
  * checkpoint) and whether its weights are saved. Every view follows it: the filters, the activation maps and the
  * top-5 come from snapshots of the trained model, or of the document's network at its random start when nothing
- * is trained; when another document is loaded ({@link #documentReplaced()}) every view starts again from that
+ * is trained, or of weights imported from ONNX or PyTorch ({@link #useImportedModel}, which the next run fine-tunes);
+ * when another document is loaded ({@link #documentReplaced()}) every view starts again from that
  * network. The settings live in {@link #settings()}, the data in {@link #data()}; the history of runs in
  * {@link #runs()}.
  *
@@ -157,7 +159,7 @@ public final class TrainingViewModel {
         default void epochs(List<EpochPoint> points) {
         }
 
-        default void gradientNorms(List<LayerNorm> points) {
+        default void gradientNorms(List<LayerGradientNorm> points) {
         }
     }
 
@@ -214,6 +216,7 @@ public final class TrainingViewModel {
     private final LatestValueSlot<Snapshot> snapshotSlot;
     private final LatestValueSlot<ValidationReport> reportSlot;
     private TrainingRun run;
+    private volatile BiConsumer<Snapshot, Model> snapshotModels = (s, m) -> { };
     /** The run going or last ended, with its bookkeeping; null before the first and after another network was shown. */
     private RunSession session;
     /** The data the trained model was trained on (its class names label the top-5). */
@@ -227,6 +230,10 @@ public final class TrainingViewModel {
     private Model idleModel;
     /** What Start continues: a loaded checkpoint, or the last run ended (in memory). */
     private Checkpoint resumable;
+    /** Weights imported from ONNX or PyTorch and not trained here yet (then also {@link #model}): the next run starts from them. */
+    private Model imported;
+    /** The file {@link #imported} came from ("model.onnx"). */
+    private String importedFrom;
     /** The folder the trained state was loaded from or last saved to: a save there replaces it, elsewhere must not replace another run's. */
     private Path checkpointFolder;
     private long trainedSteps;
@@ -307,6 +314,8 @@ public final class TrainingViewModel {
         model = null;
         idleModel = null;
         resumable = null;
+        imported = null;
+        importedFrom = null;
         checkpointFolder = null;
         runData = null;
         loadedNote = null;
@@ -387,6 +396,13 @@ public final class TrainingViewModel {
         if (model == null) {
             networkText.set(doc == null ? "" : name(doc) + ": not trained yet; the filters are its random start (seed "
                     + settings.seedProperty().get() + ").");
+            return;
+        }
+        if (model == imported) {
+            networkText.set(name(model.spec()) + " with the weights imported from " + importedFrom + (model.spec().sameWeightsAs(doc)
+                    ? ": Start (F5) fine-tunes them" + (doc.nodes().stream().anyMatch(n -> !n.trainable()) ? ", the frozen blocks kept as they are." : ".")
+                    : ". The Design tab has changed the network since: the imported weights do not fit it; Start trains the edited"
+                    + " network from its random start."));
             return;
         }
         String trained = name(model.spec()) + " trained " + trainedDescription();
@@ -590,6 +606,9 @@ public final class TrainingViewModel {
             if (choice == StartChoice.CONTINUE && !canContinue) choice = StartChoice.START_OVER;
         }
         Checkpoint resumeFrom = choice == StartChoice.CONTINUE ? resumable : null;
+        // Imported weights not trained here yet: the run fine-tunes them (with the blocks frozen as the network says now).
+        Model importedStart = resumeFrom == null && imported != null && model == imported && spec.get() != null
+                && imported.spec().sameWeightsAs(spec.get()) ? imported : null;
         NetworkSpec net = resumeFrom != null ? resumeFrom.model().spec() : spec.get();
         if (net == null) {
             error("There is no network to train.");
@@ -618,6 +637,7 @@ public final class TrainingViewModel {
         if (key == null) return;
         TrainingSettings chosen = runSettings;
         String settingsText = settings.describe();
+        String fineTuned = importedStart != null ? importedFrom : null;
         busy.set(true);
         progress.set(-1);
         progressText.set("Preparing " + key.source().title() + "…");
@@ -630,7 +650,8 @@ public final class TrainingViewModel {
                 DatasetBatchSource validation = DatasetBatchSource.evaluation(prepared.validation());
                 // A fresh run is checked against the heap before its weights are allocated (the Memory line's estimate).
                 TrainingRun r = resumeFrom != null ? TrainingRun.resume(resumeFrom, train, validation, chosen)
-                        : TrainingRun.create(net, Initializer.HE, chosen.seed(), train, validation, chosen);
+                        : importedStart != null ? TrainingRun.create(importedFor(importedStart, net), train, validation, chosen)
+                        : TrainingRun.create(net, Initializer.of(net.weightInit()), chosen.seed(), train, validation, chosen);
                 if (resumeFrom != null) {
                     // The form shows the checkpoint's values once it is loaded: what differs was changed on purpose.
                     if (chosen.optimizer().learningRate() != resumeFrom.progress().baseLearningRate()) {
@@ -646,7 +667,7 @@ public final class TrainingViewModel {
                         progressText.set("");
                         return;
                     }
-                    launch(r, prepared, resumeFrom, settingsText);
+                    launch(r, prepared, resumeFrom, settingsText, fineTuned);
                 });
             } catch (DatasetException | TrainingException | ModelException | IllegalArgumentException e) {
                 fx.execute(() -> failed("Cannot start: " + e.getMessage()));
@@ -834,9 +855,10 @@ public final class TrainingViewModel {
         background.execute(() -> {
             try {
                 // Before the first run: an untrained model with the run's seed shows the random filters it starts from.
-                Model m = trained != null ? trained : idle != null ? idle : Model.create(net, Initializer.HE, seedNow);
+                Model m = trained != null ? trained : idle != null ? idle : Model.create(net, Initializer.of(net.weightInit()), seedNow);
                 if (!m.inputShape().equals(prepared.key().input())) return;
                 Snapshot s = ModelSnapshots.take(m, image, label, trained == null ? 0 : epochsDone, trained == null ? 0 : -1);
+                snapshotModels.accept(s, m);
                 fx.execute(() -> {
                     if (asked != generation) return;
                     if (trained == null && model == null && idleModel == null) idleModel = m;
@@ -906,6 +928,15 @@ public final class TrainingViewModel {
         if (run != null) run.cancel();
         if (delivering) events.stop();
         onShutdown.run();
+    }
+
+    /**
+     * Hands every snapshot's model to {@code listener} too, on the thread that took the snapshot and while its weights
+     * hold still (between two training steps): the listener copies what it needs ({@link Model#copy()}) before it
+     * returns, and returns quickly. The inspection views (app.inspect) explain the image on such copies.
+     */
+    public void setSnapshotModelListener(BiConsumer<Snapshot, Model> listener) {
+        snapshotModels = Objects.requireNonNull(listener);
     }
 
     public void addFeed(Feed feed) {
@@ -1016,7 +1047,10 @@ public final class TrainingViewModel {
         if (imageIndex.get() >= prepared.validation().size()) imageIndex.set(0);
         updateImageText();
         data.updateConversion(inputShape(spec.get()));
-        if (idleSnapshot && !isActive()) requestSnapshot();
+        if (idleSnapshot && !isActive()) {
+            requestSnapshot();
+            reportImported();
+        }
     }
 
     private void updatePreview() {
@@ -1032,7 +1066,8 @@ public final class TrainingViewModel {
         }
     }
 
-    private void launch(TrainingRun r, PreparedData prepared, Checkpoint resumed, String settingsText) {
+    /** {@code fineTuned}: the file of the imported weights the run starts from, else null. */
+    private void launch(TrainingRun r, PreparedData prepared, Checkpoint resumed, String settingsText, String fineTuned) {
         busy.set(false);
         if (data.preparedDataProperty().get() != prepared) dataReady(prepared, false);
         run = r;
@@ -1041,13 +1076,16 @@ public final class TrainingViewModel {
         model = r.model();
         idleModel = null;
         resumable = null;
+        imported = null; // the run trains the imported weights (a copy when blocks were frozen since): they are this run's now
         if (resumed == null) checkpointFolder = null; // a new run: no folder holds it yet
         trainedNetwork.set(model.spec());
         trainedSteps = resumed != null ? resumed.progress().steps() : 0;
         lastEnd.set(null);
         validationReport.set(null);
         RunRecord record = new RunRecord(runs.size() + 1, name(model.spec()), prepared.key().source().title(),
-                settingsText + (resumed != null ? ", continued from epoch " + resumed.progress().epochsCompleted() : ""));
+                settingsText + (resumed != null ? ", continued from epoch " + resumed.progress().epochsCompleted()
+                        : fineTuned != null ? ", fine-tuning the weights imported from " + fineTuned : ""));
+        importedFrom = null;
         for (Feed f : feeds) f.cleared();
         if (resumed != null) {
             List<EpochPoint> history = new ArrayList<>();
@@ -1062,7 +1100,8 @@ public final class TrainingViewModel {
         state.set(RunState.RUNNING);
         progress.set(0);
         progressText.set("Starting…");
-        info((resumed != null ? "Continuing from epoch " + (resumed.progress().epochsCompleted() + 1) : "Training") + " "
+        info((resumed != null ? "Continuing from epoch " + (resumed.progress().epochsCompleted() + 1)
+                : fineTuned != null ? "Fine-tuning" : "Training") + " "
                 + name(model.spec()) + " on " + prepared.key().source().title() + ". " + prepared.note());
         updateNetworkText();
         r.start();
@@ -1117,6 +1156,81 @@ public final class TrainingViewModel {
             autosave.adopt();
             autosave.write(loaded, note);
         }
+    }
+
+    /**
+     * Shows a model trained elsewhere (an imported ONNX model or PyTorch weights): its network becomes the document (the
+     * window asked about the old one first, {@code DesignerView.confirmClose}), which resets every view; then the
+     * filters and activation maps show its weights, the confusion matrix its results on the prepared validation images,
+     * and the next {@link #start()} fine-tunes it (blocks marked not trainable keep their weights). The weights are in
+     * the file they came from, so they are not unsaved work until a run changes them.
+     *
+     * @param source what the weights came from, for the messages ("model.onnx")
+     */
+    public void useImportedModel(Model weights, String source) {
+        if (isActive()) {
+            warn("Stop the run first (Shift+F5), then import a model.");
+            return;
+        }
+        busy.set(false);
+        progress.set(0);
+        progressText.set("");
+        specSink.accept(weights.spec());
+        documentReplaced(); // after the new document: it resets every view, then the imported state is set on top
+        model = weights;
+        imported = weights;
+        importedFrom = source;
+        trainedNetwork.set(weights.spec());
+        showNetwork();
+        // The filters and maps need images at the network's input: load the chosen data if none is loaded yet.
+        if (data.preparedDataProperty().get() == null && data.dataSourceProperty().get() != null) prepareData(false);
+        NetworkReport report = weights.report();
+        info("Imported " + source + ": " + name(weights.spec()) + ", " + String.format(Locale.ROOT, "%,d", weights.parameterCount())
+                + " parameters" + report.frozenSuffix() + ". Its filters and activations show now; Start (F5) fine-tunes it"
+                + (report.frozenParameters() > 0 ? " (frozen blocks keep their weights)." : "."));
+        reportImported();
+    }
+
+    /** The confusion matrix of the imported weights on the prepared validation images, when they fit them. */
+    private void reportImported() {
+        PreparedData prepared = data.preparedDataProperty().get();
+        Model m = imported;
+        if (m == null || model != m || prepared == null || prepared.validation().size() == 0
+                || !prepared.key().input().equals(m.inputShape()) || m.classes() < prepared.validation().classCount()) {
+            return;
+        }
+        long asked = generation;
+        background.execute(() -> {
+            try {
+                ValidationReport report = ValidationReport.compute(m, prepared.validation(), 0);
+                fx.execute(() -> {
+                    if (asked == generation && imported == m) reportSlot.offer(report);
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fx.execute(() -> {
+                    if (asked == generation) warn("No confusion matrix for the imported weights: " + ReadFiles.message(e));
+                });
+            }
+        });
+    }
+
+    /**
+     * The imported weights for a run of {@code net}: themselves, or a copy on {@code net} when blocks were frozen or
+     * unfrozen since (whether a parameter trains is fixed when its model is built).
+     */
+    private static Model importedFor(Model weights, NetworkSpec net) {
+        if (weights.spec().nodes().equals(net.nodes())) return weights;
+        Model copy = Model.create(net, Initializer.HE, 0);
+        weights.tensors().forEach(copy::setTensor);
+        return copy;
+    }
+
+    /**
+     * The model the Train tab holds (trained here, loaded from a checkpoint, or imported), for export; null before
+     * there is one and while a run changes it (a paused run's weights hold still).
+     */
+    public Model currentModel() {
+        return state.get() == RunState.RUNNING ? null : model;
     }
 
     /** One frame's trainer events, in the order the run sent them. FX thread. */
@@ -1268,6 +1382,7 @@ public final class TrainingViewModel {
     private String caption(Snapshot s) {
         if (isActive()) return s.batch() == 0 ? "at the start of epoch " + s.epoch() : "epoch " + s.epoch() + ", batch " + s.batch();
         if (model == null) return "random start (seed " + settings.seedProperty().get() + "), before training";
+        if (model == imported) return "imported weights (" + importedFrom + ")";
         return "trained weights, " + RunRecord.plural(epochsCompleted(), "whole epoch");
     }
 
@@ -1322,11 +1437,11 @@ public final class TrainingViewModel {
     }
 
     /** One gradient norm per layer: √(Σ over its parameters of ‖g‖²), so a layer's weight and bias count together. */
-    static List<LayerNorm> layerNorms(LayerNorms n, long step) {
+    static List<LayerGradientNorm> layerNorms(LayerNorms n, long step) {
         Map<String, Double> squares = new LinkedHashMap<>();
         for (ParameterNorm p : n.norms()) squares.merge(p.nodeId(), p.gradientNorm() * p.gradientNorm(), Double::sum);
-        List<LayerNorm> out = new ArrayList<>();
-        squares.forEach((node, sq) -> out.add(new LayerNorm(step, node, Math.sqrt(sq))));
+        List<LayerGradientNorm> out = new ArrayList<>();
+        squares.forEach((node, sq) -> out.add(new LayerGradientNorm(step, node, Math.sqrt(sq))));
         return out;
     }
 
@@ -1401,6 +1516,7 @@ public final class TrainingViewModel {
 
         @Override
         public void onSnapshot(Snapshot s) {
+            snapshotModels.accept(s, source.model());
             fx.execute(() -> {
                 if (run == source) snapshotSlot.offer(s);
             });

@@ -55,7 +55,7 @@ import org.convas.engine.train.TrainingEvents.Snapshot;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
 import org.convas.visualizer.charts.GradientNormChart;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.convas.visualizer.charts.TrainingCharts;
 import org.convas.visualizer.inspect.ActivationView;
 import org.convas.visualizer.inspect.ConfusionMatrixView;
@@ -108,6 +108,7 @@ public final class TrainingWorkspace extends BorderPane {
     private final Label filterInfo = new Label();
     private final Label filterTuning = new Label();
     private final Label confusionInfo = new Label();
+    private final org.convas.app.inspect.InspectTabs inspect;
     private final Label results = new Label();
     private final javafx.scene.control.TableView<RunRecord> runTable = new javafx.scene.control.TableView<>();
     /** Asks what to do with a run or unsaved weights before they are given up; tests answer directly. */
@@ -140,6 +141,7 @@ public final class TrainingWorkspace extends BorderPane {
         datasetTab.setContent(datasetPreview);
         runsTab.setContent(runsPane());
         views.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> redrawVisible());
+        inspect = org.convas.app.inspect.InspectTabs.install(vm, views, this::showTab);
         charts.setId("training-charts");
         // Two redraws a second are enough to watch a curve; each redraw of a chart costs FX and render time that
         // the training threads would otherwise get (measured by TrainingWorkspaceDemo --benchmark).
@@ -178,7 +180,7 @@ public final class TrainingWorkspace extends BorderPane {
             }
 
             @Override
-            public void gradientNorms(List<LayerNorm> points) {
+            public void gradientNorms(List<LayerGradientNorm> points) {
                 gradients.addNorms(points);
             }
         });
@@ -261,7 +263,15 @@ public final class TrainingWorkspace extends BorderPane {
         return datasetPreview;
     }
 
-    /** Brings a view tab to the front: "Activations", "Gradients", "Confusion matrix", "Dataset" or "Runs". */
+    /** The inspection tabs: Explain, Top images, Histograms, PCA. */
+    public org.convas.app.inspect.InspectTabs inspectTabs() {
+        return inspect;
+    }
+
+    /**
+     * Brings a view tab to the front: "Activations", "Gradients", "Confusion matrix", "Dataset", "Runs", or an
+     * inspection tab ("Explain", "Top images", "Histograms", "PCA").
+     */
     public void showTab(String title) {
         views.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst()
                 .ifPresent(t -> views.getSelectionModel().select(t));
@@ -771,8 +781,10 @@ public final class TrainingWorkspace extends BorderPane {
     private void showReport(ValidationReport report) {
         if (report == null) return;
         confusion.setMatrix(report.counts(), report.classNames());
-        confusionInfo.setText(String.format(Locale.ROOT, "After epoch %d: validation accuracy %.1f%%, %d misclassified shown.",
-                report.epoch(), 100 * report.accuracy(), report.misclassified().size()));
+        // Epoch 0: weights not trained here (imported from ONNX or PyTorch), classified as they came.
+        confusionInfo.setText(String.format(Locale.ROOT, "%s: validation accuracy %.1f%%, %d misclassified shown.",
+                report.epoch() == 0 ? "Imported weights, before training here" : "After epoch " + report.epoch(),
+                100 * report.accuracy(), report.misclassified().size()));
         DataPreparation.PreparedData data = vm.data().preparedDataProperty().get();
         if (data == null) return;
         List<GalleryImage> images = new ArrayList<>();

@@ -234,7 +234,8 @@ class CliTest {
 
     @Test
     void helpReadsInAHundredColumnsAndNeverSplitsAnOption() {
-        for (String text : List.of(run("help").out(), run("train", "--help").out(), run("bench", "--help").out())) {
+        for (String text : List.of(run("help").out(), run("train", "--help").out(), run("bench", "--help").out(),
+                run("export", "--help").out(), run("import", "--help").out())) {
             for (String line : text.split("\n")) {
                 assertTrue(line.length() <= Cli.WIDTH, "longer than " + Cli.WIDTH + " columns: " + line);
                 // An option's bracket opens and closes on the same line.

@@ -396,6 +396,20 @@ class DesignerViewModelTest {
     }
 
     @Test
+    void theWeightInitialisationIsANetworkSettingUndoneInOneStep() {
+        vm.newFrom(sevenBySeven());
+        assertEquals(org.convas.engine.spec.WeightInit.HE, vm.spec().weightInit());
+        assertTrue(vm.setWeightInit(org.convas.engine.spec.WeightInit.XAVIER));
+        assertEquals(org.convas.engine.spec.WeightInit.XAVIER, vm.spec().weightInit());
+        assertFalse(vm.setWeightInit(org.convas.engine.spec.WeightInit.XAVIER), "no edit when nothing changes");
+        vm.setLayer("conv1", LayerSpec.Conv2D.of(3, 3, 1, 0), "filters");
+        assertEquals(org.convas.engine.spec.WeightInit.XAVIER, vm.spec().weightInit(), "kept by other edits");
+        vm.undo();
+        vm.undo();
+        assertEquals(org.convas.engine.spec.WeightInit.HE, vm.spec().weightInit());
+    }
+
+    @Test
     void anAddFixInsertsTheProjectionOnTheWireWithRoomMade() {
         NetworkSpec s = NetworkSpec.builder("res").input(8, 8, 3).add("conv1", LayerSpec.Conv2D.of(16, 3, 1, 1))
                 .add("sum", new LayerSpec.Add(), "input", "conv1").build();

@@ -25,6 +25,11 @@ class LayerFieldsTest {
     void settingFieldsFromTextBuildsTheNewLayer() {
         var conv = LayerSpec.Conv2D.of(16, 3, 1, 1);
         assertEquals(conv.withStride(3), LayerFields.with(conv, "stride", " 3 "));
+        // Per-axis strides: down × across, shown as they are typed.
+        assertEquals(conv.withStride(2, 1), LayerFields.with(conv, "stride", "2×1"));
+        assertEquals("2×1", LayerFields.fieldsOf(conv.withStride(2, 1)).get(2).text());
+        assertEquals(new LayerSpec.MaxPool(3, 1, 2, Padding.NONE), LayerFields.with(LayerSpec.MaxPool.of(3, 2), "stride", "1x2"));
+        assertEquals("1×2", LayerFields.fieldsOf(new LayerSpec.AvgPool(3, 1, 2, Padding.NONE)).get(1).text());
         assertEquals(conv.withKernel(1, 7), LayerFields.with(conv, "kernel", "1x7"));
         assertEquals(conv.withKernel(5, 5), LayerFields.with(conv, "kernel", "5"));
         assertEquals(conv.withPadding(Padding.SAME), LayerFields.with(conv, "padding", "Same"));

@@ -15,7 +15,7 @@ import org.convas.samples.Presets;
 import org.convas.samples.SmallNetworks;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.junit.jupiter.api.AfterEach;
 import org.convas.engine.train.TrainingSettings;
 import org.junit.jupiter.api.Test;
@@ -350,10 +350,10 @@ class TrainingViewModelTest {
 
     @Test
     void aLayersGradientNormCombinesItsWeightAndBias() {
-        List<LayerNorm> norms = TrainingViewModel.layerNorms(new LayerNorms(1, 5, List.of(
+        List<LayerGradientNorm> norms = TrainingViewModel.layerNorms(new LayerNorms(1, 5, List.of(
                 new ParameterNorm("conv1.weight", "conv1", 10, 3), new ParameterNorm("conv1.bias", "conv1", 1, 4),
                 new ParameterNorm("fc.weight", "fc", 2, 0.5))), 42);
-        assertEquals(List.of(new LayerNorm(42, "conv1", 5.0), new LayerNorm(42, "fc", 0.5)), norms);
+        assertEquals(List.of(new LayerGradientNorm(42, "conv1", 5.0), new LayerGradientNorm(42, "fc", 0.5)), norms);
     }
 
     @Test
@@ -431,6 +431,48 @@ class TrainingViewModelTest {
         assertEquals(1, batches.get(0).step(), "a new run counts from step 1");
         vm.stop();
         frameUntil(() -> vm.getState() == RunState.FINISHED, "the run to stop");
+    }
+
+    @Test
+    void importedWeightsShowAtOnceAndStartFineTunesThemWithTheBlocksFrozenSince() throws Exception {
+        viewModel().prepareData();
+        frame();
+        // Weights trained elsewhere (what File ▸ Import Model reads from an ONNX file), while another network is open.
+        Model weights = Model.create(SmallNetworks.fashionTiny(), org.convas.engine.model.Initializer.HE, 42);
+        spec.set(SmallNetworks.vggLite());
+        vm.documentReplaced();
+        frame();
+        vm.useImportedModel(weights, "tiny.onnx");
+        assertEquals(weights.spec(), spec.get(), "the imported network is the document");
+        assertEquals(weights, vm.currentModel());
+        assertEquals(weights.spec(), vm.trainedNetworkProperty().get());
+        assertFalse(vm.unsavedTrainingProperty().get(), "the weights are in the file they came from");
+        assertTrue(vm.getMessage().text().startsWith("Imported tiny.onnx: Tiny Fashion-MNIST net, "), vm.getMessage().text());
+        assertEquals(List.of("conv1", "conv2"), vm.convLayers());
+        frameUntil(() -> vm.snapshotProperty().get() != null && vm.validationReportProperty().get() != null,
+                "the imported weights' filters and confusion matrix");
+        assertEquals("imported weights (tiny.onnx)", vm.filterCaptionProperty().get());
+        assertTrue(vm.networkTextProperty().get().contains("imported from tiny.onnx"), vm.networkTextProperty().get());
+        // The filters are the imported weights, not a random start.
+        float[] conv1 = weights.tensor("conv1.weight");
+        var bank = vm.snapshotProperty().get().filters().get(0);
+        assertEquals("conv1", bank.nodeId());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(conv1, bank.weights());
+
+        // conv1 frozen in the inspector, then Start: the run starts from the imported weights and leaves conv1 alone.
+        spec.set(spec.get().withTrainable("conv1", false));
+        assertTrue(vm.networkTextProperty().get().contains("fine-tunes them, the frozen blocks kept as they are"),
+                vm.networkTextProperty().get());
+        float[] conv1Before = conv1.clone();
+        float[] fcBefore = weights.tensor("fc.weight").clone();
+        trainOneEpoch();
+        Model tuned = vm.run().model();
+        assertEquals(spec.get(), tuned.spec(), "the run trains the network as the Design tab says (conv1 frozen)");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(conv1Before, tuned.tensor("conv1.weight"), "a frozen block keeps its weights");
+        assertFalse(java.util.Arrays.equals(fcBefore, tuned.tensor("fc.weight")), "the other blocks train");
+        assertTrue(vm.runs().get(0).settings().endsWith(", fine-tuning the weights imported from tiny.onnx"), vm.runs().get(0).settings());
+        assertTrue(vm.unsavedTrainingProperty().get(), "fine-tuned weights are unsaved work");
+        assertEquals(tuned, vm.currentModel());
     }
 
     @Test

@@ -189,9 +189,9 @@ public final class Calculator {
             if (layer instanceof LayerSpec.Conv2D c) {
                 conv(a, c, in, rf0);
             } else if (layer instanceof LayerSpec.MaxPool p) {
-                pool(a, "window", p.size(), p.stride(), p.padding(), in, rf0);
+                pool(a, "window", p.size(), p.strideHeight(), p.strideWidth(), p.padding(), in, rf0);
             } else if (layer instanceof LayerSpec.AvgPool p) {
-                pool(a, "window", p.size(), p.stride(), p.padding(), in, rf0);
+                pool(a, "window", p.size(), p.strideHeight(), p.strideWidth(), p.padding(), in, rf0);
             } else if (layer instanceof LayerSpec.GlobalAvgPool) {
                 a.output = Shape.vector(in.depth());
                 a.formula = "average of each " + in.width() + "×" + in.height() + " map → 1×1×" + in.depth();
@@ -223,6 +223,8 @@ public final class Calculator {
                 merge(a, ins, inFields, true);
             } else if (layer instanceof LayerSpec.Concat) {
                 merge(a, ins, inFields, false);
+            } else if (layer instanceof LayerSpec.ChannelScale) {
+                channelScale(a, ins, inFields);
             } else if (layer instanceof LayerSpec.ReLU || layer instanceof LayerSpec.LeakyReLU || layer instanceof LayerSpec.Sigmoid
                     || layer instanceof LayerSpec.Tanh || layer instanceof LayerSpec.Dropout || layer instanceof LayerSpec.LocalResponseNorm
                     || layer instanceof LayerSpec.Softmax) {
@@ -338,24 +340,24 @@ public final class Calculator {
         return new Axis(out, exact, p, p, num < 0 ? -1 : rem, formula);
     }
 
-    private static void window(Acc a, String what, int kh, int kw, int s, int d, Padding padding, Shape in) {
-        Axis ax = axis(in.width(), kw, s, d, padding, false);
-        Axis ay = axis(in.height(), kh, s, d, padding, true);
-        a.window = new Window(kh, kw, s, d, (int) ay.padBefore, (int) ax.padBefore, (int) ay.padAfter, (int) ax.padAfter);
-        boolean square = in.width() == in.height() && kh == kw && ax.padBefore == ay.padBefore && ax.padAfter == ay.padAfter;
+    private static void window(Acc a, String what, int kh, int kw, int sh, int sw, int d, Padding padding, Shape in) {
+        Axis ax = axis(in.width(), kw, sw, d, padding, false);
+        Axis ay = axis(in.height(), kh, sh, d, padding, true);
+        a.window = new Window(kh, kw, sh, sw, d, (int) ay.padBefore, (int) ax.padBefore, (int) ay.padAfter, (int) ax.padAfter);
+        boolean square = in.width() == in.height() && kh == kw && sh == sw && ax.padBefore == ay.padBefore && ax.padAfter == ay.padAfter;
         a.formula = square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula;
         long effH = (long) d * (kh - 1) + 1;
         long effW = (long) d * (kw - 1) + 1;
         String kernel = kh == kw ? kh + "×" + kh : kh + "×" + kw;
         String desc = "a " + kernel + " " + what + (d > 1 ? " (dilation " + d + ", effective " + effH + "×" + effW + ")" : "")
-                + " at stride " + s + (padding.mode() == Padding.Mode.EXPLICIT && (padding.height() > 0 || padding.width() > 0)
+                + " at stride " + (sh == sw ? Integer.toString(sh) : sh + "×" + sw) + (padding.mode() == Padding.Mode.EXPLICIT && (padding.height() > 0 || padding.width() > 0)
                 ? " with padding " + padding : "");
         String inText = in.width() + "×" + in.height() + " input";
         if (ax.out < 1 || ay.out < 1 || ax.remainder < 0 || ay.remainder < 0) {
             a.withFixes(Problem.Severity.ERROR, what.equals("filter") ? "kernel" : "size", Problem.EMPTY_OUTPUT,
                     (square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula) + ": " + desc
                             + " is larger than the " + padded(in, ax, ay),
-                    windowFixes(a, what, in, kh, kw, s, d, padding, true), true);
+                    windowFixes(a, what, in, kh, kw, sh, sw, d, padding, true), true);
             return;
         }
         if (ax.out > Integer.MAX_VALUE || ay.out > Integer.MAX_VALUE) {
@@ -366,7 +368,7 @@ public final class Calculator {
         }
         if (ax.remainder != 0 || ay.remainder != 0) {
             String formula = square ? ax.formula : "W: " + ax.formula + "; H: " + ay.formula;
-            List<Fix> fixes = windowFixes(a, what, in, kh, kw, s, d, padding, false);
+            List<Fix> fixes = windowFixes(a, what, in, kh, kw, sh, sw, d, padding, false);
             if (a.floorMode) {
                 long wp = in.width() + ax.padBefore + ax.padAfter;
                 long hp = in.height() + ay.padBefore + ay.padAfter;
@@ -403,7 +405,7 @@ public final class Calculator {
      * "same" padding, and floor mode. Each is only a candidate: {@link Fixes} applies it and keeps it only if
      * the calculator then finds the node fitting.
      */
-    private static List<Fix> windowFixes(Acc a, String what, Shape in, int kh, int kw, int s, int d, Padding padding, boolean tooLarge) {
+    private static List<Fix> windowFixes(Acc a, String what, Shape in, int kh, int kw, int sh, int sw, int d, Padding padding, boolean tooLarge) {
         LayerSpec layer = a.node.layer();
         String id = a.node.id();
         List<Fix> out = new ArrayList<>();
@@ -413,15 +415,15 @@ public final class Calculator {
         long effH = (long) d * (kh - 1) + 1;
         long effW = (long) d * (kw - 1) + 1;
         if (explicit) {
-            long qh = fits(in.height(), effH, s, ph) ? ph : leastPadding(in.height(), effH, s, ph + 1);
-            long qw = fits(in.width(), effW, s, pw) ? pw : leastPadding(in.width(), effW, s, pw + 1);
+            long qh = fits(in.height(), effH, sh, ph) ? ph : leastPadding(in.height(), effH, sh, ph + 1);
+            long qw = fits(in.width(), effW, sw, pw) ? pw : leastPadding(in.width(), effW, sw, pw + 1);
             long most = maxPadding(layer);
             if (qh >= 0 && qw >= 0 && qh <= most && qw <= most) {
                 Padding q = Padding.of((int) qh, (int) qw);
                 windowWith(layer, null, null, null, q).ifPresent(l -> out.add(new Fix("padding " + q, new Fix.SetLayer(id, l))));
             }
-            if (!tooLarge) {
-                for (int t = s - 1; t >= 1; t--) {
+            if (!tooLarge && sh == sw) {   // a smaller stride is offered for a square stride only
+                for (int t = sh - 1; t >= 1; t--) {
                     if (fits(in.height(), effH, t, ph) && fits(in.width(), effW, t, pw)) {
                         int stride = t;
                         windowWith(layer, null, null, stride, null).ifPresent(l -> out.add(new Fix("stride " + stride, new Fix.SetLayer(id, l))));
@@ -436,7 +438,7 @@ public final class Calculator {
                 int fw = Math.min(kw, k);
                 long eh = (long) d * (fh - 1) + 1;
                 long ew = (long) d * (fw - 1) + 1;
-                boolean ok = padding.mode() == Padding.Mode.SAME || (fits(in.height(), eh, s, ph) && fits(in.width(), ew, s, pw));
+                boolean ok = padding.mode() == Padding.Mode.SAME || (fits(in.height(), eh, sh, ph) && fits(in.width(), ew, sw, pw));
                 if (ok) {
                     String size = fh == fw ? fh + "×" + fh : fh + "×" + fw;
                     windowWith(layer, fh, fw, null, null).ifPresent(l -> out.add(new Fix("a " + size + " " + what, new Fix.SetLayer(id, l))));
@@ -489,12 +491,12 @@ public final class Calculator {
         }
         if (kh != null && !kh.equals(kw)) return java.util.Optional.empty();
         if (layer instanceof LayerSpec.MaxPool p) {
-            return java.util.Optional.of(new LayerSpec.MaxPool(kh == null ? p.size() : kh, stride == null ? p.stride() : stride,
-                    padding == null ? p.padding() : padding));
+            return java.util.Optional.of(new LayerSpec.MaxPool(kh == null ? p.size() : kh, stride == null ? p.strideHeight() : stride,
+                    stride == null ? p.strideWidth() : stride, padding == null ? p.padding() : padding));
         }
         if (layer instanceof LayerSpec.AvgPool p) {
-            return java.util.Optional.of(new LayerSpec.AvgPool(kh == null ? p.size() : kh, stride == null ? p.stride() : stride,
-                    padding == null ? p.padding() : padding));
+            return java.util.Optional.of(new LayerSpec.AvgPool(kh == null ? p.size() : kh, stride == null ? p.strideHeight() : stride,
+                    stride == null ? p.strideWidth() : stride, padding == null ? p.padding() : padding));
         }
         return java.util.Optional.empty();
     }
@@ -509,7 +511,7 @@ public final class Calculator {
                     List.of(new Fix("groups " + g, new Fix.SetLayer(a.node.id(), c.withGroups(g)))), false);
             return;
         }
-        window(a, "filter", c.kernelHeight(), c.kernelWidth(), c.stride(), c.dilation(), c.padding(), in);
+        window(a, "filter", c.kernelHeight(), c.kernelWidth(), c.strideHeight(), c.strideWidth(), c.dilation(), c.padding(), in);
         if (a.output == null) return;
         a.output = new Shape(a.output.width(), a.output.height(), c.filters());
         int perGroup = d1 / c.groups();
@@ -560,8 +562,8 @@ public final class Calculator {
         return p;
     }
 
-    private static void pool(Acc a, String what, int size, int stride, Padding padding, Shape in, ReceptiveField rf) {
-        window(a, what, size, size, stride, 1, padding, in);
+    private static void pool(Acc a, String what, int size, int sh, int sw, Padding padding, Shape in, ReceptiveField rf) {
+        window(a, what, size, size, sh, sw, 1, padding, in);
         if (a.output != null) a.rf = step(rf, a.window);
     }
 
@@ -581,6 +583,42 @@ public final class Calculator {
         a.paramFormula = (f.bias() ? "(" + fan + " + 1)·" : fan + "·") + f.units() + " = " + grouped(a.weights + a.biases);
         a.macs = a.weights;
         a.rf = wholeInput(rf, in);
+    }
+
+    /**
+     * Scale: a volume W×H×C times one weight per channel, 1×1×C; the output has the volume's shape (each value costs one
+     * multiplication, no multiply-add, as in BatchNorm). Its units see what the volume's units see and what the weights saw (after
+     * a global pooling, the whole input): the larger field of the two.
+     */
+    private static void channelScale(Acc a, List<Shape> ins, List<ReceptiveField> rfs) {
+        if (ins.size() != 2) {
+            a.error("inputs", Problem.CONNECTION, "Scale multiplies one volume by one weight per channel: it takes exactly 2 inputs, "
+                    + "not " + ins.size(), "keep the feature maps and the 1×1×C weights (e.g. GlobalAvgPool → FC → ReLU → FC → Sigmoid)");
+            return;
+        }
+        int w = LayerSpec.ChannelScale.weightsInput(ins.get(0), ins.get(1));
+        if (w < 0) {
+            a.error("inputs", Problem.MERGE_SHAPE, "Scale needs one input of 1×1×C weights, one per channel: " + a.node.inputs().get(0)
+                    + " gives " + ins.get(0) + " and " + a.node.inputs().get(1) + " gives " + ins.get(1),
+                    "compute the weights with GlobalAvgPool → FC → ReLU → FC → Sigmoid");
+            return;
+        }
+        Shape values = ins.get(1 - w), weights = ins.get(w);
+        if (weights.depth() != values.depth()) {
+            a.error("inputs", Problem.MERGE_SHAPE, "Scale needs one weight per channel: " + a.node.inputs().get(1 - w) + " gives " + values
+                    + " (" + values.depth() + " channels) but " + a.node.inputs().get(w) + " gives " + weights + " ("
+                    + weights.depth() + " weights)", "give the last FC before the Sigmoid " + values.depth() + " units");
+            return;
+        }
+        a.output = values;
+        a.formula = values + " · 1×1×" + weights.depth() + ", one weight per channel";
+        // One multiplication per value and no additions: counted like BatchNorm's, i.e. not among the multiply-adds.
+        ReceptiveField first = rfs.get(1 - w), second = rfs.get(w);
+        a.rf = second != null && (first == null || second.width() * second.height() > first.width() * first.height())
+                ? new ReceptiveField(second.width(), second.height(), first == null ? second.jumpX() : first.jumpX(),
+                        first == null ? second.jumpY() : first.jumpY(), first == null ? second.startX() : first.startX(),
+                        first == null ? second.startY() : first.startY())
+                : first;
     }
 
     private static void merge(Acc a, List<Shape> ins, List<ReceptiveField> rfs, boolean add) {
@@ -650,22 +688,25 @@ public final class Calculator {
     private static void padToMatch(Acc a, String branch, Shape have, Shape want, List<Fix> out) {
         LayerSpec layer = a.spec.node(branch).layer();
         Padding p;
-        int stride;
+        int sh, sw;
         if (layer instanceof LayerSpec.Conv2D c) {
             p = c.padding();
-            stride = c.stride();
+            sh = c.strideHeight();
+            sw = c.strideWidth();
         } else if (layer instanceof LayerSpec.MaxPool m) {
             p = m.padding();
-            stride = m.stride();
+            sh = m.strideHeight();
+            sw = m.strideWidth();
         } else if (layer instanceof LayerSpec.AvgPool m) {
             p = m.padding();
-            stride = m.stride();
+            sh = m.strideHeight();
+            sw = m.strideWidth();
         } else {
             return;
         }
         if (p.mode() == Padding.Mode.EXPLICIT) {
-            long dh = ((long) want.height() - have.height()) * stride;
-            long dw = ((long) want.width() - have.width()) * stride;
+            long dh = ((long) want.height() - have.height()) * sh;
+            long dw = ((long) want.width() - have.width()) * sw;
             long most = maxPadding(layer);
             if (dh % 2 == 0 && dw % 2 == 0 && p.height() + dh / 2 >= 0 && p.width() + dw / 2 >= 0
                     && p.height() + dh / 2 <= most && p.width() + dw / 2 <= most) {
@@ -699,8 +740,8 @@ public final class Calculator {
         return new ReceptiveField(
                 saturatedAdd(rf.width(), saturatedMultiply(effW - 1, rf.jumpX())),
                 saturatedAdd(rf.height(), saturatedMultiply(effH - 1, rf.jumpY())),
-                saturatedMultiply(rf.jumpX(), w.stride()),
-                saturatedMultiply(rf.jumpY(), w.stride()),
+                saturatedMultiply(rf.jumpX(), w.strideW()),
+                saturatedMultiply(rf.jumpY(), w.strideH()),
                 rf.startX() + ((effW - 1) / 2.0 - w.padLeft()) * rf.jumpX(),
                 rf.startY() + ((effH - 1) / 2.0 - w.padTop()) * rf.jumpY());
     }

@@ -70,6 +70,22 @@ public final class NetworkReport {
 
     public long totalParameters() { return Calculator.saturatedAdd(totalWeights(), totalBiases()); }
 
+    /** Parameters of frozen nodes ({@code Node.trainable()} false): in the totals, but training leaves them alone. */
+    public long frozenParameters() {
+        return layers.stream().filter(l -> !l.node().trainable()).mapToLong(LayerReport::parameters)
+                .reduce(0, Calculator::saturatedAdd);
+    }
+
+    /** Parameters training updates: the total less the frozen ones. */
+    public long trainableParameters() { return totalParameters() - frozenParameters(); }
+
+    /** ", trainable 1,234 (frozen 5,678)" when some node is frozen, else "": appended to a parameter total. */
+    public String frozenSuffix() {
+        long frozen = frozenParameters();
+        return frozen == 0 ? ""
+                : ", trainable " + Numbers.grouped(trainableParameters()) + " (frozen " + Numbers.grouped(frozen) + ")";
+    }
+
     public long totalMacs() { return layers.stream().mapToLong(LayerReport::macs).reduce(0, Calculator::saturatedAdd); }
 
     /** Activation values of one image's forward pass, input included, in-place layers not counted twice. */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *   BatchLoader loader = BatchLoader.builder(train).batchSize(64).shuffle(true).seed(7)
  *           .augmentation(Augmentation.builder().shift(2).build()).build();
  *   try (BatchIterator batches = loader.epoch(0)) {
- *       while (batches.hasNext()) { Batch b = batches.next(); … }
+ *       while (batches.hasNext()) { ImageBatch b = batches.next(); … }
  *   }
  * </pre>
  *
@@ -80,7 +80,7 @@ public final class BatchLoader {
     }
 
     /** Builds batch {@code number} of an epoch directly on the calling thread (used by the producer). */
-    Batch build(int epoch, int number, int[] order, float[] scratch) {
+    ImageBatch build(int epoch, int number, int[] order, float[] scratch) {
         int from = number * batchSize, n = Math.min(batchSize, order.length - from);
         int size = (int) data.shape().size();
         float[] inputs = new float[n * size];
@@ -97,11 +97,11 @@ public final class BatchLoader {
             }
             data.normalise(inputs, k * size);
         }
-        return new Batch(epoch, number, data.shape(), inputs, labels, indices);
+        return new ImageBatch(epoch, number, data.shape(), inputs, labels, indices);
     }
 
     /** The batches of one epoch, produced ahead on a background thread. */
-    public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
+    public final class BatchIterator implements Iterator<ImageBatch>, AutoCloseable {
 
         private static final Object END = new Object();
 
@@ -165,9 +165,9 @@ public final class BatchLoader {
         }
 
         @Override
-        public Batch next() {
+        public ImageBatch next() {
             if (!hasNext()) throw new NoSuchElementException("epoch " + epoch + " has no more batches");
-            Batch b = (Batch) next;
+            ImageBatch b = (ImageBatch) next;
             next = null;
             return b;
         }

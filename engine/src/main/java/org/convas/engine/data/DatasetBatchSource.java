@@ -97,7 +97,7 @@ public final class DatasetBatchSource implements BatchSource {
         @Override
         public org.convas.engine.train.Batch next() {
             if (!hasNext()) throw new NoSuchElementException();
-            Batch b = batches.next();
+            ImageBatch b = batches.next();
             return new org.convas.engine.train.Batch(b.inputs(), b.labels(), b.size());
         }
 

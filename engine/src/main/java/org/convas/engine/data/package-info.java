@@ -14,7 +14,7 @@
  *   BatchLoader loader = BatchLoader.builder(train).batchSize(64).seed(seed)
  *           .augmentation(Augmentation.builder().shift(2).horizontalFlip(true).seed(seed).build()).build();
  *   try (BatchLoader.BatchIterator it = loader.epoch(epoch)) {
- *       while (it.hasNext()) { Batch b = it.next(); … b.inputs() is N×C×H×W, b.labels() … }
+ *       while (it.hasNext()) { ImageBatch b = it.next(); … b.inputs() is N×C×H×W, b.labels() … }
  *   }
  * </pre>
  *

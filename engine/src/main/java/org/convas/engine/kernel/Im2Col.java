@@ -8,7 +8,7 @@ import org.convas.engine.calc.Window;
  * <p>Shape legend (lecture notation), used in every comment of this file:
  * <pre>
  *   N batch, C input channels, H×W input height×width, K filters, Fh×Fw kernel (F×F when square),
- *   S stride, D dilation, padding per side: top Pt, left Pl, bottom Pb, right Pr,
+ *   S stride (Sh down the rows, Sw across the columns, equal unless a layer says otherwise), D dilation, padding per side: top Pt, left Pl, bottom Pb, right Pr,
  *   Ho = ⌊(H + Pt + Pb − D·(Fh − 1) − 1) / S⌋ + 1,   Wo = ⌊(W + Pl + Pr − D·(Fw − 1) − 1) / S⌋ + 1.
  *   image  [C][H][W]            one image of an NCHW batch (image n starts at n·C·H·W)
  *   col    [C·Fh·Fw][ldCol]      row r = (c·Fh + fh)·Fw + fw, column oh·Wo + ow (+ a column offset)
@@ -38,8 +38,20 @@ public final class Im2Col {
      * {@link #colColumns()} = Ho·Wo. Example: C = 3, H = W = 32, F = 5, S = 1, P = 2 on every side gives
      * Ho = Wo = (32 + 4 − 5)/1 + 1 = 32 and a 75 × 1024 col matrix.
      */
-    public record Geometry(int channels, int height, int width, int kernelH, int kernelW, int stride, int dilation,
+    public record Geometry(int channels, int height, int width, int kernelH, int kernelW, int strideH, int strideW, int dilation,
                            int padTop, int padLeft, int padBottom, int padRight) {
+
+        /** The same stride S down the rows and across the columns. */
+        public Geometry(int channels, int height, int width, int kernelH, int kernelW, int stride, int dilation,
+                        int padTop, int padLeft, int padBottom, int padRight) {
+            this(channels, height, width, kernelH, kernelW, stride, stride, dilation, padTop, padLeft, padBottom, padRight);
+        }
+
+        /** The stride when both axes share it; throws when they differ (read strideH and strideW). */
+        public int stride() {
+            if (strideH != strideW) throw new IllegalStateException("the strides differ (" + strideH + "×" + strideW + ")");
+            return strideH;
+        }
 
         public Geometry {
             atLeast("channels C", channels, 1);
@@ -47,7 +59,8 @@ public final class Im2Col {
             atLeast("width W", width, 1);
             atLeast("kernel height Fh", kernelH, 1);
             atLeast("kernel width Fw", kernelW, 1);
-            atLeast("stride S", stride, 1);
+            atLeast("stride Sh", strideH, 1);
+            atLeast("stride Sw", strideW, 1);
             atLeast("dilation D", dilation, 1);
             atLeast("padding top", padTop, 0);
             atLeast("padding left", padLeft, 0);
@@ -74,18 +87,18 @@ public final class Im2Col {
 
         /** The geometry the calculator resolved for a conv layer (padding "same"/"valid" already worked out). */
         public static Geometry of(int channels, int height, int width, Window window) {
-            return new Geometry(channels, height, width, window.kernelH(), window.kernelW(), window.stride(),
+            return new Geometry(channels, height, width, window.kernelH(), window.kernelW(), window.strideH(), window.strideW(),
                     window.dilation(), window.padTop(), window.padLeft(), window.padBottom(), window.padRight());
         }
 
-        /** Ho = ⌊(H + Pt + Pb − D·(Fh − 1) − 1) / S⌋ + 1. */
+        /** Ho = ⌊(H + Pt + Pb − D·(Fh − 1) − 1) / Sh⌋ + 1. */
         public int outHeight() {
-            return (height + padTop + padBottom - dilation * (kernelH - 1) - 1) / stride + 1;
+            return (height + padTop + padBottom - dilation * (kernelH - 1) - 1) / strideH + 1;
         }
 
-        /** Wo = ⌊(W + Pl + Pr − D·(Fw − 1) − 1) / S⌋ + 1. */
+        /** Wo = ⌊(W + Pl + Pr − D·(Fw − 1) − 1) / Sw⌋ + 1. */
         public int outWidth() {
-            return (width + padLeft + padRight - dilation * (kernelW - 1) - 1) / stride + 1;
+            return (width + padLeft + padRight - dilation * (kernelW - 1) - 1) / strideW + 1;
         }
 
         /** Rows of the col matrix: C·Fh·Fw. */
@@ -126,19 +139,19 @@ public final class Im2Col {
             im2colSameWidth(g, image, imageOffset, col, colOffset, ldCol);
             return;
         }
-        int height = g.height, width = g.width, stride = g.stride, dilation = g.dilation;
+        int height = g.height, width = g.width, stride = g.strideW, strideH = g.strideH, dilation = g.dilation;
         int outH = g.outHeight(), outW = g.outWidth();
         int row = 0;
         for (int c = 0; c < g.channels; c++) {
             int channelBase = imageOffset + c * height * width;
             for (int fh = 0; fh < g.kernelH; fh++) {
                 for (int fw = 0; fw < g.kernelW; fw++, row++) {
-                    int shiftW = fw * dilation - g.padLeft;   // iw = ow·S + shiftW
+                    int shiftW = fw * dilation - g.padLeft;   // iw = ow·Sw + shiftW
                     int owFrom = firstInside(shiftW, stride, outW);
                     int owTo = endInside(shiftW, stride, width, outW);
                     int target = colOffset + row * ldCol;
                     for (int oh = 0; oh < outH; oh++, target += outW) {
-                        int ih = oh * stride + fh * dilation - g.padTop;
+                        int ih = oh * strideH + fh * dilation - g.padTop;
                         if (ih < 0 || ih >= height || owFrom >= owTo) {
                             java.util.Arrays.fill(col, target, target + outW, 0f);
                             continue;
@@ -176,7 +189,7 @@ public final class Im2Col {
             col2imSameWidth(g, col, colOffset, ldCol, image, imageOffset);
             return;
         }
-        int height = g.height, width = g.width, stride = g.stride, dilation = g.dilation;
+        int height = g.height, width = g.width, stride = g.strideW, strideH = g.strideH, dilation = g.dilation;
         int outH = g.outHeight(), outW = g.outWidth();
         int row = 0;
         for (int c = 0; c < g.channels; c++) {
@@ -189,7 +202,7 @@ public final class Im2Col {
                     if (owFrom >= owTo) continue;
                     int source = colOffset + row * ldCol;
                     for (int oh = 0; oh < outH; oh++, source += outW) {
-                        int ih = oh * stride + fh * dilation - g.padTop;
+                        int ih = oh * strideH + fh * dilation - g.padTop;
                         if (ih < 0 || ih >= height) continue;
                         int target = channelBase + ih * width + owFrom * stride + shiftW;
                         if (stride == 1) {
@@ -214,7 +227,7 @@ public final class Im2Col {
      * neighbouring image row.
      */
     private static boolean keepsWidth(Geometry g) {
-        return g.stride == 1 && g.dilation == 1 && g.outWidth() == g.width;
+        return g.strideH == 1 && g.strideW == 1 && g.dilation == 1 && g.outWidth() == g.width;
     }
 
     private static void im2colSameWidth(Geometry g, float[] image, int imageOffset, float[] col, int colOffset, int ldCol) {

@@ -4,7 +4,7 @@ import org.convas.engine.calc.Window;
 import org.convas.engine.spec.Shape;
 
 /**
- * Average pooling F×F at stride S: each output is the sum of its window divided by F·F, padded zeros
+ * Average pooling F×F at stride Sh×Sw: each output is the sum of its window divided by F·F, padded zeros
  * included (PyTorch's default {@code count_include_pad=True}). Backward spreads dOut/(F·F) over the window.
  */
 final class AvgPoolLayer implements Layer {
@@ -23,17 +23,17 @@ final class AvgPoolLayer implements Layer {
     public void forward(float[][] inputs, float[] y, int n, boolean training) {
         float[] x = inputs[0];
         int h = in.height(), w = in.width(), ho = out.height(), wo = out.width();
-        int f = win.kernelH(), s = win.stride();
+        int f = win.kernelH(), sh = win.strideH(), sw = win.strideW();
         float inv = 1f / (f * f);
         int planes = n * in.depth();
         for (int pl = 0; pl < planes; pl++) {
             int xo = pl * h * w;
             int yo = pl * ho * wo;
             for (int oy = 0; oy < ho; oy++) {
-                int y0 = oy * s - win.padTop();
+                int y0 = oy * sh - win.padTop();
                 int yLo = Math.max(y0, 0), yHi = Math.min(y0 + f, h);
                 for (int ox = 0; ox < wo; ox++) {
-                    int x0 = ox * s - win.padLeft();
+                    int x0 = ox * sw - win.padLeft();
                     int xLo = Math.max(x0, 0), xHi = Math.min(x0 + f, w);
                     float sum = 0f;
                     for (int iy = yLo; iy < yHi; iy++) {
@@ -51,17 +51,17 @@ final class AvgPoolLayer implements Layer {
         float[] dx = dIn[0];
         if (dx == null) return;
         int h = in.height(), w = in.width(), ho = out.height(), wo = out.width();
-        int f = win.kernelH(), s = win.stride();
+        int f = win.kernelH(), sh = win.strideH(), sw = win.strideW();
         float inv = 1f / (f * f);
         int planes = n * in.depth();
         for (int pl = 0; pl < planes; pl++) {
             int xo = pl * h * w;
             int yo = pl * ho * wo;
             for (int oy = 0; oy < ho; oy++) {
-                int y0 = oy * s - win.padTop();
+                int y0 = oy * sh - win.padTop();
                 int yLo = Math.max(y0, 0), yHi = Math.min(y0 + f, h);
                 for (int ox = 0; ox < wo; ox++) {
-                    int x0 = ox * s - win.padLeft();
+                    int x0 = ox * sw - win.padLeft();
                     int xLo = Math.max(x0, 0), xHi = Math.min(x0 + f, w);
                     float g = dy[yo + oy * wo + ox] * inv;
                     for (int iy = yLo; iy < yHi; iy++) {

@@ -34,6 +34,8 @@ final class BatchNormLayer implements Layer {
     int batchCount;
     /** M of the whole batch in the last shared training pass (all workers' values). */
     float batchTotal;
+    /** The last forward pass used the running statistics (evaluation): backward is then that of a fixed affine map. */
+    private boolean lastEvaluation;
 
     BatchNormLayer(int channels, int plane, double epsilon, Parameter gamma, Parameter beta,
                    float[] runningMean, float[] runningVar, int maxBatch) {
@@ -75,6 +77,7 @@ final class BatchNormLayer implements Layer {
     void forward(float[][] in, float[] y, float[] relu, int n, boolean training) {
         float[] x = in[0];
         int stride = channels * plane;
+        lastEvaluation = !training;
         if (training) {
             // One pass over x: S₁ = Σ(x − K) and S₂ = Σ(x − K)² per channel, K its running mean (the same in every
             // worker during a step, and near the batch mean, which keeps S₂/M − (S₁/M)² accurate); each image's run
@@ -148,6 +151,10 @@ final class BatchNormLayer implements Layer {
         float[] dg = gamma.grad();
         float[] db = beta.grad();
         int stride = channels * plane;
+        if (lastEvaluation) {
+            evaluationBackward(x, relu, dy, dx, n);
+            return;
+        }
         double[] sums = new double[2 * channels];   // Σdy per channel, then Σdy·x̂ per channel
         float[] run = new float[2];
         for (int s = 0; s < n; s++) {   // one sequential sweep, each channel's runs added in image order
@@ -170,6 +177,35 @@ final class BatchNormLayer implements Layer {
                 Normalization.inputGradient(dy, relu, x, s * stride + c * plane, plane, meanUsed[c], invStd[c], k[c], m,
                         (float) sums[c], (float) sums[channels + c], dx, overwriteInput);
             }
+        }
+    }
+
+    /**
+     * Backward after an evaluation pass (saliency maps, Grad-CAM: gradients of a trained network at an image): μ and σ²
+     * are the running statistics, constants, so y = γ·(x − μ)/√(σ² + ε) + β is affine in x and
+     * dx += γ/√(σ² + ε)·dy, dγ += Σ dy·x̂, dβ += Σ dy, with x̂ = (x − μ)/√(σ² + ε) recomputed from x. With a fused ReLU,
+     * dy counts where its output is positive only; dx is written over when this layer is its input's only consumer.
+     */
+    private void evaluationBackward(float[] x, float[] relu, float[] dy, float[] dx, int n) {
+        float[] g = gamma.value();
+        int stride = channels * plane;
+        for (int c = 0; c < channels; c++) {
+            double sumDy = 0, sumDyXhat = 0;
+            float k = g[c] * invStd[c], mean = meanUsed[c], inv = invStd[c];
+            for (int s = 0; s < n; s++) {
+                int o = s * stride + c * plane;
+                for (int p = 0; p < plane; p++) {
+                    float d = relu == null || relu[o + p] > 0f ? dy[o + p] : 0f;
+                    sumDy += d;
+                    sumDyXhat += d * ((x[o + p] - mean) * inv);
+                    if (dx != null) {
+                        if (overwriteInput) dx[o + p] = k * d;
+                        else dx[o + p] += k * d;
+                    }
+                }
+            }
+            gamma.grad()[c] += (float) sumDyXhat;
+            beta.grad()[c] += (float) sumDy;
         }
     }
 

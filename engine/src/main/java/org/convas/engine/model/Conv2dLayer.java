@@ -80,7 +80,7 @@ final class Conv2dLayer implements Layer {
         this.kernelThreads = kernelThreads;
         this.geometry = Im2Col.Geometry.of(cg, in.height(), in.width(), win);
         this.maxBatch = maxBatch;
-        this.validGrid = win.stride() == 1 && win.dilation() == 1 && win.padTop() == 0 && win.padLeft() == 0
+        this.validGrid = win.strideH() == 1 && win.strideW() == 1 && win.dilation() == 1 && win.padTop() == 0 && win.padLeft() == 0
                 && win.padBottom() == 0 && win.padRight() == 0 && out.width() < in.width()
                 && (long) rows * chunk * out.height() * in.width() <= WORKSPACE;
     }

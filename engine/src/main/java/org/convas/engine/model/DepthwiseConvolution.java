@@ -43,7 +43,8 @@ final class DepthwiseConvolution implements DirectConvolution {
     /** Whether this path serves the convolution: one input channel a group, several groups, no dilation, paddings within the kernel. */
     static boolean applies(Shape in, Shape out, Window win, int groups) {
         if ("false".equalsIgnoreCase(System.getProperty("convas.shiftedConv", "true").trim())) return false;
-        return groups > 1 && in.depth() == groups && win.dilation() == 1
+        // Square strides only (the stencil steps both axes alike); per-axis strides take the im2col path.
+        return groups > 1 && in.depth() == groups && win.squareStride() && win.dilation() == 1
                 && win.padTop() < win.kernelH() && win.padLeft() < win.kernelW();
     }
 

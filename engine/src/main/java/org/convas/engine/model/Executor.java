@@ -81,7 +81,7 @@ public final class Executor {
         Map<String, Parameter> params = new HashMap<>();
         List<Parameter> ordered = new ArrayList<>();
         for (Parameter p : model.parameters()) {
-            Parameter q = ownGradients ? new Parameter(p.name(), p.nodeId(), p.kind(), p.value(), new float[p.size()]) : p;
+            Parameter q = ownGradients ? new Parameter(p.name(), p.nodeId(), p.kind(), p.value(), new float[p.size()], p.trainable()) : p;
             params.put(q.name(), q);
             ordered.add(q);
         }
@@ -156,6 +156,9 @@ public final class Executor {
             return new LocalResponseNormLayer(out.depth(), out.width() * out.height(), l.size(), l.alpha(), l.beta(), l.k(), maxBatch);
         } else if (spec instanceof LayerSpec.Add) {
             return new ShapeLayers.Add(size);
+        } else if (spec instanceof LayerSpec.ChannelScale) {
+            int w = LayerSpec.ChannelScale.weightsInput(r.inputShapes().get(0), r.inputShapes().get(1));
+            return new ShapeLayers.ChannelScale(out.depth(), out.width() * out.height(), w);
         } else if (spec instanceof LayerSpec.Concat) {
             int[] s = r.inputShapes().stream().mapToInt(x -> Math.toIntExact(x.size())).toArray();
             return new ShapeLayers.Concat(s);
@@ -347,6 +350,29 @@ public final class Executor {
             }
         }
         return total;
+    }
+
+    /**
+     * Sets the gradient of the logits (the class scores before the softmax) to {@code dLogits}, N × classes for the
+     * samples of the last forward pass, and clears every other activation gradient, ready for {@link #backward()}: the
+     * gradient that {@link #loss} would set for a loss of Σ dLogits·logits. With a one-hot row this back-propagates
+     * one class score S_c (saliency maps, Grad-CAM).
+     */
+    public void seedLogitGradient(float[] dLogits) {
+        int n = lastN;
+        if (dLogits.length < n * classes) {
+            throw new IllegalArgumentException(n + " samples of " + classes + " classes need " + n * classes
+                    + " logit gradients, got " + dLogits.length);
+        }
+        for (int i = 0; i < layers.length; i++) {
+            if ((layers[i] != null || inputGradient) && fusedRelu[i] < 0) Arrays.fill(grad[i], 0, n * sizes[i], 0f);
+        }
+        System.arraycopy(dLogits, 0, grad[logitsIndex], 0, n * classes);
+    }
+
+    /** The class scores before the softmax of the last forward pass, N × classes (the live buffer). */
+    public float[] logits() {
+        return act[logitsIndex];
     }
 
     /** Number of samples of the last forward pass whose most probable class equals the label. */

@@ -30,4 +30,12 @@ public enum Initializer {
     };
 
     abstract void fill(float[] w, int fanIn, int fanOut, SplittableRandom random);
+
+    /** The initialiser a network's setting names. */
+    public static Initializer of(org.convas.engine.spec.WeightInit init) {
+        return switch (init) {
+            case HE -> HE;
+            case XAVIER -> XAVIER;
+        };
+    }
 }

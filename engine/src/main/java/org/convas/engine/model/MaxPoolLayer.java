@@ -5,7 +5,7 @@ import org.convas.engine.kernel.Pooling;
 import org.convas.engine.spec.Shape;
 
 /**
- * Max pooling F×F at stride S. Padded positions never win (as in PyTorch). The forward pass keeps, for each
+ * Max pooling F×F at stride Sh×Sw. Padded positions never win (as in PyTorch). The forward pass keeps, for each
  * output, the index of the winning input ("switches"); backward routes dOut there only. Overlapping windows
  * (F > S) may send several gradients to one input: they add.
  */
@@ -28,9 +28,9 @@ final class MaxPoolLayer implements Layer {
     public void forward(float[][] inputs, float[] y, int n, boolean training) {
         float[] x = inputs[0];
         int h = in.height(), w = in.width(), ho = out.height(), wo = out.width();
-        int f = win.kernelH(), s = win.stride();
+        int f = win.kernelH(), sh = win.strideH(), sw = win.strideW();
         int planes = n * in.depth();
-        boolean plain2x2 = f == 2 && s == 2 && win.padTop() == 0 && win.padLeft() == 0;
+        boolean plain2x2 = f == 2 && sh == 2 && sw == 2 && win.padTop() == 0 && win.padLeft() == 0;
         switchesValid = training || !plain2x2;
         if (plain2x2) {
             Pooling.max2x2(x, y, training ? switches : null, planes, w, h, ho, wo);
@@ -40,10 +40,10 @@ final class MaxPoolLayer implements Layer {
             int xo = pl * h * w;
             int yo = pl * ho * wo;
             for (int oy = 0; oy < ho; oy++) {
-                int y0 = oy * s - win.padTop();
+                int y0 = oy * sh - win.padTop();
                 int yLo = Math.max(y0, 0), yHi = Math.min(y0 + f, h);
                 for (int ox = 0; ox < wo; ox++) {
-                    int x0 = ox * s - win.padLeft();
+                    int x0 = ox * sw - win.padLeft();
                     int xLo = Math.max(x0, 0), xHi = Math.min(x0 + f, w);
                     float best = Float.NEGATIVE_INFINITY;
                     int arg = xo + yLo * w + xLo;

@@ -80,8 +80,13 @@ public final class Model {
         this.tensors = Collections.unmodifiableMap(all);
     }
 
-    private static Parameter param(String node, String name, Parameter.Kind kind, int size) {
-        return new Parameter(node + "." + name, node, kind, new float[size], new float[size]);
+    private Parameter param(String node, String name, Parameter.Kind kind, int size) {
+        return new Parameter(node + "." + name, node, kind, new float[size], new float[size], spec.node(node).trainable());
+    }
+
+    /** Builds a model and initialises its weights the way the network says ({@link NetworkSpec#weightInit()}). */
+    public static Model create(NetworkSpec spec, long seed) {
+        return create(spec, Initializer.of(spec.weightInit()), seed);
     }
 
     /**
@@ -145,6 +150,19 @@ public final class Model {
             if (e.getKey().endsWith(".running_mean")) java.util.Arrays.fill(e.getValue(), 0f);
             if (e.getKey().endsWith(".running_var")) java.util.Arrays.fill(e.getValue(), 1f);
         }
+    }
+
+    /**
+     * A model with the same network and a copy of every tensor (weights and running statistics), to read on another
+     * thread while this one trains (taken between two steps, it is one consistent state). Costs one copy of the
+     * parameters: no initialisation, no shape analysis.
+     */
+    public Model copy() {
+        Model m = new Model(spec, report, order, input, output);
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            System.arraycopy(e.getValue(), 0, m.tensors.get(e.getKey()), 0, e.getValue().length);
+        }
+        return m;
     }
 
     public NetworkSpec spec() { return spec; }

@@ -8,8 +8,15 @@ package org.convas.engine.model;
  * @param kind   what the tensor is, which decides whether weight decay applies
  * @param value  the values, in the layout documented on {@link Model}
  * @param grad   the gradient, same length; layers accumulate into it (+=)
+ * @param trainable false when its node is frozen ({@code Node.trainable()}): the optimizer leaves it alone and
+ *                  gradient clipping does not count it
  */
-public record Parameter(String name, String nodeId, Kind kind, float[] value, float[] grad) {
+public record Parameter(String name, String nodeId, Kind kind, float[] value, float[] grad, boolean trainable) {
+
+    /** A trainable parameter. */
+    public Parameter(String name, String nodeId, Kind kind, float[] value, float[] grad) {
+        this(name, nodeId, kind, value, grad, true);
+    }
 
     public enum Kind {
         /** Convolution filters and fully connected weights: L2 weight decay applies by default. */

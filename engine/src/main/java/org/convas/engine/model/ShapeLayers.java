@@ -102,6 +102,52 @@ final class ShapeLayers {
         }
     }
 
+    /**
+     * Scale: y[c, p] = x[c, p]·s[c] for a volume x (C × plane per sample) and weights s (C per sample), the input
+     * {@code weights} of the two. Backward: dx += dy·s, ds[c] += Σ_p dy[c, p]·x[c, p].
+     */
+    static final class ChannelScale implements Layer {
+        private final int channels;
+        private final int plane;
+        private final int weights;
+
+        ChannelScale(int channels, int plane, int weightsInput) {
+            this.channels = channels;
+            this.plane = plane;
+            this.weights = weightsInput;
+        }
+
+        @Override
+        public void forward(float[][] in, float[] out, int n, boolean training) {
+            float[] x = in[1 - weights], s = in[weights];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < channels; c++) {
+                    float g = s[i * channels + c];
+                    int o = (i * channels + c) * plane;
+                    for (int p = 0; p < plane; p++) out[o + p] = x[o + p] * g;
+                }
+            }
+        }
+
+        @Override
+        public void backward(float[][] in, float[] out, float[] dOut, float[][] dIn, int n) {
+            float[] x = in[1 - weights], s = in[weights];
+            float[] dx = dIn[1 - weights], ds = dIn[weights];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < channels; c++) {
+                    float g = s[i * channels + c];
+                    int o = (i * channels + c) * plane;
+                    double sum = 0;
+                    for (int p = 0; p < plane; p++) {
+                        if (dx != null) dx[o + p] += dOut[o + p] * g;
+                        sum += dOut[o + p] * x[o + p];
+                    }
+                    if (ds != null) ds[i * channels + c] += (float) sum;
+                }
+            }
+        }
+    }
+
     /** Stacks inputs along depth: per sample, input k's C_k·H·W block follows the blocks of inputs before it. */
     static final class Concat implements Layer {
         private final int[] sizes;

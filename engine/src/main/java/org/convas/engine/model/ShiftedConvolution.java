@@ -71,7 +71,7 @@ final class ShiftedConvolution implements DirectConvolution {
         int padW = in.width() + Math.max(win.padLeft(), win.padRight());
         boolean padsWithinKernel = win.padTop() < win.kernelH() && win.padBottom() < win.kernelH()
                 && win.padLeft() < win.kernelW() && win.padRight() < win.kernelW();
-        return padsWithinKernel && win.stride() == 1 && win.dilation() == 1 && out.depth() / groups >= 4
+        return padsWithinKernel && win.strideH() == 1 && win.strideW() == 1 && win.dilation() == 1 && out.depth() / groups >= 4
                 && 4L * padW <= 5L * out.width();
     }
 

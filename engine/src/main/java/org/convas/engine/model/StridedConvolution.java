@@ -67,7 +67,8 @@ final class StridedConvolution implements DirectConvolution {
     static boolean applies(Shape in, Shape out, Window win, int groups) {
         if ("false".equalsIgnoreCase(System.getProperty("convas.shiftedConv", "true").trim())) return false;
         boolean padsWithinKernel = win.padTop() < win.kernelH() && win.padLeft() < win.kernelW();
-        return padsWithinKernel && win.stride() >= 2 && win.dilation() == 1 && out.depth() / groups >= 4;
+        // Square strides only (the phases split both axes alike); per-axis strides take the im2col path.
+        return padsWithinKernel && win.squareStride() && win.stride() >= 2 && win.dilation() == 1 && out.depth() / groups >= 4;
     }
 
     StridedConvolution(Shape in, Shape out, Window win, int groups, int maxBatch) {

@@ -65,14 +65,20 @@ public sealed interface LayerSpec {
     }
 
     /**
-     * 2-D convolution: K filters of Fh×Fw, stride S, padding P, dilation, groups (groups = D is depthwise),
-     * optional bias.
+     * 2-D convolution: K filters of Fh×Fw, stride Sh×Sw (down the rows, across the columns), padding P, dilation,
+     * groups (groups = D is depthwise), optional bias.
      */
-    record Conv2D(int filters, int kernelHeight, int kernelWidth, int stride, Padding padding,
+    record Conv2D(int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, Padding padding,
                   int dilation, int groups, boolean bias) implements LayerSpec {
         public Conv2D {
             if (padding == null) padding = Padding.NONE;
         }
+        /** The same stride S on both axes. */
+        public Conv2D(int filters, int kernelHeight, int kernelWidth, int stride, Padding padding, int dilation, int groups, boolean bias) {
+            this(filters, kernelHeight, kernelWidth, stride, stride, padding, dilation, groups, bias);
+        }
+        /** The stride when it is the same on both axes; throws when they differ (read strideHeight and strideWidth). */
+        public int stride() { return sameStride("Conv2D", strideHeight, strideWidth); }
         /** K filters of F×F, stride S, padding P, no dilation, one group, with bias. */
         public static Conv2D of(int filters, int kernel, int stride, int padding) {
             return new Conv2D(filters, kernel, kernel, stride, Padding.of(padding), 1, 1, true);
@@ -81,19 +87,20 @@ public sealed interface LayerSpec {
             return new Conv2D(filters, kernel, kernel, stride, padding, 1, 1, true);
         }
         public String type() { return "conv2d"; }
-        public Conv2D withFilters(int k) { return new Conv2D(k, kernelHeight, kernelWidth, stride, padding, dilation, groups, bias); }
-        public Conv2D withKernel(int fh, int fw) { return new Conv2D(filters, fh, fw, stride, padding, dilation, groups, bias); }
-        public Conv2D withStride(int s) { return new Conv2D(filters, kernelHeight, kernelWidth, s, padding, dilation, groups, bias); }
-        public Conv2D withPadding(Padding p) { return new Conv2D(filters, kernelHeight, kernelWidth, stride, p, dilation, groups, bias); }
-        public Conv2D withDilation(int d) { return new Conv2D(filters, kernelHeight, kernelWidth, stride, padding, d, groups, bias); }
-        public Conv2D withGroups(int g) { return new Conv2D(filters, kernelHeight, kernelWidth, stride, padding, dilation, g, bias); }
-        public Conv2D withBias(boolean b) { return new Conv2D(filters, kernelHeight, kernelWidth, stride, padding, dilation, groups, b); }
+        public Conv2D withFilters(int k) { return new Conv2D(k, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, dilation, groups, bias); }
+        public Conv2D withKernel(int fh, int fw) { return new Conv2D(filters, fh, fw, strideHeight, strideWidth, padding, dilation, groups, bias); }
+        public Conv2D withStride(int s) { return withStride(s, s); }
+        public Conv2D withStride(int sh, int sw) { return new Conv2D(filters, kernelHeight, kernelWidth, sh, sw, padding, dilation, groups, bias); }
+        public Conv2D withPadding(Padding p) { return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, p, dilation, groups, bias); }
+        public Conv2D withDilation(int d) { return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, d, groups, bias); }
+        public Conv2D withGroups(int g) { return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, dilation, g, bias); }
+        public Conv2D withBias(boolean b) { return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, dilation, groups, b); }
         public List<FieldRule> fieldRules() {
             List<FieldRule> r = new ArrayList<>();
             within(r, "filters", filters, 1, MAX_CHANNELS);
             atLeast(r, "kernel", Math.min(kernelHeight, kernelWidth), 1);
             atMost(r, "kernel", Math.max(kernelHeight, kernelWidth), MAX_SIZE);
-            within(r, "stride", stride, 1, MAX_SIZE);
+            strideRules(r, strideHeight, strideWidth);
             within(r, "dilation", dilation, 1, MAX_SIZE);
             within(r, "groups", groups, 1, MAX_CHANNELS);
             paddingRules(r, padding);
@@ -111,30 +118,38 @@ public sealed interface LayerSpec {
             String k = kernelHeight == kernelWidth ? kernelHeight + "×" + kernelHeight : kernelHeight + "×" + kernelWidth;
             String g = groups > 1 ? ", groups " + groups : "";
             String d = dilation > 1 ? ", dilation " + dilation : "";
-            return "Conv " + k + "/" + stride + ", " + filters + g + d;
+            return "Conv " + k + "/" + strideText(strideHeight, strideWidth) + ", " + filters + g + d;
         }
     }
 
-    /** Max pooling F×F, stride S, padding P. Backward routes the gradient to the argmax ("switches"). */
-    record MaxPool(int size, int stride, Padding padding) implements LayerSpec {
+    /** Max pooling F×F, stride Sh×Sw, padding P. Backward routes the gradient to the argmax ("switches"). */
+    record MaxPool(int size, int strideHeight, int strideWidth, Padding padding) implements LayerSpec {
         public MaxPool {
             if (padding == null) padding = Padding.NONE;
         }
+        /** The same stride S on both axes. */
+        public MaxPool(int size, int stride, Padding padding) { this(size, stride, stride, padding); }
         public static MaxPool of(int size, int stride) { return new MaxPool(size, stride, Padding.NONE); }
+        /** The stride when it is the same on both axes; throws when they differ (read strideHeight and strideWidth). */
+        public int stride() { return sameStride("MaxPool", strideHeight, strideWidth); }
         public String type() { return "maxpool"; }
-        public List<FieldRule> fieldRules() { return poolRules(size, stride, padding); }
-        public String label() { return "MaxPool " + size + "×" + size + "/" + stride; }
+        public List<FieldRule> fieldRules() { return poolRules(size, strideHeight, strideWidth, padding); }
+        public String label() { return "MaxPool " + size + "×" + size + "/" + strideText(strideHeight, strideWidth); }
     }
 
-    /** Average pooling F×F, stride S, padding P (padded zeros count in the average, as in PyTorch's default). */
-    record AvgPool(int size, int stride, Padding padding) implements LayerSpec {
+    /** Average pooling F×F, stride Sh×Sw, padding P (padded zeros count in the average, as in PyTorch's default). */
+    record AvgPool(int size, int strideHeight, int strideWidth, Padding padding) implements LayerSpec {
         public AvgPool {
             if (padding == null) padding = Padding.NONE;
         }
+        /** The same stride S on both axes. */
+        public AvgPool(int size, int stride, Padding padding) { this(size, stride, stride, padding); }
         public static AvgPool of(int size, int stride) { return new AvgPool(size, stride, Padding.NONE); }
+        /** The stride when it is the same on both axes; throws when they differ (read strideHeight and strideWidth). */
+        public int stride() { return sameStride("AvgPool", strideHeight, strideWidth); }
         public String type() { return "avgpool"; }
-        public List<FieldRule> fieldRules() { return poolRules(size, stride, padding); }
-        public String label() { return "AvgPool " + size + "×" + size + "/" + stride; }
+        public List<FieldRule> fieldRules() { return poolRules(size, strideHeight, strideWidth, padding); }
+        public String label() { return "AvgPool " + size + "×" + size + "/" + strideText(strideHeight, strideWidth); }
     }
 
     /** Average over the whole W×H of each channel: W×H×D to 1×1×D. */
@@ -244,6 +259,26 @@ public sealed interface LayerSpec {
         public String label() { return "Concat"; }
     }
 
+    /**
+     * Multiplies each channel of a volume by one number: two inputs, the values W×H×C and the weights 1×1×C (the
+     * vector one; the second input when both are vectors), y[c, h, w] = x[c, h, w]·s[c]. The last step of a
+     * Squeeze-and-Excitation block (Hu et al. 2018): global average pool → FC C/r → ReLU → FC C → Sigmoid → Scale.
+     */
+    record ChannelScale() implements LayerSpec {
+        public String type() { return "scale"; }
+        public Arity arity() { return Arity.MANY; }
+        public String label() { return "Scale"; }
+
+        /**
+         * Which of two input shapes holds the weights: the one that is a vector while the other is not, the second when
+         * both are vectors; −1 when neither is a vector.
+         */
+        public static int weightsInput(Shape first, Shape second) {
+            if (second.isVector()) return 1;
+            return first.isVector() ? 0 : -1;
+        }
+    }
+
     /** Softmax output; in training it is fused with the cross-entropy loss. */
     record Softmax() implements LayerSpec {
         public String type() { return "softmax"; }
@@ -281,11 +316,29 @@ public sealed interface LayerSpec {
         }
     }
 
-    private static List<FieldRule> poolRules(int size, int stride, Padding padding) {
+    private static List<FieldRule> poolRules(int size, int strideHeight, int strideWidth, Padding padding) {
         List<FieldRule> r = new ArrayList<>();
         within(r, "size", size, 1, MAX_SIZE);
-        within(r, "stride", stride, 1, MAX_SIZE);
+        strideRules(r, strideHeight, strideWidth);
         paddingRules(r, padding);
         return r;
+    }
+
+    /** Each stride 1 … {@link #MAX_SIZE}; one rule for the field, naming the value out of range. */
+    private static void strideRules(List<FieldRule> rules, int height, int width) {
+        within(rules, "stride", height < 1 || height > MAX_SIZE ? height : width, 1, MAX_SIZE);
+    }
+
+    /** "2" for a square stride, "2×1" (rows × columns) otherwise. */
+    static String strideText(int height, int width) {
+        return height == width ? Integer.toString(height) : height + "×" + width;
+    }
+
+    private static int sameStride(String type, int height, int width) {
+        if (height != width) {
+            throw new IllegalStateException(type + " has different strides down and across (" + height + "×" + width
+                    + "): read strideHeight() and strideWidth()");
+        }
+        return height;
     }
 }

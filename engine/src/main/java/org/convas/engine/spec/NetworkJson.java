@@ -32,9 +32,14 @@ import java.util.Set;
  *  "nodes": [
  *    {"id": "input", "type": "input", "width": 32, "height": 32, "depth": 1},
  *    {"id": "conv1", "type": "conv2d", "inputs": ["input"], "filters": 6, "kernel": 5, "stride": 1, "padding": 0},
+ *    {"id": "conv2", "type": "conv2d", "inputs": ["conv1"], "filters": 8, "kernel": [3, 1], "stride": [2, 1], "padding": [1, 0]},
+ *    {"id": "fc1", "type": "fc", "inputs": ["conv1"], "units": 10, "trainable": false},
  *    ...],
  *  "layout": {"conv1": [120.0, 80.0]}}
  * }</pre>
+ * An optional {@code "init": "xavier"} chooses the weights' initialisation ({@link WeightInit}; "he" when absent).
+ *
+ * <p>{@code "trainable": false} freezes a node's parameters ({@link Node#trainable()}); it is written only then.
  *
  * <p>Reading is all or nothing: any problem throws a {@link SpecFormatException} naming the node and field,
  * and no partial network is returned. Writing then reading gives an equal spec.
@@ -57,6 +62,8 @@ public final class NetworkJson {
         root.addProperty("version", VERSION);
         root.addProperty("name", spec.name());
         root.addProperty("floor", spec.floorMode());
+        // Written only when not the default, so files of networks that keep He's initialisation stay as they were.
+        if (spec.weightInit() != WeightInit.HE) root.addProperty("init", spec.weightInit().key());
         JsonArray nodes = new JsonArray();
         for (Node n : spec.nodes()) nodes.add(writeNode(n));
         root.add("nodes", nodes);
@@ -88,6 +95,7 @@ public final class NetworkJson {
             n.inputs().forEach(ins::add);
             o.add("inputs", ins);
         }
+        if (!n.trainable()) o.addProperty("trainable", false);
         if (l instanceof LayerSpec.Input in) {
             o.addProperty("width", in.width());
             o.addProperty("height", in.height());
@@ -99,18 +107,18 @@ public final class NetworkJson {
             } else {
                 o.add("kernel", pair(c.kernelHeight(), c.kernelWidth()));
             }
-            o.addProperty("stride", c.stride());
+            writeStride(o, c.strideHeight(), c.strideWidth());
             o.add("padding", writePadding(c.padding()));
             o.addProperty("dilation", c.dilation());
             o.addProperty("groups", c.groups());
             o.addProperty("bias", c.bias());
         } else if (l instanceof LayerSpec.MaxPool p) {
             o.addProperty("size", p.size());
-            o.addProperty("stride", p.stride());
+            writeStride(o, p.strideHeight(), p.strideWidth());
             o.add("padding", writePadding(p.padding()));
         } else if (l instanceof LayerSpec.AvgPool p) {
             o.addProperty("size", p.size());
-            o.addProperty("stride", p.stride());
+            writeStride(o, p.strideHeight(), p.strideWidth());
             o.add("padding", writePadding(p.padding()));
         } else if (l instanceof LayerSpec.FullyConnected f) {
             o.addProperty("units", f.units());
@@ -129,7 +137,7 @@ public final class NetworkJson {
             o.addProperty("k", r.k());
         } else if (!(l instanceof LayerSpec.GlobalAvgPool || l instanceof LayerSpec.Flatten || l instanceof LayerSpec.ReLU
                 || l instanceof LayerSpec.Sigmoid || l instanceof LayerSpec.Tanh || l instanceof LayerSpec.Add
-                || l instanceof LayerSpec.Concat || l instanceof LayerSpec.Softmax)) {
+                || l instanceof LayerSpec.Concat || l instanceof LayerSpec.ChannelScale || l instanceof LayerSpec.Softmax)) {
             // Types without settings are listed by name: a new type must say how it is saved, never be saved
             // without its settings by default (docs/adding-a-layer.md).
             throw new IllegalStateException("NetworkJson cannot save layer type \"" + l.type() + "\" ("
@@ -144,6 +152,12 @@ public final class NetworkJson {
             case VALID -> new JsonPrimitive("valid");
             case EXPLICIT -> p.height() == p.width() ? new JsonPrimitive(p.height()) : pair(p.height(), p.width());
         };
+    }
+
+    /** "stride": 2 when both axes share it, "stride": [height, width] otherwise (as the kernel and the padding). */
+    private static void writeStride(JsonObject o, int height, int width) {
+        if (height == width) o.addProperty("stride", height);
+        else o.add("stride", pair(height, width));
     }
 
     private static JsonArray pair(int a, int b) {
@@ -232,6 +246,12 @@ public final class NetworkJson {
         }
         String name = r.string(root, "", "name", "");
         boolean floor = r.bool(root, "", "floor", false);
+        String initKey = r.string(root, "", "init", WeightInit.HE.key());
+        WeightInit init = null;
+        for (WeightInit w : WeightInit.values()) if (w.key().equals(initKey)) init = w;
+        if (init == null) {
+            throw new SpecFormatException(source, "field \"init\"", "expected \"he\" or \"xavier\", found \"" + initKey + "\"");
+        }
         JsonArray arr = r.array(root, "", "nodes");
         if (arr.isEmpty()) throw new SpecFormatException(source, "field \"nodes\"", "the network has no nodes");
         if (arr.size() > MAX_NODES) {
@@ -265,7 +285,7 @@ public final class NetworkJson {
                 layout.put(e.getKey(), new Position(v.getAsJsonArray().get(0).getAsDouble(), v.getAsJsonArray().get(1).getAsDouble()));
             }
         }
-        NetworkSpec spec = new NetworkSpec(name, nodes, floor, layout);
+        NetworkSpec spec = new NetworkSpec(name, nodes, floor, init, layout);
         checkGraph(spec, source);
         return spec;
     }
@@ -426,11 +446,20 @@ public final class NetworkJson {
                 case "input" -> new LayerSpec.Input(integer(o, where, "width", null), integer(o, where, "height", null), integer(o, where, "depth", null));
                 case "conv2d" -> {
                     int[] k = intPair(o, where, "kernel", null);
-                    yield new LayerSpec.Conv2D(integer(o, where, "filters", null), k[0], k[1], integer(o, where, "stride", 1),
+                    int[] s = intPair(o, where, "stride", 1);
+                    yield new LayerSpec.Conv2D(integer(o, where, "filters", null), k[0], k[1], s[0], s[1],
                             padding(o, where), integer(o, where, "dilation", 1), integer(o, where, "groups", 1), bool(o, where, "bias", true));
                 }
-                case "maxpool" -> new LayerSpec.MaxPool(integer(o, where, "size", null), integer(o, where, "stride", integer(o, where, "size", null)), padding(o, where));
-                case "avgpool" -> new LayerSpec.AvgPool(integer(o, where, "size", null), integer(o, where, "stride", integer(o, where, "size", null)), padding(o, where));
+                case "maxpool" -> {
+                    int size = integer(o, where, "size", null);
+                    int[] s = intPair(o, where, "stride", size);
+                    yield new LayerSpec.MaxPool(size, s[0], s[1], padding(o, where));
+                }
+                case "avgpool" -> {
+                    int size = integer(o, where, "size", null);
+                    int[] s = intPair(o, where, "stride", size);
+                    yield new LayerSpec.AvgPool(size, s[0], s[1], padding(o, where));
+                }
                 case "globalavgpool" -> new LayerSpec.GlobalAvgPool();
                 case "flatten" -> new LayerSpec.Flatten();
                 case "fc" -> new LayerSpec.FullyConnected(integer(o, where, "units", null), bool(o, where, "bias", true));
@@ -444,14 +473,15 @@ public final class NetworkJson {
                         number(o, where, "beta", 0.75), number(o, where, "k", 2.0));
                 case "add" -> new LayerSpec.Add();
                 case "concat" -> new LayerSpec.Concat();
+                case "scale" -> new LayerSpec.ChannelScale();
                 case "softmax" -> new LayerSpec.Softmax();
                 default -> throw err(where, "type", "unknown layer type \"" + type + "\"; known types: " + String.join(", ", TYPES));
             };
-            return new Node(id, layer, inputs);
+            return new Node(id, layer, inputs, bool(o, where, "trainable", true));
         }
     }
 
     /** Every type tag, in palette order. */
     public static final List<String> TYPES = List.of("input", "conv2d", "maxpool", "avgpool", "globalavgpool", "flatten", "fc",
-            "relu", "leakyrelu", "sigmoid", "tanh", "dropout", "batchnorm", "lrn", "add", "concat", "softmax");
+            "relu", "leakyrelu", "sigmoid", "tanh", "dropout", "batchnorm", "lrn", "add", "concat", "scale", "softmax");
 }

@@ -25,13 +25,20 @@ public final class NetworkSpec {
     private final String name;
     private final List<Node> nodes;
     private final boolean floorMode;
+    private final WeightInit weightInit;
     private final Map<String, Position> layout;
     private final Map<String, Node> byId;
 
+    /** A network whose weights start with He's initialisation. */
     public NetworkSpec(String name, List<Node> nodes, boolean floorMode, Map<String, Position> layout) {
+        this(name, nodes, floorMode, WeightInit.HE, layout);
+    }
+
+    public NetworkSpec(String name, List<Node> nodes, boolean floorMode, WeightInit weightInit, Map<String, Position> layout) {
         this.name = name == null ? "" : name;
         this.nodes = List.copyOf(nodes);
         this.floorMode = floorMode;
+        this.weightInit = weightInit == null ? WeightInit.HE : weightInit;
         Map<String, Node> index = new LinkedHashMap<>();
         for (Node n : this.nodes) {
             if (index.put(n.id(), n) != null) {
@@ -62,6 +69,9 @@ public final class NetworkSpec {
      * leftover input pixels dropped, reported as a warning instead of an error.
      */
     public boolean floorMode() { return floorMode; }
+
+    /** How the weights start when a model is built from this network (He unless chosen). */
+    public WeightInit weightInit() { return weightInit; }
 
     public Map<String, Position> layout() { return layout; }
 
@@ -149,35 +159,39 @@ public final class NetworkSpec {
     // ---------------------------------------------------------------- edits, each returning a new spec
 
     public NetworkSpec withName(String newName) {
-        return new NetworkSpec(newName, nodes, floorMode, layout);
+        return new NetworkSpec(newName, nodes, floorMode, weightInit, layout);
     }
 
     public NetworkSpec withFloorMode(boolean floor) {
-        return new NetworkSpec(name, nodes, floor, layout);
+        return new NetworkSpec(name, nodes, floor, weightInit, layout);
+    }
+
+    public NetworkSpec withWeightInit(WeightInit init) {
+        return new NetworkSpec(name, nodes, floorMode, init, layout);
     }
 
     public NetworkSpec withLayout(Map<String, Position> newLayout) {
-        return new NetworkSpec(name, nodes, floorMode, newLayout);
+        return new NetworkSpec(name, nodes, floorMode, weightInit, newLayout);
     }
 
     public NetworkSpec withPosition(String id, Position p) {
         Map<String, Position> l = new LinkedHashMap<>(layout);
         l.put(id, p);
-        return new NetworkSpec(name, nodes, floorMode, l);
+        return new NetworkSpec(name, nodes, floorMode, weightInit, l);
     }
 
     /** Appends a node (its id must be new). */
     public NetworkSpec withNode(Node node) {
         List<Node> l = new ArrayList<>(nodes);
         l.add(node);
-        return new NetworkSpec(name, l, floorMode, layout);
+        return new NetworkSpec(name, l, floorMode, weightInit, layout);
     }
 
     /** Inserts a node at a position in the written order. */
     public NetworkSpec withNodeAt(int index, Node node) {
         List<Node> l = new ArrayList<>(nodes);
         l.add(index, node);
-        return new NetworkSpec(name, l, floorMode, layout);
+        return new NetworkSpec(name, l, floorMode, weightInit, layout);
     }
 
     /** Replaces the node with the same id. */
@@ -185,11 +199,31 @@ public final class NetworkSpec {
         node(node.id());
         List<Node> l = new ArrayList<>(nodes.size());
         for (Node n : nodes) l.add(n.id().equals(node.id()) ? node : n);
-        return new NetworkSpec(name, l, floorMode, layout);
+        return new NetworkSpec(name, l, floorMode, weightInit, layout);
     }
 
     public NetworkSpec withLayer(String id, LayerSpec layer) {
         return withReplaced(node(id).withLayer(layer));
+    }
+
+    /** Freezes ({@code false}) or unfreezes a node's parameters. */
+    public NetworkSpec withTrainable(String id, boolean trainable) {
+        return withReplaced(node(id).withTrainable(trainable));
+    }
+
+    /**
+     * True when the weights of one network fit the other: the same nodes, layers and wiring and the same floor mode.
+     * The name, the layout and which nodes are frozen ({@link Node#trainable()}) do not count, so trained or imported
+     * weights carry over to the network with some blocks frozen since.
+     */
+    public boolean sameWeightsAs(NetworkSpec other) {
+        if (other == this) return true;
+        if (other == null || other.nodes.size() != nodes.size() || other.floorMode != floorMode) return false;
+        for (int i = 0; i < nodes.size(); i++) {
+            Node a = nodes.get(i), b = other.nodes.get(i);
+            if (!a.id().equals(b.id()) || !a.layer().equals(b.layer()) || !a.inputs().equals(b.inputs())) return false;
+        }
+        return true;
     }
 
     /**
@@ -211,7 +245,7 @@ public final class NetworkSpec {
             }
             l.add(n);
         }
-        return new NetworkSpec(name, l, floorMode, layout);
+        return new NetworkSpec(name, l, floorMode, weightInit, layout);
     }
 
     /** Adds the edge from → to (appended to to's inputs). */
@@ -242,12 +276,12 @@ public final class NetworkSpec {
     @Override
     public boolean equals(Object o) {
         return o instanceof NetworkSpec s && s.name.equals(name) && s.nodes.equals(nodes)
-                && s.floorMode == floorMode && s.layout.equals(layout);
+                && s.floorMode == floorMode && s.weightInit == weightInit && s.layout.equals(layout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, nodes, floorMode, layout);
+        return Objects.hash(name, nodes, floorMode, weightInit, layout);
     }
 
     @Override
@@ -265,6 +299,7 @@ public final class NetworkSpec {
         private final Map<String, Integer> counters = new HashMap<>();
         private final Set<String> used = new java.util.HashSet<>();
         private boolean floor;
+        private WeightInit weightInit = WeightInit.HE;
         private String last;
 
         private Builder(String name) {
@@ -273,6 +308,11 @@ public final class NetworkSpec {
 
         public Builder floorMode(boolean f) {
             this.floor = f;
+            return this;
+        }
+
+        public Builder weightInit(WeightInit init) {
+            this.weightInit = init;
             return this;
         }
 
@@ -320,7 +360,7 @@ public final class NetworkSpec {
         }
 
         public NetworkSpec build() {
-            return new NetworkSpec(name, nodes, floor, Map.of());
+            return new NetworkSpec(name, nodes, floor, weightInit, Map.of());
         }
     }
 }

@@ -118,8 +118,8 @@ public final class SlidingWindow {
         if (window != null) {
             int spanW = input.width() + window.padLeft() + window.padRight() - window.effectiveKernelW();
             int spanH = input.height() + window.padTop() + window.padBottom() - window.effectiveKernelH();
-            ghostColumn = spanW % window.stride() != 0;
-            ghostRow = spanH % window.stride() != 0;
+            ghostColumn = spanW % window.strideW() != 0;
+            ghostRow = spanH % window.strideH() != 0;
         } else {
             ghostColumn = ghostRow = false;
         }
@@ -278,9 +278,9 @@ public final class SlidingWindow {
     }
 
     private Step compute(int index, int map, int row, int col) {
-        int s = window.stride(), dil = window.dilation();
-        int top = row * s - window.padTop();
-        int left = col * s - window.padLeft();
+        int dil = window.dilation();
+        int top = row * window.strideH() - window.padTop();
+        int left = col * window.strideW() - window.padLeft();
         boolean fits = row < output.height() && col < output.width();
         List<Term> terms = new ArrayList<>();
         int firstChannel, channels;

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Updates parameters from their gradients; sees only (value, gradient) pairs, so it works for every layer.
  * The learning rate and momentum may change between steps ({@link #setLearningRate}, {@link #setMomentum}).
- * State (velocities, moments) is kept per parameter, by position in the list given to {@link #step}.
+ * State (velocities, moments) is kept per parameter, by position in the list given to {@link #step}. Parameters of
+ * frozen nodes ({@link Parameter#trainable()} false) are skipped and keep no state.
  */
 public final class Optimizer {
 
@@ -80,6 +81,7 @@ public final class Optimizer {
         double bc1 = 1 - Math.pow(settings.beta1(), steps), bc2 = 1 - Math.pow(settings.beta2(), steps);
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
+            if (!p.trainable()) continue; // a frozen node's parameters stay as they are
             float[] w = p.value();
             float[] g = p.grad();
             float decay = p.decays() ? wd : 0f;

@@ -740,7 +740,7 @@ public final class TrainingRun {
             if (!Double.isFinite(s)) {
                 return divergence("the gradient of " + p.name() + " became non-finite", p.nodeId(), epoch, batchIndex);
             }
-            sq += s;
+            if (p.trainable()) sq += s; // clipping scales what the optimizer applies: frozen gradients do not count
         }
         Executor.updateRunningStatistics(workers.subList(0, active));
         if (settings.clipNorm() > 0) {

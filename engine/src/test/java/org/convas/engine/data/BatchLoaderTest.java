@@ -31,8 +31,8 @@ class BatchLoaderTest {
         return Preprocessing.builder(Shape.of(4, 4, 1)).normalisation(Normalisation.NONE).build().fit(d).train();
     }
 
-    static List<Batch> all(BatchLoader loader, int epoch) {
-        List<Batch> out = new ArrayList<>();
+    static List<ImageBatch> all(BatchLoader loader, int epoch) {
+        List<ImageBatch> out = new ArrayList<>();
         try (BatchLoader.BatchIterator it = loader.epoch(epoch)) {
             it.forEachRemaining(out::add);
         }
@@ -44,11 +44,11 @@ class BatchLoaderTest {
         PreparedDataset d = data(103);
         BatchLoader loader = BatchLoader.builder(d).batchSize(10).seed(5).prefetch(2).build();
         assertEquals(11, loader.batchesPerEpoch());
-        List<Batch> batches = all(loader, 0);
+        List<ImageBatch> batches = all(loader, 0);
         assertEquals(11, batches.size());
         assertEquals(3, batches.get(10).size());
         int[] seen = new int[103];
-        for (Batch b : batches) {
+        for (ImageBatch b : batches) {
             assertEquals(b.size() * 16, b.inputs().length);
             for (int k = 0; k < b.size(); k++) {
                 int i = b.indices()[k];
@@ -82,16 +82,16 @@ class BatchLoaderTest {
     void augmentedBatchesAreReproducibleAndDifferFromPlainOnes() throws Exception {
         PreparedDataset d = data(40);
         Augmentation aug = Augmentation.builder().shift(1).horizontalFlip(true).seed(3).build();
-        List<Batch> first = all(BatchLoader.builder(d).batchSize(16).seed(9).augmentation(aug).build(), 1);
-        List<Batch> again = all(BatchLoader.builder(d).batchSize(16).seed(9).augmentation(aug).build(), 1);
-        List<Batch> plain = all(BatchLoader.builder(d).batchSize(16).seed(9).build(), 1);
+        List<ImageBatch> first = all(BatchLoader.builder(d).batchSize(16).seed(9).augmentation(aug).build(), 1);
+        List<ImageBatch> again = all(BatchLoader.builder(d).batchSize(16).seed(9).augmentation(aug).build(), 1);
+        List<ImageBatch> plain = all(BatchLoader.builder(d).batchSize(16).seed(9).build(), 1);
         for (int b = 0; b < first.size(); b++) {
             assertArrayEquals(first.get(b).inputs(), again.get(b).inputs(), 0);
             assertArrayEquals(first.get(b).indices(), plain.get(b).indices());
         }
         assertFalse(Arrays.equals(first.get(0).inputs(), plain.get(0).inputs()));
         // Each augmented image equals the augmentation applied by hand to its [0,1] source.
-        Batch b0 = first.get(0);
+        ImageBatch b0 = first.get(0);
         int i = b0.indices()[0];
         float[] src = new float[16], expected = new float[16];
         d.scaled(i, src, 0);
@@ -104,7 +104,7 @@ class BatchLoaderTest {
         List<Image> images = List.of(Image.planar(1, 1, 1, new byte[] {0}), Image.planar(1, 1, 1, new byte[] {(byte) 255}));
         Dataset d = new Dataset("two", List.of("a"), images, new int[2]);
         PreparedDataset p = Preprocessing.builder(Shape.of(1, 1, 1)).build().fit(d).train();
-        Batch b = all(BatchLoader.builder(p).batchSize(2).shuffle(false).build(), 0).get(0);
+        ImageBatch b = all(BatchLoader.builder(p).batchSize(2).shuffle(false).build(), 0).get(0);
         assertArrayEquals(new float[] {-1f, 1f}, b.inputs(), 1e-6f);
     }
 
@@ -160,14 +160,14 @@ class BatchLoaderTest {
         PreparedDataset d = data(50);
         Augmentation aug = Augmentation.builder().shift(2).horizontalFlip(true).seed(3).build();
         BatchLoader loader = BatchLoader.builder(d).batchSize(8).seed(11).augmentation(aug).build();
-        List<Batch> whole = all(loader, 2);
-        List<Batch> rest = new ArrayList<>();
+        List<ImageBatch> whole = all(loader, 2);
+        List<ImageBatch> rest = new ArrayList<>();
         try (BatchLoader.BatchIterator it = loader.epoch(2, 4)) {
             it.forEachRemaining(rest::add);
         }
         assertEquals(whole.size() - 4, rest.size());
         for (int i = 0; i < rest.size(); i++) {
-            Batch a = whole.get(i + 4), b = rest.get(i);
+            ImageBatch a = whole.get(i + 4), b = rest.get(i);
             assertEquals(a.number(), b.number());
             assertArrayEquals(a.indices(), b.indices());
             assertArrayEquals(a.inputs(), b.inputs(), 0f);

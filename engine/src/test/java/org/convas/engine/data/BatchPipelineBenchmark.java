@@ -63,7 +63,7 @@ public final class BatchPipelineBenchmark {
         double checksum = 0;
         try (BatchLoader.BatchIterator it = loader.epoch(epoch)) {
             while (it.hasNext()) {
-                Batch b = it.next();
+                ImageBatch b = it.next();
                 n += b.size();
                 checksum += b.inputs()[0];
             }

@@ -34,6 +34,9 @@ class Im2ColTest {
             Im2Col.Geometry.square(1, 9, 9, 5, 1, 2),
             new Im2Col.Geometry(2, 6, 7, 4, 3, 1, 1, 3, 1, 0, 1),
             new Im2Col.Geometry(1, 2, 5, 5, 3, 1, 1, 2, 1, 2, 1),
+            // Per-axis strides: 2 down and 1 across, 1 down and 3 across with dilation and padding.
+            new Im2Col.Geometry(2, 9, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1),
+            new Im2Col.Geometry(1, 6, 11, 2, 3, 1, 3, 2, 0, 2, 0, 1),
     };
 
     @Test
@@ -100,8 +103,8 @@ class Im2ColTest {
                         for (int c = 0; c < g.channels(); c++) {
                             for (int fh = 0; fh < g.kernelH(); fh++) {
                                 for (int fw = 0; fw < g.kernelW(); fw++) {
-                                    int ih = oh * g.stride() - g.padTop() + fh * g.dilation();
-                                    int iw = ow * g.stride() - g.padLeft() + fw * g.dilation();
+                                    int ih = oh * g.strideH() - g.padTop() + fh * g.dilation();
+                                    int iw = ow * g.strideW() - g.padLeft() + fw * g.dilation();
                                     if (ih < 0 || ih >= g.height() || iw < 0 || iw >= g.width()) continue;
                                     double term = weights[((k * g.channels() + c) * g.kernelH() + fh) * g.kernelW() + fw]
                                             * (double) image[5 + (c * g.height() + ih) * g.width() + iw];
@@ -143,8 +146,8 @@ class Im2ColTest {
                         for (int fw = 0; fw < g.kernelW(); fw++) {
                             for (int oh = 0; oh < ho; oh++) {
                                 for (int ow = 0; ow < wo; ow++) {
-                                    int ih = oh * g.stride() - g.padTop() + fh * g.dilation();
-                                    int iw = ow * g.stride() - g.padLeft() + fw * g.dilation();
+                                    int ih = oh * g.strideH() - g.padTop() + fh * g.dilation();
+                                    int iw = ow * g.strideW() - g.padLeft() + fw * g.dilation();
                                     if (ih < 0 || ih >= g.height() || iw < 0 || iw >= g.width()) continue;
                                     int at = (c * g.height() + ih) * g.width() + iw;
                                     double term = weights[((k * g.channels() + c) * g.kernelH() + fh) * g.kernelW() + fw]
@@ -188,7 +191,7 @@ class Im2ColTest {
     void badGeometryAndArraysAreRejectedWithTheRuleNamed() {
         IllegalArgumentException stride = assertThrows(IllegalArgumentException.class,
                 () -> Im2Col.Geometry.square(1, 5, 5, 3, 0, 0));
-        assertEquals("Im2Col.Geometry: stride S must be at least 1, got 0", stride.getMessage());
+        assertEquals("Im2Col.Geometry: stride Sh must be at least 1, got 0", stride.getMessage());
         IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
                 () -> new Im2Col.Geometry(1, 4, 4, 3, 3, 1, 2, 0, 0, 0, 0));
         assertEquals("Im2Col.Geometry: the 5×5 (dilated) kernel does not fit the padded 4×4 input (H×W = 4×4)",

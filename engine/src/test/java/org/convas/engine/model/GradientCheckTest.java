@@ -145,6 +145,27 @@ class GradientCheckTest {
     }
 
     @Test
+    void convolutionWithPerAxisStrides() {
+        // 3×3, stride 2 down and 1 across, padding 1: 9×8 → 8 wide, 5 high.
+        check(chain(8, 9, 2, new LayerSpec.Conv2D(3, 3, 3, 2, 1, Padding.of(1), 1, 1, true)));
+        // 2×3, stride 1 down and 3 across, dilation 2.
+        check(chain(11, 6, 1, new LayerSpec.Conv2D(2, 2, 3, 1, 3, Padding.of(0, 3), 2, 1, true)));
+    }
+
+    @Test
+    void depthwiseAndWideConvolutionsWithPerAxisStridesTakeTheIm2colPath() {
+        // Where a square stride would take the depthwise stencil or the phase-split strided path.
+        check(chain(9, 9, 4, new LayerSpec.Conv2D(4, 3, 3, 2, 1, Padding.of(1), 1, 4, true)));
+        check(chain(9, 9, 2, new LayerSpec.Conv2D(8, 3, 3, 1, 2, Padding.of(1), 1, 1, true)));
+    }
+
+    @Test
+    void poolingWithPerAxisStrides() {
+        check(direct(8, 6, 2, new LayerSpec.MaxPool(2, 1, 2, Padding.NONE)));
+        check(chain(7, 7, 1, new LayerSpec.AvgPool(3, 2, 1, Padding.of(1))));
+    }
+
+    @Test
     void maxPoolNonOverlapping() {
         check(direct(6, 6, 2, LayerSpec.MaxPool.of(2, 2)));
     }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.convas.engine.data.Augmentation;
-import org.convas.engine.data.Batch;
+import org.convas.engine.data.ImageBatch;
 import org.convas.engine.data.BatchLoader;
 import org.convas.engine.data.DatasetPair;
 import org.convas.engine.data.FittedPreprocessing;
@@ -61,7 +61,7 @@ class FashionMnistSubsetTest {
         boolean[] once = new boolean[fitted.train().size()];
         try (BatchLoader.BatchIterator it = loader.epoch(0)) {
             while (it.hasNext()) {
-                Batch b = it.next();
+                ImageBatch b = it.next();
                 for (int i : b.indices()) {
                     assertTrue(!once[i]);
                     once[i] = true;

@@ -86,19 +86,19 @@ public final class GradientNormChart extends SingleChildRegion {
             throw new IllegalArgumentException("GradientNormChart.addNorms: " + layers.size() + " layer names but "
                     + norms.length + " norms at step " + step);
         }
-        List<LayerNorm> points = new ArrayList<>(norms.length);
+        List<LayerGradientNorm> points = new ArrayList<>(norms.length);
         for (int i = 0; i < norms.length; i++) {
-            points.add(new LayerNorm(step, layers.get(i), norms[i]));
+            points.add(new LayerGradientNorm(step, layers.get(i), norms[i]));
         }
         addNorms(points);
     }
 
     /** Adds a frame's worth of points (any mix of layers and steps) with one redraw. */
-    public void addNorms(List<LayerNorm> points) {
+    public void addNorms(List<LayerGradientNorm> points) {
         if (points.isEmpty()) return;
         Map<String, double[][]> byLayer = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (LayerNorm p : points) {
+        for (LayerGradientNorm p : points) {
             double[][] xy = byLayer.computeIfAbsent(p.layer(), k -> new double[2][points.size()]);
             int n = counts.merge(p.layer(), 1, Integer::sum) - 1;
             xy[0][n] = p.step();

@@ -354,7 +354,7 @@ public final class SummaryTable extends BorderPane {
         boolean partial = r.layers().stream().anyMatch(l -> !l.isKnown());
         String suffix = partial ? " (known layers only)" : "";
         totalParameters.setText(Numbers.grouped(r.totalParameters()) + " (weights " + Numbers.grouped(r.totalWeights())
-                + " + biases " + Numbers.grouped(r.totalBiases()) + ")" + suffix);
+                + " + biases " + Numbers.grouped(r.totalBiases()) + ")" + r.frozenSuffix() + suffix);
         totalMacs.setText(Numbers.compact(r.totalMacs()) + " (" + Numbers.grouped(r.totalMacs()) + ")" + suffix);
         activations.setText(Numbers.grouped(r.totalActivations()) + " values");
         forwardMemory.setText(Numbers.bytes(r.forwardBytesPerImage()));

@@ -31,8 +31,8 @@ class GradientNormChartTest {
     void oneSeriesPerLayerInFirstSeenOrderAndNonPositiveNormsLeftOut(FxRobot robot) {
         robot.interact(() -> {
             chart.addNorms(1, List.of("conv1", "conv2", "fc"), new double[] {0.5, 0.02, 1.5});
-            chart.addNorms(List.of(new LayerNorm(2, "conv1", 0.4), new LayerNorm(2, "conv2", 0.0),
-                    new LayerNorm(2, "fc", 1.2)));
+            chart.addNorms(List.of(new LayerGradientNorm(2, "conv1", 0.4), new LayerGradientNorm(2, "conv2", 0.0),
+                    new LayerGradientNorm(2, "fc", 1.2)));
         });
         assertEquals(List.of("conv1", "conv2", "fc"), chart.layers());
         assertEquals(2, chart.pointCount("conv1"));

@@ -29,7 +29,7 @@ import javafx.util.Duration;
 import org.convas.visualizer.charts.BatchPoint;
 import org.convas.visualizer.charts.EpochPoint;
 import org.convas.visualizer.charts.GradientNormChart;
-import org.convas.visualizer.charts.LayerNorm;
+import org.convas.visualizer.charts.LayerGradientNorm;
 import org.convas.visualizer.charts.TrainingCharts;
 import org.convas.visualizer.fx.FrameBatcher;
 import org.convas.visualizer.fx.LatestValueSlot;
@@ -114,7 +114,7 @@ public final class ViewsDemo extends Application {
         // Live data from a fake trainer thread.
         FrameBatcher<BatchPoint> batchFeed = new FrameBatcher<>(charts::addBatches);
         FrameBatcher<EpochPoint> epochFeed = new FrameBatcher<>(charts::addEpochs);
-        FrameBatcher<LayerNorm> normFeed = new FrameBatcher<>(norms::addNorms);
+        FrameBatcher<LayerGradientNorm> normFeed = new FrameBatcher<>(norms::addNorms);
         LatestValueSlot<float[]> filterSlot = LatestValueSlot.onFxThread(w -> filters.setFilters(w, 32, 3, 7, 7));
         boolean[] mapSelected = {false};
         LatestValueSlot<ActivationSnapshot> activationSlot = LatestValueSlot.onFxThread(s -> {
@@ -213,7 +213,7 @@ public final class ViewsDemo extends Application {
     }
 
     private void fakeTrainer(FrameBatcher<BatchPoint> batches, FrameBatcher<EpochPoint> epochs,
-                             FrameBatcher<LayerNorm> norms, LatestValueSlot<float[]> filterSlot,
+                             FrameBatcher<LayerGradientNorm> norms, LatestValueSlot<float[]> filterSlot,
                              LatestValueSlot<ActivationSnapshot> activationSlot, SyntheticData.Images images) {
         Random random = new Random(42);
         SyntheticData.TinyLeNet net = new SyntheticData.TinyLeNet(7);
@@ -244,7 +244,7 @@ public final class ViewsDemo extends Application {
             if (step % 10 == 0) {
                 for (int l = 0; l < layers.size(); l++) {
                     double scale = Math.pow(10, l * 0.6 - 2) * (0.4 + 1.6 * Math.exp(-step / 1500.0));
-                    norms.offer(new LayerNorm(step, layers.get(l), scale * Math.exp(0.3 * random.nextGaussian())));
+                    norms.offer(new LayerGradientNorm(step, layers.get(l), scale * Math.exp(0.3 * random.nextGaussian())));
                 }
             }
             long now = System.nanoTime();

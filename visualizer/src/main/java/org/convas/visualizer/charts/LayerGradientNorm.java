@@ -7,5 +7,5 @@ package org.convas.visualizer.charts;
  * @param layer layer name, one chart series per distinct name
  * @param norm  the norm, &gt; 0 to appear on the logarithmic axis
  */
-public record LayerNorm(long step, String layer, double norm) {
+public record LayerGradientNorm(long step, String layer, double norm) {
 }

@@ -7,7 +7,7 @@ import org.convas.engine.spec.Shape;
  * the network; {@code labels[k]} is image k's class, {@code indices[k]} its position in the dataset
  * (for showing which images a batch held). Arrays are fresh for every batch: the consumer owns them.
  */
-public record Batch(int epoch, int number, Shape shape, float[] inputs, int[] labels, int[] indices) {
+public record ImageBatch(int epoch, int number, Shape shape, float[] inputs, int[] labels, int[] indices) {
 
     /** N, the number of images (the last batch of an epoch may be smaller). */
     public int size() {
