@@ -9,6 +9,8 @@ public abstract class CanvasPane extends Pane {
 
     protected final Canvas canvas = new Canvas();
 
+    // The canvas is added before any subclass code runs; subclasses only draw on it (JDK 21+ lint).
+    @SuppressWarnings("this-escape")
     protected CanvasPane() {
         getChildren().add(canvas);
         setMinSize(120, 80);
