@@ -60,6 +60,7 @@ final class Conv2dLayer implements Layer {
     private float[] colGrid;  // rows × chunk·Ho·W
     private float[] columnCache;   // per chunk: G blocks of rows × count·hw; allocated on the first training pass
     private boolean columnsCached; // the last forward pass was a training pass that filled columnCache
+    private boolean overwriteInputGradient;  // see overwriteInputGradient(boolean)
 
     Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias, int maxBatch,
                 KernelThreads kernelThreads) {
@@ -197,7 +198,7 @@ final class Conv2dLayer implements Layer {
         int planeIn = in.width() * in.height();
         float[] db = bias == null ? null : bias.grad();
         if (shifted != null) {
-            shifted.backward(x, y, dy, w, dw, db, dx, n, throughRelu);
+            shifted.backward(x, y, dy, w, dw, db, dx, n, throughRelu, overwriteInputGradient);
             return;
         }
         for (int first = 0; first < n; first += chunk) {
@@ -270,6 +271,19 @@ final class Conv2dLayer implements Layer {
                 Elementwise.add(colGrid, source, dx, target, length);
             }
         }
+    }
+
+    /**
+     * Lets the backward pass write dx (as 0 + v) instead of adding to it, where a path without im2col computes it
+     * (the im2col paths' col2im adds overlapping windows, so they keep adding): the {@link Executor} asks when this
+     * layer is the only consumer of its input, and then does not clear that gradient buffer before the backward
+     * pass.
+     *
+     * @return whether this layer writes dx from now on
+     */
+    boolean overwriteInputGradient(boolean on) {
+        overwriteInputGradient = on && shifted != null;
+        return overwriteInputGradient;
     }
 
     @Override

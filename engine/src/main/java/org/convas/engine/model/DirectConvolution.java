@@ -18,7 +18,10 @@ interface DirectConvolution {
 
     /**
      * Gradients for n images after a forward pass; {@code throughRelu} as in {@link Conv2dLayer#backward(float[][],
-     * float[], float[], float[][], int, boolean)}. dw and db accumulate; dx (null for a network input) accumulates too.
+     * float[], float[], float[][], int, boolean)}. dw and db accumulate; dx (null for a network input) accumulates too,
+     * or, with {@code overwriteDx}, is written as 0 + v, image by image (the bits of adding onto a cleared buffer, so
+     * the caller need not clear it: one pass less over a tensor that a BatchNorm net holds in memory, not cache).
      */
-    void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n, boolean throughRelu);
+    void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n, boolean throughRelu,
+                  boolean overwriteDx);
 }
