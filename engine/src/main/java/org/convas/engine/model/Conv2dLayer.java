@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Backward: dW_g += dY_g · col_gᵀ, db += Σ dY, dcol_g = W_gᵀ · dY_g folded back onto dIn by col2im. A
  * training forward pass keeps its columns for the backward pass when they fit in {@value #COLUMN_CACHE} floats
  * (G·C/G·Fh·Fw·Ho·Wo per image: VGG-lite's conv2 keeps 288·784 floats, 0.9 MB, an image); bigger layers
- * recompute them, which costs an im2col per chunk (measured here: 7 % of a VGG-lite step on one thread).
+ * recompute them, which costs an im2col per chunk.
  *
  * <p>Weight layout, as PyTorch: K × (C/G) × Fh × Fw. Example: LeNet's conv2 (16 filters 5×5 over 6 channels)
  * has 16·6·5·5 = 2,400 weights, filter k starting at k·150.
