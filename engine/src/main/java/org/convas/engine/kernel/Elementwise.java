@@ -34,6 +34,8 @@ public final class Elementwise {
         void accumulate(float[] src, float[] dst, int n, boolean overwrite);
 
         void sum(float[] a, float[] b, float[] y, int n);
+
+        void splitPairs(float[] x, int from, float[] dst, int even, int odd, int count);
     }
 
     private static final Ops OPS = select();
@@ -116,6 +118,15 @@ public final class Elementwise {
     /** y[i] = a[i] + b[i] for i &lt; n (an Add layer of two inputs). */
     public static void sum(float[] a, float[] b, float[] y, int n) {
         OPS.sum(a, b, y, n);
+    }
+
+    /**
+     * Splits a run of {@code count} values into its even and odd positions: dst[even + t] = x[from + 2t] and
+     * dst[odd + t] = x[from + 2t + 1] (for 2t &lt; count and 2t + 1 &lt; count): an input row split into the two
+     * column phases of a stride-2 convolution ({@code Polyphase}).
+     */
+    public static void splitPairs(float[] x, int from, float[] dst, int even, int odd, int count) {
+        OPS.splitPairs(x, from, dst, even, odd, count);
     }
 
     /** "vector" or "scalar". */
@@ -225,6 +236,12 @@ public final class Elementwise {
         @Override
         public void sum(float[] a, float[] b, float[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = a[i] + b[i];
+        }
+
+        @Override
+        public void splitPairs(float[] x, int from, float[] dst, int even, int odd, int count) {
+            for (int t = 0; 2 * t < count; t++) dst[even + t] = x[from + 2 * t];
+            for (int t = 0; 2 * t + 1 < count; t++) dst[odd + t] = x[from + 2 * t + 1];
         }
 
         private static float sum(float[] a, int off, int n) {

@@ -3,6 +3,7 @@ package org.convas.engine.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +15,12 @@ final class VectorElementwise implements Elementwise.Ops {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    /**
+     * Two-vector shuffles (an index of L or more takes lane index − L of the second vector): the even and the odd
+     * lanes of 2L consecutive floats.
+     */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, t -> 2 * t);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SPECIES, t -> 2 * t + 1);
 
     @Override
     public float copySum(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
@@ -148,6 +155,28 @@ final class VectorElementwise implements Elementwise.Ops {
             VectorMask<Float> tail = SPECIES.indexInRange(full, n);
             FloatVector.fromArray(SPECIES, a, full, tail).add(FloatVector.fromArray(SPECIES, b, full, tail)).intoArray(y, full, tail);
         }
+    }
+
+    @Override
+    public void splitPairs(float[] x, int from, float[] dst, int even, int odd, int count) {
+        int evens = (count + 1) / 2, odds = count / 2;
+        int t = 0;
+        // 2L values in, L even and L odd ones out (the last ones stored under a mask); where 2L values from the
+        // start would reach past x, the scalar loops finish.
+        for (; t < evens && from + 2 * t + 2 * L <= x.length; t += L) {
+            FloatVector a = FloatVector.fromArray(SPECIES, x, from + 2 * t);
+            FloatVector b = FloatVector.fromArray(SPECIES, x, from + 2 * t + L);
+            FloatVector e = a.rearrange(EVENS, b), o = a.rearrange(ODDS, b);
+            if (odds - t >= L) {
+                e.intoArray(dst, even + t);
+                o.intoArray(dst, odd + t);
+            } else {
+                e.intoArray(dst, even + t, SPECIES.indexInRange(t, evens));
+                o.intoArray(dst, odd + t, SPECIES.indexInRange(t, odds));
+            }
+        }
+        for (int u = t; u < evens; u++) dst[even + u] = x[from + 2 * u];
+        for (int u = t; u < odds; u++) dst[odd + u] = x[from + 2 * u + 1];
     }
 
     /**

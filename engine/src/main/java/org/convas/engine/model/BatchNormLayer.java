@@ -86,15 +86,14 @@ final class BatchNormLayer implements Layer {
             double[] sums = new double[2 * channels];
             float[] run = new float[2];
             double count = (double) n * plane;
-            for (int c = 0; c < channels; c++) {
-                double s1 = 0, s2 = 0;
-                for (int s = 0; s < n; s++) {
+            // Image by image, its channels in order: one sequential sweep over x (channel by channel, image by image
+            // jumped a whole image at every plane). Each channel's runs are still added in image order.
+            for (int s = 0; s < n; s++) {
+                for (int c = 0; c < channels; c++) {
                     Normalization.shiftedSums(x, s * stride + c * plane, plane, runningMean[c], run);
-                    s1 += run[0];
-                    s2 += run[1];
+                    sums[c] += run[0];
+                    sums[channels + c] += run[1];
                 }
-                sums[c] = s1;
-                sums[channels + c] = s2;
             }
             double m = exchange(sums, count);
             for (int c = 0; c < channels; c++) {
@@ -111,10 +110,13 @@ final class BatchNormLayer implements Layer {
         for (int c = 0; c < channels; c++) {
             float mean = training ? batchMean[c] : runningMean[c];
             float var = training ? batchVar[c] : runningVar[c];
-            float inv = (float) (1.0 / Math.sqrt(var + epsilon));
-            invStd[c] = inv;
+            invStd[c] = (float) (1.0 / Math.sqrt(var + epsilon));
             meanUsed[c] = mean;
-            for (int s = 0; s < n; s++) Normalization.normalize(x, s * stride + c * plane, plane, mean, inv, g[c], b[c], out, relu);
+        }
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < channels; c++) {
+                Normalization.normalize(x, s * stride + c * plane, plane, meanUsed[c], invStd[c], g[c], b[c], out, relu);
+            }
         }
     }
 
@@ -155,26 +157,25 @@ final class BatchNormLayer implements Layer {
         }
         double[] sums = new double[2 * channels];   // Σdy per channel, then Σdy·x̂ per channel
         float[] run = new float[2];
-        for (int c = 0; c < channels; c++) {
-            double sumDy = 0, sumDyXhat = 0;
-            for (int s = 0; s < n; s++) {
+        for (int s = 0; s < n; s++) {   // one sequential sweep, each channel's runs added in image order
+            for (int c = 0; c < channels; c++) {
                 Normalization.gradientSums(dy, relu, x, s * stride + c * plane, plane, meanUsed[c], invStd[c], run);
-                sumDy += run[0];
-                sumDyXhat += run[1];
+                sums[c] += run[0];
+                sums[channels + c] += run[1];
             }
-            dg[c] += (float) sumDyXhat;
-            db[c] += (float) sumDy;
-            sums[c] = sumDy;
-            sums[channels + c] = sumDyXhat;
+        }
+        for (int c = 0; c < channels; c++) {
+            dg[c] += (float) sums[channels + c];
+            db[c] += (float) sums[c];
         }
         float m = (float) exchange(sums, (double) n * plane);
         if (dx == null) return;
-        for (int c = 0; c < channels; c++) {
-            float k = g[c] * invStd[c] / m;
-            float sd = (float) sums[c], sdx = (float) sums[channels + c];
-            for (int s = 0; s < n; s++) {
-                Normalization.inputGradient(dy, relu, x, s * stride + c * plane, plane, meanUsed[c], invStd[c], k, m, sd, sdx,
-                        dx, overwriteInput);
+        float[] k = new float[channels];
+        for (int c = 0; c < channels; c++) k[c] = g[c] * invStd[c] / m;
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < channels; c++) {
+                Normalization.inputGradient(dy, relu, x, s * stride + c * plane, plane, meanUsed[c], invStd[c], k[c], m,
+                        (float) sums[c], (float) sums[channels + c], dx, overwriteInput);
             }
         }
     }

@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Backward: dW_g += dY_g · col_gᵀ, db += Σ dY, dcol_g = W_gᵀ · dY_g folded back onto dIn by col2im. A
  * training forward pass keeps its columns for the backward pass when they fit in {@value #COLUMN_CACHE} floats
  * (G·C/G·Fh·Fw·Ho·Wo per image: VGG-lite's conv2 keeps 288·784 floats, 0.9 MB, an image); bigger layers
- * recompute them, which costs an im2col per chunk (measured here: 7 % of a VGG-lite step on one thread).
+ * recompute them, which costs an im2col per chunk.
  *
  * <p>Weight layout, as PyTorch: K × (C/G) × Fh × Fw. Example: LeNet's conv2 (16 filters 5×5 over 6 channels)
  * has 16·6·5·5 = 2,400 weights, filter k starting at k·150.
@@ -60,6 +60,7 @@ final class Conv2dLayer implements Layer {
     private float[] colGrid;  // rows × chunk·Ho·W
     private float[] columnCache;   // per chunk: G blocks of rows × count·hw; allocated on the first training pass
     private boolean columnsCached; // the last forward pass was a training pass that filled columnCache
+    private boolean overwriteInputGradient;  // see overwriteInputGradient(boolean)
 
     Conv2dLayer(Shape in, Shape out, Window win, int groups, Parameter weight, Parameter bias, int maxBatch,
                 KernelThreads kernelThreads) {
@@ -197,7 +198,7 @@ final class Conv2dLayer implements Layer {
         int planeIn = in.width() * in.height();
         float[] db = bias == null ? null : bias.grad();
         if (shifted != null) {
-            shifted.backward(x, y, dy, w, dw, db, dx, n, throughRelu);
+            shifted.backward(x, y, dy, w, dw, db, dx, n, throughRelu, overwriteInputGradient);
             return;
         }
         for (int first = 0; first < n; first += chunk) {
@@ -270,6 +271,19 @@ final class Conv2dLayer implements Layer {
                 Elementwise.add(colGrid, source, dx, target, length);
             }
         }
+    }
+
+    /**
+     * Lets the backward pass write dx (as 0 + v) instead of adding to it, where a path without im2col computes it
+     * (the im2col paths' col2im adds overlapping windows, so they keep adding): the {@link Executor} asks when this
+     * layer is the only consumer of its input, and then does not clear that gradient buffer before the backward
+     * pass.
+     *
+     * @return whether this layer writes dx from now on
+     */
+    boolean overwriteInputGradient(boolean on) {
+        overwriteInputGradient = on && shifted != null;
+        return overwriteInputGradient;
     }
 
     @Override

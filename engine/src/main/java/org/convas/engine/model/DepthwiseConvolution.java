@@ -5,6 +5,8 @@ import org.convas.engine.kernel.Elementwise;
 import org.convas.engine.kernel.Stencil;
 import org.convas.engine.spec.Shape;
 
+import java.util.Arrays;
+
 /**
  * A depthwise convolution (groups = C: each filter sees one channel, K/C filters a channel, MobileNet's 3×3 layers)
  * computed as stencils ({@link Stencil}) over each channel's padded input, split into the stride's phases
@@ -37,7 +39,7 @@ final class DepthwiseConvolution implements DirectConvolution {
     private float[] yGrid;
     private float[] dyPadded;
     private float[] dxGrid;
-    private float[] phaseWeights;
+    private float[][] phaseWeights;
     private final float[] dots;
 
     /** Whether this path serves the convolution: one input channel a group, several groups, no dilation, paddings within the kernel. */
@@ -127,7 +129,7 @@ final class DepthwiseConvolution implements DirectConvolution {
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n,
-                         boolean throughRelu) {
+                         boolean throughRelu, boolean overwriteDx) {
         if (paddedImages < n) {
             if (padded == null || padded.length < maxBatch * xImage) padded = new float[maxBatch * xImage];
             for (int i = 0; i < n; i++) pad(x, i, i);
@@ -148,29 +150,40 @@ final class DepthwiseConvolution implements DirectConvolution {
                 for (int t = 0; t < taps; t++) dw[k * taps + t] += dots[t];
             }
         }
-        if (dx != null) inputGradient(w, n, dx, inSize);
+        if (dx != null) inputGradient(w, n, dx, inSize, overwriteDx);
     }
 
-    private void inputGradient(float[] w, int n, float[] dx, int inSize) {
+    /**
+     * dX channel by channel of each image, its phases in turn while the channel's plane is in L1 (phase by phase
+     * over the whole batch went over a BatchNorm net's dX, megabytes, once per phase). Every pixel lies in one
+     * phase, so its value is the same in either order; with {@code overwrite}, the plane is cleared first.
+     */
+    private void inputGradient(float[] w, int n, float[] dx, int inSize, boolean overwrite) {
         if (dxGrid == null) {
             dxGrid = new float[phases.plane];
-            phaseWeights = new float[filters * taps];
+            phaseWeights = new float[phaseOffsets.length][];
         }
         for (int ph = 0; ph < phaseOffsets.length; ph++) {
             int[] kernel = phaseTaps[ph];
             int count = perChannel * kernel.length;
+            if (phaseWeights[ph] == null) phaseWeights[ph] = new float[channels * count];
             // Channel c's weights of this phase: its filters' taps in the order of phaseOffsets.
             for (int c = 0; c < channels; c++) {
                 for (int j = 0, r = 0; j < perChannel; j++) {
-                    for (int t : kernel) phaseWeights[c * count + r++] = w[(c * perChannel + j) * taps + t];
+                    for (int t : kernel) phaseWeights[ph][c * count + r++] = w[(c * perChannel + j) * taps + t];
                 }
             }
-            int ry = ph / phases.nx, rx = ph % phases.nx;
-            for (int i = 0; i < n; i++) {
-                for (int c = 0; c < channels; c++) {
-                    Stencil.correlate(dyPadded, (i * filters + c * perChannel) * dyPlane, phaseOffsets[ph], phaseWeights, c * count,
-                            count, dxGrid, 0, phases.plane);
-                    phases.addPhase(dxGrid, 0, ry, rx, dx, i * inSize + c * height * width);
+        }
+        int planeIn = height * width;
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < channels; c++) {
+                int to = i * inSize + c * planeIn;
+                if (overwrite) Arrays.fill(dx, to, to + planeIn, 0f);
+                for (int ph = 0; ph < phaseOffsets.length; ph++) {
+                    int count = perChannel * phaseTaps[ph].length;
+                    Stencil.correlate(dyPadded, (i * filters + c * perChannel) * dyPlane, phaseOffsets[ph], phaseWeights[ph],
+                            c * count, count, dxGrid, 0, phases.plane);
+                    phases.addPhase(dxGrid, 0, ph / phases.nx, ph % phases.nx, dx, to);
                 }
             }
         }

@@ -172,9 +172,9 @@ public final class Executor {
      * Lets a convolution or a BatchNorm compute the ReLU that follows it, when that ReLU (slope 0) is its only
      * consumer and it is not the output: the layer writes the ReLU's output in the same sweep over its own, and its
      * backward pass masks the ReLU's gradient while reading it, so the ReLU's passes, and the clearing and
-     * accumulation of the layer's gradient buffer, are skipped. A BatchNorm, a ReLU that runs as a layer and an Add
-     * write the gradient of an input they are the only consumer of instead of adding to it, so that buffer is not
-     * cleared either. Outputs and parameter
+     * accumulation of the layer's gradient buffer, are skipped. A BatchNorm, a ReLU that runs as a layer, an Add and
+     * a convolution on a path without im2col write the gradient of an input they are the only consumer of instead
+     * of adding to it, so that buffer is not cleared either. Outputs and parameter
      * gradients are bit-identical to the separate layers; only {@link #activationGradient} of such a layer is not
      * kept, nor {@link #activation} of such a BatchNorm (it writes the ReLU's output only). Training workers switch
      * it on; snapshots and gradient checks, which read every buffer, leave it off.
@@ -186,8 +186,8 @@ public final class Executor {
         for (int[] ins : inputsOf) for (int from : ins) consumers[from]++;
         int fused = 0;
         for (int i = 0; i < nodes.length; i++) {
-            // A BatchNorm, a ReLU that runs as a layer or an Add that is its input's only consumer writes that
-            // input's gradient instead of adding to it, so the buffer need not be cleared.
+            // A BatchNorm, a ReLU that runs as a layer, an Add or a convolution without im2col that is its input's
+            // only consumer writes that input's gradient instead of adding to it, so the buffer need not be cleared.
             for (int k = 0; k < inputsOf[i].length; k++) {
                 int j = inputsOf[i][k];
                 if (consumers[j] != 1 || layers[j] == null) continue;
@@ -197,6 +197,8 @@ public final class Executor {
                     relu.overwriteInputGradient(true);
                 } else if (layers[i] instanceof ShapeLayers.Add add) {
                     add.overwriteInputGradient(k, inputsOf[i].length);
+                } else if (layers[i] instanceof Conv2dLayer conv && conv.overwriteInputGradient(true)) {
+                    // written image by image (paths without im2col)
                 } else {
                     continue;
                 }

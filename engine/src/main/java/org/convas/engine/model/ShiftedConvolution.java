@@ -133,7 +133,7 @@ final class ShiftedConvolution implements DirectConvolution {
     }
 
     private void ensurePadded(int slots) {
-        if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage];
+        if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage + DirectConvolution.READ_SLACK];
     }
 
     @Override
@@ -191,12 +191,12 @@ final class ShiftedConvolution implements DirectConvolution {
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n,
-                  boolean throughRelu) {
+                  boolean throughRelu, boolean overwriteDx) {
         if (!paddedForBackward) {
             ensurePadded(maxBatch);
             for (int i = 0; i < n; i++) pad(x, i, i);
         }
-        if (dyPadded == null) dyPadded = new float[maxBatch * kg * dyPlane];
+        if (dyPadded == null) dyPadded = new float[maxBatch * kg * dyPlane + DirectConvolution.READ_SLACK];
         int outSize = groups * kg * outH * outW;
         int inSize = channels * height * width;
         for (int g = 0; g < groups; g++) {
@@ -213,11 +213,12 @@ final class ShiftedConvolution implements DirectConvolution {
             }
             Gemm.sdotShifted(kg, rows, gridDot, n, dyPadded, lead, dyPlane, kg * dyPlane,
                     padded, g * cg * plane, forwardRows, xImage, dw, g * kg * rows, rows);
-            if (dx != null) inputGradient(w, g, n, dx, inSize);
+            if (dx != null) inputGradient(w, g, n, dx, inSize, overwriteDx);
         }
     }
 
-    private void inputGradient(float[] w, int g, int n, float[] dx, int inSize) {
+    /** dX of group g; the grid covers every input pixel, so with {@code overwrite} each is written as 0 + v. */
+    private void inputGradient(float[] w, int g, int n, float[] dx, int inSize, boolean overwrite) {
         if (flipped == null) {
             flipped = new float[cg * backK];
             dxGrid = new float[cg * height * padW];
@@ -233,8 +234,12 @@ final class ShiftedConvolution implements DirectConvolution {
         Gemm.sgemmShifted(cg, dxN, backK, flipped, 0, backK, dyPadded, 0, backwardRows, n, kg * dyPlane,
                 dxGrid, 0, dxN, i -> {
                     for (int c = 0; c < cg; c++) {
-                        Elementwise.addRows(dxGrid, c * dxN, padW, dx, i * inSize + (g * cg + c) * height * width,
-                                width, width, height);
+                        int to = i * inSize + (g * cg + c) * height * width;
+                        if (overwrite) {
+                            Elementwise.biasReluRows(dxGrid, c * dxN, padW, 0f, dx, to, null, to, width, width, height);
+                        } else {
+                            Elementwise.addRows(dxGrid, c * dxN, padW, dx, to, width, width, height);
+                        }
                     }
                 });
     }

@@ -5,6 +5,8 @@ import org.convas.engine.kernel.Elementwise;
 import org.convas.engine.kernel.Gemm;
 import org.convas.engine.spec.Shape;
 
+import java.util.Arrays;
+
 /**
  * A convolution of stride S ≥ 2 computed without im2col, by the shifted GEMMs of {@link ShiftedConvolution} over the
  * input split into its S×S phases ("polyphase"). Phase (ry, rx) of the zero-padded input P holds the pixels
@@ -150,7 +152,7 @@ final class StridedConvolution implements DirectConvolution {
     }
 
     private void ensurePadded(int slots) {
-        if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage];
+        if (padded == null || padded.length < slots * xImage) padded = new float[slots * xImage + DirectConvolution.READ_SLACK];
     }
 
     @Override
@@ -200,12 +202,12 @@ final class StridedConvolution implements DirectConvolution {
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] w, float[] dw, float[] db, float[] dx, int n,
-                         boolean throughRelu) {
+                         boolean throughRelu, boolean overwriteDx) {
         if (!paddedForBackward) {
             ensurePadded(maxBatch);
             for (int i = 0; i < n; i++) pad(x, i, i);
         }
-        if (dyPadded == null) dyPadded = new float[maxBatch * kg * dyPlane];
+        if (dyPadded == null) dyPadded = new float[maxBatch * kg * dyPlane + DirectConvolution.READ_SLACK];
         int outSize = groups * kg * outH * outW;
         int inSize = channels * height * width;
         for (int g = 0; g < groups; g++) {
@@ -221,15 +223,22 @@ final class StridedConvolution implements DirectConvolution {
             }
             Gemm.sdotShifted(kg, rows, gridDot, n, dyPadded, lead, dyPlane, kg * dyPlane,
                     padded, g * cg * channelFloats, forwardRows, xImage, dw, g * kg * rows, rows);
-            if (dx != null) inputGradient(w, g, n, dx, inSize);
+            if (dx != null) inputGradient(w, g, n, dx, inSize, overwriteDx);
         }
     }
 
-    private void inputGradient(float[] w, int g, int n, float[] dx, int inSize) {
+    /**
+     * dX of group g: one GEMM per phase over all the images (its weights packed once), each image's plane added onto
+     * its gradient. With {@code overwrite}, the first phase clears the image's channels before adding (a 1×1/2 conv's
+     * one phase covers a quarter of them). Image by image, all phases at once, was tried: a GEMM call per image and
+     * phase cost more than the cache it saved.
+     */
+    private void inputGradient(float[] w, int g, int n, float[] dx, int inSize, boolean overwrite) {
         if (phaseWeights == null) {
             phaseWeights = new float[ny * nx][];
             dxGrid = new float[cg * phPlane];
         }
+        int groupFloats = cg * height * width;
         for (int ry = 0; ry < ny; ry++) {
             for (int rx = 0; rx < nx; rx++) {
                 int ph = ry * nx + rx;
@@ -245,8 +254,13 @@ final class StridedConvolution implements DirectConvolution {
                     }
                 }
                 int phaseRow = ry, phaseColumn = rx;
+                boolean clear = overwrite && ph == 0;
                 Gemm.sgemmShifted(cg, phPlane, backK, a, 0, backK, dyPadded, 0, backwardRows[ph], n, kg * dyPlane,
-                        dxGrid, 0, phPlane, i -> addPhase(dx, i * inSize + g * cg * height * width, phaseRow, phaseColumn));
+                        dxGrid, 0, phPlane, i -> {
+                            int image = i * inSize + g * groupFloats;
+                            if (clear) Arrays.fill(dx, image, image + groupFloats, 0f);
+                            addPhase(dx, image, phaseRow, phaseColumn);
+                        });
             }
         }
     }

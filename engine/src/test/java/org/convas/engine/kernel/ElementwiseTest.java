@@ -170,4 +170,33 @@ class ElementwiseTest {
             }
         }
     }
+
+    /**
+     * A row split into its even and odd values against the definition, for
+     * rows shorter and longer than two vectors, odd and even, and rows at the very end of their array (where the
+     * vector kernel must leave the values it may not read to its scalar loop). Only the values named are written.
+     */
+    @Test
+    void aRowSplitsIntoItsEvenAndOddValuesWhateverItsLengthAndPlace() {
+        Random random = new Random(9);
+        for (int count : new int[]{1, 2, 3, 13, 14, 15, 28, 31, 32, 33, 56, 64, 65, 100}) {
+            for (boolean atEnd : new boolean[]{false, true}) {
+                int from = 3;
+                float[] x = new float[from + count + (atEnd ? 0 : 40)];
+                for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+                int evens = (count + 1) / 2, odds = count / 2, even = 5, odd = even + evens + 7;
+                for (Elementwise.Ops ops : both()) {
+                    String where = ops + " count " + count + (atEnd ? " at the array's end" : "");
+                    float[] dst = new float[odd + odds + (atEnd ? 0 : 40)];
+                    java.util.Arrays.fill(dst, -7f);
+                    ops.splitPairs(x, from, dst, even, odd, count);
+                    for (int i = 0; i < dst.length; i++) {
+                        float want = i >= even && i < even + evens ? x[from + 2 * (i - even)]
+                                : i >= odd && i < odd + odds ? x[from + 2 * (i - odd) + 1] : -7f;
+                        assertEquals(want, dst[i], where + ": split value " + i);
+                    }
+                }
+            }
+        }
+    }
 }

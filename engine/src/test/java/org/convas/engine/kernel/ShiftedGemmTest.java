@@ -90,6 +90,35 @@ class ShiftedGemmTest {
         }
     }
 
+    /**
+     * The ragged last panel of the grid is read as whole vectors when the array has room past it, and packed float by
+     * float when it has not: C is bit-identical either way, and what lies past the grid (NaN here) never reaches it.
+     */
+    @Test
+    void theRaggedLastPanelGivesTheSameBitsWithOrWithoutRoomToReadItWhole() {
+        Random random = new Random(8);
+        for (int m : new int[]{16, 64}) {
+            int wp = 15, plane = 15 * 15, n = 14 * wp, channels = 4;   // 210 columns: 6 whole panels of 32 + 18
+            int[] rows = windows(channels, plane, wp, 3, 3);
+            int k = rows.length, images = 2, bImage = channels * plane + 16;
+            int last = (images - 1) * bImage + rows[k - 1] + n;   // one past the last value the product reads
+            float[] a = gaussian(random, m * k);
+            float[] tight = java.util.Arrays.copyOf(gaussian(random, last), last);
+            float[] roomy = java.util.Arrays.copyOf(tight, last + 64);
+            java.util.Arrays.fill(roomy, last, roomy.length, Float.NaN);
+            for (GemmKernel kernel : kernels()) {
+                float[] want = new float[images * m * n], got = new float[images * m * n];
+                float[] c = new float[m * n];
+                kernel.multiplyShifted(m, n, k, a, 0, k, tight, 0, rows, images, bImage, c, 0, n,
+                        image -> System.arraycopy(c, 0, want, image * m * n, m * n));
+                kernel.multiplyShifted(m, n, k, a, 0, k, roomy, 0, rows, images, bImage, c, 0, n,
+                        image -> System.arraycopy(c, 0, got, image * m * n, m * n));
+                assertArrayEquals(want, got, kernel.description() + " M=" + m);
+                for (float v : got) assertTrue(Float.isFinite(v), kernel.description() + ": NaN from past the grid");
+            }
+        }
+    }
+
     @Test
     void shiftedDotProductsAccumulateOverImages() {
         Random random = new Random(7);

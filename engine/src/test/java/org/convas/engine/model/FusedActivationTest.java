@@ -106,4 +106,63 @@ class FusedActivationTest {
                     plain.parameters().get(p).name());
         }
     }
+
+    /**
+     * Convolutions on each path without im2col, each the only consumer of its input, so each writes that input's
+     * gradient instead of adding onto a cleared buffer: 3×3/2 (all four phases), 1×1/2 (one phase: the other pixels'
+     * gradient must come out 0), depthwise at stride 1 and 2, a 2-group stride-1 conv. Two passes, so that a buffer
+     * not written would keep the first pass's values; every activation gradient the fused executor keeps, the loss
+     * and the parameter gradients must be the unfused executor's, bit for bit.
+     */
+    private static NetworkSpec convOnlyConsumerNet() {
+        return NetworkSpec.builder("conv overwrite").input(25, 17, 4)
+                .add("conv1", LayerSpec.Conv2D.of(8, 3, 1, 1)).add("bn1", LayerSpec.BatchNorm.standard())
+                .add("relu1", new LayerSpec.ReLU())
+                .add("strided", LayerSpec.Conv2D.of(8, 3, 2, 1)).add("bn2", LayerSpec.BatchNorm.standard())
+                .add("relu2", new LayerSpec.ReLU())
+                .add("dw1", LayerSpec.Conv2D.of(8, 3, 1, 1).withGroups(8)).add("bn3", LayerSpec.BatchNorm.standard())
+                .add("relu3", new LayerSpec.ReLU())
+                .add("dw2", LayerSpec.Conv2D.of(16, 3, 2, 1).withGroups(8)).add("bn4", LayerSpec.BatchNorm.standard())
+                .add("relu4", new LayerSpec.ReLU())
+                .add("grouped", LayerSpec.Conv2D.of(8, 3, 1, 1).withGroups(2)).add("leaky", new LayerSpec.LeakyReLU(0.1))
+                .add("proj", LayerSpec.Conv2D.of(8, 1, 2, 0))
+                .add("gap", new LayerSpec.GlobalAvgPool())
+                .add("fc", LayerSpec.FullyConnected.of(3)).add("softmax", new LayerSpec.Softmax()).build();
+    }
+
+    @Test
+    void convolutionsWritingTheirInputGradientGiveBitIdenticalGradients() {
+        Model model = Model.create(convOnlyConsumerNet(), Initializer.HE, 9);
+        int n = 5, size = 25 * 17 * 4;
+        Random random = new Random(6);
+        float[] x = new float[n * size];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        int[] y = {0, 1, 2, 1, 0};
+        Executor plain = model.newExecutor(n, true);
+        Executor fused = model.newExecutor(n, true);
+        assertEquals(4, fused.fuseActivations(), "the four BatchNorm + ReLU pairs");
+        double[] losses = new double[2];
+        int e = 0;
+        for (Executor ex : List.of(plain, fused)) {
+            for (int step = 0; step < 2; step++) {
+                ex.zeroParameterGradients();
+                ex.forward(x, 0, n, true, 1);
+                losses[e] = ex.loss(y, 0, n, 1f / n, true);
+                ex.backward();
+            }
+            e++;
+        }
+        assertEquals(losses[0], losses[1]);
+        // The gradients written by a conv that is its input's only consumer (the fused ReLUs' are not kept).
+        for (String id : List.of("leaky", "grouped")) {
+            float[] want = plain.activationGradient(id), got = fused.activationGradient(id);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), id + " gradient at " + i);
+            }
+        }
+        for (int p = 0; p < plain.parameters().size(); p++) {
+            assertArrayEquals(plain.parameters().get(p).grad(), fused.parameters().get(p).grad(),
+                    plain.parameters().get(p).name());
+        }
+    }
 }

@@ -158,7 +158,7 @@ class ShiftedConvolutionTest {
             conv.forward(x, w, bias, y, r, n, true, null);
         }
         float[] dw = dwStart.clone(), db = dbStart.clone(), dx = dxStart.clone();
-        conv.backward(x, y, dy, w, dw, db, dx, n, relu);
+        conv.backward(x, y, dy, w, dw, db, dx, n, relu, false);
 
         String where = t.name() + (relu ? ", fused ReLU" : "") + (evaluationFirst ? ", after an evaluation pass" : "");
         int terms = cg * t.fh * t.fw;
@@ -171,6 +171,14 @@ class ShiftedConvolutionTest {
         assertClose(dwRef, dw, n * ho * wo, where + ": dW");
         assertClose(dbRef, db, n * ho * wo, where + ": db");
         assertClose(dxRef, dx, kg * t.fh * t.fw, where + ": dX");
+
+        // Written rather than added (the input's only consumer): over stale values, the bits of adding onto zeros.
+        float[] dxAdded = new float[dx.length], dxWritten = gaussian(random, dx.length);
+        conv.backward(x, y, dy, w, dwStart.clone(), dbStart.clone(), dxAdded, n, relu, false);
+        conv.backward(x, y, dy, w, dwStart.clone(), dbStart.clone(), dxWritten, n, relu, true);
+        for (int q = 0; q < dx.length; q++) {
+            assertEquals(Float.floatToIntBits(dxAdded[q]), Float.floatToIntBits(dxWritten[q]), where + ": dX written, at " + q);
+        }
     }
 
     /** |got − want| ≤ 1e-5·√terms·(1 + |want|): float rounding of a sum of that many terms of unit size. */
