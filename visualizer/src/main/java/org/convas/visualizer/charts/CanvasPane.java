@@ -9,6 +9,9 @@ public abstract class CanvasPane extends Pane {
 
     protected final Canvas canvas = new Canvas();
 
+    // Adding the canvas and the sizes here is the point of this class; subclasses draw in draw(), called only
+    // from layout and redraw(), after construction (javac 21+ warns of the possible 'this' escape, -Werror).
+    @SuppressWarnings("this-escape")
     protected CanvasPane() {
         getChildren().add(canvas);
         setMinSize(120, 80);
