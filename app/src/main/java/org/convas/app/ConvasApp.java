@@ -75,7 +75,8 @@ public final class ConvasApp extends Application {
         javafx.animation.PauseTransition settled = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
         settled.setOnFinished(e -> javafx.application.Platform.runLater(workspace::offerRecovery)); // showAndWait: not in an animation
         settled.play();
-        // While the user looks at the network, the JIT compiles the training kernels (first batch ~1 s, not ~3.5).
+        // While the user looks at the network, the JIT compiles the training kernels, so the first batch is not slowed
+        // by interpreted kernels (docs/performance.md, "Figures behind choices in the code").
         Warmup.startInBackground();
     }
 

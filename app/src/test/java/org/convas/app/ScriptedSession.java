@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScriptedSession {
 
+    private ScriptedSession() { }
+
     /** Started from {@link #main}: a class that is not an Application, so JavaFX runs from the class path (STACK.md pitfall 1). */
     public static void main(String[] args) {
         if (args.length > 0) Session.seconds = Long.parseLong(args[0]);

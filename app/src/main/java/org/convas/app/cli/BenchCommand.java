@@ -42,7 +42,8 @@ public final class BenchCommand implements Command {
 
     @Override
     public String arguments() {
-        return "[--net " + String.join("|", TrainBench.NETS) + "|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R] [--profile] [--isa avx2] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
+        return "[--net " + String.join("|", TrainBench.NETS) + "|all] [--threads T|best] [--limit N] [--epochs N] [--rounds R]"
+                + " [--profile] [--isa avx2] [--no-peer] [--peer torch_bench.py] [--no-gemm]";
     }
 
     @Override

@@ -40,8 +40,8 @@ public final class LayerExplanation {
             body = pool("Average pooling replaces each " + p.size() + "×" + p.size()
                     + " window by its mean (padded zeros count), in every channel separately", p.size(), r, in, out);
         } else if (layer instanceof LayerSpec.GlobalAvgPool g) {
-            body = in == null || out == null ? "Averages each whole map to one number." :
-                    "Averages each whole " + in.width() + "×" + in.height() + " map to one number: " + in + " → " + out
+            body = in == null || out == null ? "Averages each whole map to one number."
+                    : "Averages each whole " + in.width() + "×" + in.height() + " map to one number: " + in + " → " + out
                             + ", no parameters. GoogLeNet and ResNet use it instead of large FC layers at the top.";
         } else if (layer instanceof LayerSpec.Flatten f) {
             body = in == null ? "Lays the volume out as one vector." : "Lays the " + in

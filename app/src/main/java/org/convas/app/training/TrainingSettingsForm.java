@@ -67,9 +67,9 @@ public final class TrainingSettingsForm {
 
     /**
      * All cores but one: the window's FX and render threads need a core of their own. A step waits for its slowest
-     * worker, so a worker that loses its core to the GUI holds up the whole batch. Measured on 2 cores with the
-     * live views (TrainingWorkspaceDemo --benchmark): 2 threads trained no faster than 1 (1,100–1,400 images/s
-     * each) but lost 37% to the views against 6% with 1 thread, and the longest FX pause fell from 132 to 91 ms.
+     * worker, so a worker that loses its core to the GUI holds up the whole batch: on 2 cores with the live views,
+     * a second training thread gained nothing and cost the views' share and the FX pauses much more
+     * (TrainingWorkspaceDemo --benchmark; the figures are in docs/performance.md).
      */
     static int defaultThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);

@@ -36,6 +36,8 @@ public final class InspectScreenshots {
 
     private static String outDir = "docs";
 
+    private InspectScreenshots() { }
+
     public static void main(String[] args) {
         if (args.length > 0) outDir = args[0];
         Application.launch(App.class, args);

@@ -8,7 +8,6 @@ import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.control.Menu;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.TabPane;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
@@ -38,6 +37,8 @@ import java.util.stream.Stream;
 public final class TeachScreenshots {
 
     private static String outDir = "docs";
+
+    private TeachScreenshots() { }
 
     public static void main(String[] args) {
         if (args.length > 0) outDir = args[0];

@@ -38,6 +38,8 @@ import java.util.Locale;
  */
 public final class TeachingFilterShots {
 
+    private TeachingFilterShots() { }
+
     public static void main(String[] args) {
         Application.launch(Shots.class, args);
     }

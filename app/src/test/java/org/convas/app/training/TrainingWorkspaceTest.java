@@ -96,7 +96,10 @@ class TrainingWorkspaceTest {
 
         robot.press(KeyCode.SHIFT).type(KeyCode.F5).release(KeyCode.SHIFT);
         waitFor("the run to stop", () -> vm.getState() == RunState.FINISHED);
-        assertTrue(robot.lookup("#train-message").queryAs(Label.class).getText().startsWith("Stopped"));
+        // The view-model sets the state first and the message after it, in the same FX event: wait for the message
+        // (read on the FX thread), or a loaded machine reads it in between.
+        waitFor("the Stopped message", () -> onFx(() -> robot.lookup("#train-message").queryAs(Label.class).getText())
+                .startsWith("Stopped"));
     }
 
     @Test

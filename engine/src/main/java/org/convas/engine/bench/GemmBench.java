@@ -263,9 +263,8 @@ public final class GemmBench {
     /**
      * The OpenBLAS kernel set for this CPU's vector instructions: "Cooperlake" with AVX-512 BF16, "SkylakeX" with
      * AVX-512, "Haswell" with AVX2 and FMA, else null (OpenBLAS's own choice). OpenBLAS picks its kernels by CPU
-     * model, and on a virtual machine that hides the model it falls back to "Prescott" (SSE3): seen here on a
-     * Xeon with AVX-512, 512² single-thread 28 GFLOP/s, against 116–131 with SkylakeX kernels and 124–145 with
-     * Cooperlake ones. Comparing with that fallback would flatter Convas.
+     * model, and on a virtual machine that hides the model it falls back to "Prescott" (SSE3), several times slower
+     * than the AVX-512 kernels (docs/performance.md). Comparing with that fallback would flatter Convas.
      */
     public static String openBlasCore() {
         try {

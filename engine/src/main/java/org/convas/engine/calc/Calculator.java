@@ -635,7 +635,8 @@ public final class Calculator {
                 if (s.width() % first.width() == 0 && s.height() % first.height() == 0 && s.width() / first.width() == s.height() / first.height()) {
                     int stride = s.width() / first.width();
                     String what = "a 1×1 convolution with " + first.depth() + " filters" + (stride > 1 ? ", stride " + stride : "");
-                    fixes.add(new Fix(what.replace(", stride", " and stride") + " on " + id, new Fix.InsertOnConnection(id, a.node.id(), LayerSpec.Conv2D.of(first.depth(), 1, stride, 0))));
+                    fixes.add(new Fix(what.replace(", stride", " and stride") + " on " + id,
+                            new Fix.InsertOnConnection(id, a.node.id(), LayerSpec.Conv2D.of(first.depth(), 1, stride, 0))));
                     // 1×1 at stride 2 on an even size leaves a column unused (PyTorch floors it); "same" padding fits exactly.
                     if (stride > 1) fixes.add(new Fix(what + " and same padding on " + id,
                             new Fix.InsertOnConnection(id, a.node.id(), LayerSpec.Conv2D.of(first.depth(), 1, stride, Padding.SAME))));

@@ -389,7 +389,9 @@ public final class OnnxImport {
             needSpatial(x, where);
             List<Long> kernel = attrInts(n, "kernel_shape");
             if (kernel.size() != 2) throw new ExchangeException(where + ": kernel_shape " + kernel + "; Convas pools over 2-D windows");
-            if (!kernel.get(0).equals(kernel.get(1))) throw new ExchangeException(where + ": a " + kernel.get(0) + "×" + kernel.get(1) + " window; Convas pools over square windows");
+            if (!kernel.get(0).equals(kernel.get(1))) {
+                throw new ExchangeException(where + ": a " + kernel.get(0) + "×" + kernel.get(1) + " window; Convas pools over square windows");
+            }
             int size = kernel.get(0).intValue();
             int[] stride = pair(attrInts(n, "strides"), 1, where, "strides");
             if (square(attrInts(n, "dilations"), 1, where, "dilations") != 1) throw new ExchangeException(where + ": dilated pooling is not a layer type Convas has");
@@ -509,7 +511,10 @@ public final class OnnxImport {
             float[] b = null;
             if (bias) {
                 b = floats(n.getInput(2), where);
-                if (b.length != units) throw new ExchangeException(where + ": the bias has " + b.length + " values for " + units + " units (broadcast biases are not a fully connected layer)");
+                if (b.length != units) {
+                    throw new ExchangeException(where + ": the bias has " + b.length + " values for " + units
+                            + " units (broadcast biases are not a fully connected layer)");
+                }
             }
             String id = add(n, output, new LayerSpec.FullyConnected(units, bias), x, false, stripSuffix(wName, ".weight"));
             tensors.put(id + ".weight", weight);
@@ -809,10 +814,14 @@ public final class OnnxImport {
             switch (t.getDataType()) {
                 case TensorProto.DataType.FLOAT_VALUE -> {
                     if (!t.getRawData().isEmpty()) {
-                        if (t.getRawData().size() != out.length * 4) throw new ExchangeException(where + ": " + name + " holds " + t.getRawData().size() + " bytes for " + out.length + " floats");
+                        if (t.getRawData().size() != out.length * 4) {
+                            throw new ExchangeException(where + ": " + name + " holds " + t.getRawData().size() + " bytes for " + out.length + " floats");
+                        }
                         t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
                     } else {
-                        if (t.getFloatDataCount() != out.length) throw new ExchangeException(where + ": " + name + " holds " + t.getFloatDataCount() + " values for shape " + t.getDimsList());
+                        if (t.getFloatDataCount() != out.length) {
+                            throw new ExchangeException(where + ": " + name + " holds " + t.getFloatDataCount() + " values for shape " + t.getDimsList());
+                        }
                         for (int i = 0; i < out.length; i++) out[i] = t.getFloatData(i);
                     }
                 }

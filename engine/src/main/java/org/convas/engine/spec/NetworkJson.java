@@ -14,8 +14,6 @@ import com.google.gson.stream.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -306,10 +304,12 @@ public final class NetworkJson {
                     if (!n.inputs().isEmpty()) throw new SpecFormatException(source, where + ", field \"inputs\"", "an input node takes no inputs");
                 }
                 case ONE -> {
-                    if (n.inputs().size() != 1) throw new SpecFormatException(source, where + ", field \"inputs\"", "a " + n.layer().type() + " node takes exactly one input (it lists " + n.inputs().size() + ")");
+                    if (n.inputs().size() != 1) throw new SpecFormatException(source, where + ", field \"inputs\"",
+                            "a " + n.layer().type() + " node takes exactly one input (it lists " + n.inputs().size() + ")");
                 }
                 case MANY -> {
-                    if (n.inputs().size() < 2) throw new SpecFormatException(source, where + ", field \"inputs\"", "a " + n.layer().type() + " node merges two or more inputs (it lists " + n.inputs().size() + ")");
+                    if (n.inputs().size() < 2) throw new SpecFormatException(source, where + ", field \"inputs\"",
+                            "a " + n.layer().type() + " node merges two or more inputs (it lists " + n.inputs().size() + ")");
                 }
             }
             List<FieldRule> rules = n.layer().fieldRules();

@@ -28,8 +28,7 @@ public final class Evaluation {
      * need activation buffers for 500 images each (VGG-lite: about 0.5 GB, allocated per call and streamed
      * through memory). Pieces of 16 keep a layer's input, im2col columns and output near the size of the 1 MB
      * L2 cache (LeNet's conv1: 16·25·784 floats of columns, 1.25 MB, against 10 MB for 128 images) and give the
-     * same sums: measured (128 → 16 images) LeNet on one thread 9,000 → 15,000 images/s, VGG-lite on two
-     * 520 → 640–1,080.
+     * same sums, faster on LeNet and VGG-lite than pieces of 128 (docs/performance.md).
      */
     static final int MAX_WORKER_IMAGES = 16;
 

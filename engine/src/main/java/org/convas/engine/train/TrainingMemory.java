@@ -111,9 +111,8 @@ public record TrainingMemory(int batch, int units, int heldImages, long fixedByt
 
     /**
      * 1/16 of the heap is left to the garbage collector, which cannot work in a full heap (G1 keeps room to copy live
-     * objects into). Measured with {@code convas train} on a 28×28 net with an FC layer of 6.4M weights, one thread,
-     * {@code -Xmx100m}: the heap after collections peaked at the data's 14 MB plus this estimate to within 2 MB (batch
-     * 4: 91 MB, batch 40: 97–98 MB), and batch 44, whose estimate left 0.1 MB, ran out of memory.
+     * objects into). With this fraction the heap after collections stays within a few MB of the estimate plus the
+     * data, and a batch whose estimate leaves almost nothing runs out (measured: docs/performance.md).
      */
     static final long HEADROOM_FRACTION = 16;
 

@@ -262,8 +262,8 @@ public final class TrainingRun {
      * whole batch of 64 LeNet images keeps about 8 MB of activations, gradients and im2col columns in flight,
      * which streams through memory at every layer; micro-batches of {@value #MICRO_BATCH_BYTES} bytes or less stay
      * in the core's L2 cache, and each one's backward pass adds onto the same parameter gradients, so the step is
-     * the same up to the order of float additions (measured, LeNet on one thread: 64 → 4–16 images per pass, about
-     * 1.4× the images/s). Never fewer than {@value #MIN_MICRO_BATCH}, as FC layers want several rows per GEMM.
+     * the same up to the order of float additions, and faster than whole slices (docs/performance.md). Never fewer
+     * than {@value #MIN_MICRO_BATCH}, as FC layers want several rows per GEMM.
      *
      * <p>A network with BatchNorm keeps the whole slice: its batch statistics are taken over the images of one
      * forward pass.
@@ -275,8 +275,8 @@ public final class TrainingRun {
     /**
      * Work units a batch is cut into: one per thread with one thread or with BatchNorm (whose statistics are
      * exchanged among units running at the same time); otherwise up to {@value #UNITS_PER_THREAD} per thread, so
-     * that a thread slowed down by a busy core takes fewer of them instead of holding up the step (measured here:
-     * the two vCPUs of this machine often run at 60–100 % of each other's speed). A unit holds at least
+     * that a thread slowed down by a busy core takes fewer of them instead of holding up the step (the vCPUs of a
+     * shared machine often run at different speeds: docs/performance.md). A unit holds at least
      * {@value #MIN_MICRO_BATCH} images and keeps its own gradients and the buffers of one micro-batch, so units beyond
      * one per thread are added only while they cost at most {@value #UNIT_MEMORY_BYTES} bytes in all.
      */

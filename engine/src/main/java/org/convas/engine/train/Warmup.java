@@ -13,11 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Trains a tiny network on one background thread for a few seconds, so that the JIT compiles the engine's kernels
  * before the user's first batch. Without it the first batch of a JVM runs the Vector API kernels interpreted or
- * half-compiled (measured on VGG-lite: 3.2–3.9 s for the first batch, 4.5–5.8 s for the first ten); after a
- * warm-up that had 1.5–1.8 s, 1.1–2.1 s and 2.1–3.8 s, with the same steady speed. The desktop app starts it
- * when its window opens, time the user spends on the network anyway. The command line does not: its data loads in
- * well under a second, and a warm-up cut short by the run gained nothing there (measured: 7.3–9.1 s with it,
- * 7.3–7.4 s without, for one epoch of VGG-lite on the bundled subset). {@code -Dconvas.warmup=false} turns it off.
+ * half-compiled, and takes seconds; a warm-up shortens it, with the same steady speed (the figures are in
+ * docs/performance.md). The desktop app starts it when its window opens, time the user spends on the
+ * network anyway. The command line does not: its data loads in well under a second, and a warm-up cut short by the
+ * run gained nothing there (measured, same file). {@code -Dconvas.warmup=false} turns it off.
  *
  * <p>The network has the layers whose code paths training uses most: a 3×3 "same" convolution on the
  * im2col-free path with 32 and then 64 filters (so both GEMM variants), a 5×5 "valid" one through im2col, ReLU,

@@ -4,7 +4,7 @@ import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.NetworkSpec;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class CalculatorSmokeTest {
 

@@ -34,8 +34,8 @@ class BundledTrainingTest {
 
     private static PreparedDataset[] prepare() throws Exception {
         DatasetPair pair = FashionMnistSubset.load();
-        FittedPreprocessing pre = Preprocessing.builder(SmallNetworks.fashionTiny().inputs().get(0).layer() instanceof
-                org.convas.engine.spec.LayerSpec.Input in ? in.shape() : null)
+        FittedPreprocessing pre = Preprocessing.builder(SmallNetworks.fashionTiny().inputs().get(0).layer()
+                instanceof org.convas.engine.spec.LayerSpec.Input in ? in.shape() : null)
                 .normalisation(Normalisation.PER_CHANNEL).build().fit(pair.train());
         return new PreparedDataset[] {pre.train(), pre.apply(pair.test())};
     }

@@ -43,9 +43,9 @@ public final class FilterGrid extends SingleChildRegion {
     public static final String CHANNEL_MEAN = "mean of channels";
 
     private final Label countLabel = new Label("no filters");
-    // A ComboBox, not a ChoiceBox: its list is virtualised, while a ChoiceBox builds a menu item per channel.
-    // With a ChoiceBox and a Tooltip per tile, the first draw of 256 filters 3×3×256 took 11 s on the loaded
-    // 2-core build machine; with the ComboBox and one hover label, 80 ms (RenderingBenchmark).
+    // A ComboBox, not a ChoiceBox: its list is virtualised, while a ChoiceBox builds a menu item per channel; and one
+    // hover label, not a Tooltip per tile. Both made the first draw of a wide layer's filters take seconds
+    // (RenderingBenchmark; the figures are in docs/performance.md).
     private final ComboBox<String> channelChoice = new ComboBox<>();
     private final Label hoverLabel = new Label();
     private final CheckBox symmetricBox = new CheckBox("symmetric around 0 (blue–white–red)");
