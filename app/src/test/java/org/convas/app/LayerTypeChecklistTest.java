@@ -10,7 +10,7 @@ import org.convas.engine.exchange.ImportedNetwork;
 import org.convas.engine.exchange.OnnxExport;
 import org.convas.engine.exchange.OnnxImport;
 import org.convas.engine.exchange.PyTorchModelWriter;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
@@ -209,7 +209,7 @@ class LayerTypeChecklistTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
         int[] y = new int[BATCH];
         for (int i = 0; i < BATCH; i++) y[i] = r.nextInt(CLASSES);
-        Executor ex = model.newExecutor(BATCH, false);
+        ModelWorker ex = model.newWorker(BATCH, false);
         ex.computeInputGradient(true);
         ex.zeroParameterGradients();
         ex.forward(x, 0, BATCH, true, 5);
@@ -224,7 +224,7 @@ class LayerTypeChecklistTest {
      * Central differences of the loss, as in GradientCheckTest: h = 2e−3 (the engine computes in float),
      * ‖analytic − numeric‖ ≤ 2e−2·‖numeric‖ + 1e−4·√n, points on a kink (one-sided quotients disagree) skipped.
      */
-    private static void compare(String name, float[] analytic, float[] values, Executor ex, float[] x, int[] y) {
+    private static void compare(String name, float[] analytic, float[] values, ModelWorker ex, float[] x, int[] y) {
         int n = values.length;
         int stride = Math.max(1, n / 30);
         double errSq = 0, numSq = 0;

@@ -1,6 +1,6 @@
 package org.convas.app.training;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.Node;
@@ -39,7 +39,7 @@ final class ModelSnapshots {
      * @param label the image's label, or −1 for an image from outside the data set
      */
     static Snapshot take(Model model, float[] image, int label, int epoch, int batch) {
-        Executor executor = model.newExecutor(1, true);
+        ModelWorker executor = model.newWorker(1, true);
         executor.forward(image, 0, 1, false, 0);
         List<ActivationMap> maps = new ArrayList<>();
         List<FilterBank> filters = new ArrayList<>();

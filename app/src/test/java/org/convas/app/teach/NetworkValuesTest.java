@@ -1,7 +1,7 @@
 package org.convas.app.teach;
 
 import org.convas.engine.calc.LayerReport;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
@@ -27,7 +27,7 @@ class NetworkValuesTest {
 
     /** A snapshot as the trainer serves it: every node's output for one image, every conv's weights. */
     private static Snapshot snapshot(Model model, float[] image) {
-        Executor ex = model.newExecutor(1, true);
+        ModelWorker ex = model.newWorker(1, true);
         ex.forward(image, 0, 1, false, 0);
         List<ActivationMap> maps = new ArrayList<>();
         List<FilterBank> banks = new ArrayList<>();

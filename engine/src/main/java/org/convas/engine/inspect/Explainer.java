@@ -1,7 +1,7 @@
 package org.convas.engine.inspect;
 
 import org.convas.engine.calc.LayerReport;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.Node;
@@ -28,13 +28,13 @@ public final class Explainer {
 
     private final Model model;
     private final Shape input;
-    private final Executor single;
-    private Executor batch;
+    private final ModelWorker single;
+    private ModelWorker batch;
 
     public Explainer(Model model) {
         this.model = model;
         this.input = model.inputShape();
-        this.single = model.newExecutor(1, true);
+        this.single = model.newWorker(1, true);
         single.computeInputGradient(true);
     }
 
@@ -141,7 +141,7 @@ public final class Explainer {
         float baseline = probabilities(image)[classIndex];
         float[] probs = new float[total];
         int chunk = Batches.fit(model, Math.min(OCCLUSION_BATCH, total));
-        if (batch == null || batch.maxBatch() < chunk) batch = model.newExecutor(chunk, true);
+        if (batch == null || batch.maxBatch() < chunk) batch = model.newWorker(chunk, true);
         float[] copies = new float[chunk * size];
         int k = model.classes();
         for (int first = 0; first < total; first += chunk) {

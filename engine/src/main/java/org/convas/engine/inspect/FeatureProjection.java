@@ -1,6 +1,6 @@
 package org.convas.engine.inspect;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
 import org.convas.engine.spec.Node;
@@ -65,7 +65,7 @@ public final class FeatureProjection {
         int d = Math.toIntExact(model.report().layer(nodeId).output().size());
         int inSize = Math.toIntExact(model.inputShape().size());
         int chunk = Batches.fit(model, Math.min(BATCH, count));
-        Executor executor = model.newExecutor(chunk, true);
+        ModelWorker executor = model.newWorker(chunk, true);
         float[] batch = new float[chunk * inSize];
         float[] out = new float[count * d];
         for (int first = 0; first < count; first += chunk) {

@@ -1,6 +1,6 @@
 package org.convas.engine.inspect;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
 import org.convas.engine.spec.LayerSpec;
@@ -94,7 +94,7 @@ public final class LayerStatistics {
         for (Parameter p : model.parameters()) {
             if (p.kind() == Parameter.Kind.WEIGHT) weights.add(new Weights(p.name(), p.nodeId(), distribution(p.value(), 0, p.size())));
         }
-        Executor executor = model.newExecutor(n, true);
+        ModelWorker executor = model.newWorker(n, true);
         executor.forward(probe, 0, n, false, 0);
         List<Activations> activations = new ArrayList<>();
         for (Node node : model.order()) {

@@ -2,7 +2,7 @@ package org.convas.engine.inspect;
 
 import org.convas.engine.calc.LayerReport;
 import org.convas.engine.calc.ReceptiveField;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.Shape;
 
@@ -65,7 +65,7 @@ public final class TopActivations {
         List<PriorityQueue<Hit>> heaps = new ArrayList<>(k);
         for (int f = 0; f < k; f++) heaps.add(new PriorityQueue<>(weakestFirst));
         int chunk = Batches.fit(model, Math.min(BATCH, count));
-        Executor executor = model.newExecutor(chunk, true);
+        ModelWorker executor = model.newWorker(chunk, true);
         float[] batch = new float[chunk * inSize];
         for (int first = 0; first < count; first += chunk) {
             int n = Math.min(chunk, count - first);

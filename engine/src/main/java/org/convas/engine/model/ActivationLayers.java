@@ -22,12 +22,12 @@ final class ActivationLayers {
 
         private boolean overwriteInput;
 
-        /** Writes dx instead of adding to it: this layer is its input's only consumer ({@link Executor#fuseActivations}). */
+        /** Writes dx instead of adding to it: this layer is its input's only consumer ({@link ModelWorker#fuseActivations}). */
         void overwriteInputGradient(boolean on) {
             overwriteInput = on;
         }
 
-        /** ReLU proper (slope 0), which a convolution can compute itself: {@link Executor#fuseActivations}. */
+        /** ReLU proper (slope 0), which a convolution can compute itself: {@link ModelWorker#fuseActivations}. */
         boolean isPlain() {
             return slope == 0f;
         }

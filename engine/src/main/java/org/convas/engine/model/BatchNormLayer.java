@@ -71,7 +71,7 @@ final class BatchNormLayer implements Layer {
     }
 
     /**
-     * Forward pass; with {@code relu} non-null, the ReLU that only this layer feeds ({@link Executor#fuseActivations})
+     * Forward pass; with {@code relu} non-null, the ReLU that only this layer feeds ({@link ModelWorker#fuseActivations})
      * is computed in the same pass and written there, and y itself is not written (nothing else reads it).
      */
     void forward(float[][] in, float[] y, float[] relu, int n, boolean training) {
@@ -210,7 +210,7 @@ final class BatchNormLayer implements Layer {
     }
 
     /**
-     * Lets the backward pass write dx instead of adding to it: the {@link Executor} says so when this layer is the
+     * Lets the backward pass write dx instead of adding to it: the {@link ModelWorker} says so when this layer is the
      * only consumer of its input, and then does not clear that gradient buffer before the backward pass.
      */
     void overwriteInputGradient(boolean on) {

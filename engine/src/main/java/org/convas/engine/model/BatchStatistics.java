@@ -100,7 +100,7 @@ public final class BatchStatistics {
      * Connects the BatchNorm layers of these workers (executors of the same model, one per thread), and returns
      * the handle the trainer uses once per step. Workers with no BatchNorm layer connect nothing.
      */
-    public static BatchStatistics share(List<Executor> workers) {
+    public static BatchStatistics share(List<ModelWorker> workers) {
         BatchStatistics shared = new BatchStatistics();
         int layers = workers.get(0).batchNorms.size();
         for (int b = 0; b < layers; b++) {

@@ -135,7 +135,7 @@ final class Conv2dLayer implements Layer {
 
     /**
      * Forward pass; with {@code relu} non-null also writes ReLU(y) there in the same sweep over the output
-     * (a ReLU that only this layer feeds, fused by the {@link Executor}: one pass over the activations instead of
+     * (a ReLU that only this layer feeds, fused by the {@link ModelWorker}: one pass over the activations instead of
      * two, and none over the ReLU's gradient, see {@link #backward(float[][], float[], float[], float[][], int, boolean)}).
      */
     void forward(float[][] inputs, float[] y, float[] relu, int n, boolean training) {
@@ -275,7 +275,7 @@ final class Conv2dLayer implements Layer {
 
     /**
      * Lets the backward pass write dx (as 0 + v) instead of adding to it, where a path without im2col computes it
-     * (the im2col paths' col2im adds overlapping windows, so they keep adding): the {@link Executor} asks when this
+     * (the im2col paths' col2im adds overlapping windows, so they keep adding): the {@link ModelWorker} asks when this
      * layer is the only consumer of its input, and then does not clear that gradient buffer before the backward
      * pass.
      *

@@ -35,7 +35,7 @@ public interface Layer {
         return List.of();
     }
 
-    /** Adds any parameter gradient the layer held back from its backward passes ({@link Executor#flushGradients}). */
+    /** Adds any parameter gradient the layer held back from its backward passes ({@link ModelWorker#flushGradients}). */
     default void flush() {
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Time spent in each layer's forward and backward passes, summed over every executor of a {@link Model} while the
  * profile is on ({@link Model#startProfile()}): thread CPU time, which a shared machine's other work does not
  * inflate, and wall-clock time, which also counts waiting (for the other workers' BatchNorm statistics, or for a
- * core). A ReLU that a convolution computes itself ({@link Executor#fuseActivations}) is timed as part of the
+ * core). A ReLU that a convolution computes itself ({@link ModelWorker#fuseActivations}) is timed as part of the
  * convolution. Recording costs two clock reads per layer and pass.
  */
 public final class LayerProfile {

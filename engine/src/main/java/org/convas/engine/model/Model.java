@@ -42,7 +42,7 @@ public final class Model {
     private final Map<String, float[]> tensors;
     private final Node input;
     private final Node output;
-    private Executor inference;
+    private ModelWorker inference;
     private volatile LayerProfile profile;
 
     private Model(NetworkSpec spec, NetworkReport report, List<Node> order, Node input, Node output) {
@@ -262,16 +262,16 @@ public final class Model {
      * A worker's runtime for batches of up to {@code maxBatch}: its own activations, caches and (when
      * {@code ownGradients}) gradient buffers; the weights are this model's.
      */
-    public Executor newExecutor(int maxBatch, boolean ownGradients) {
-        return new Executor(this, maxBatch, ownGradients);
+    public ModelWorker newWorker(int maxBatch, boolean ownGradients) {
+        return new ModelWorker(this, maxBatch, ownGradients);
     }
 
     /**
      * An executor whose convolutions split their filters across {@code kernelThreads} when a batch has fewer
      * samples than threads (snapshots, single predictions).
      */
-    public Executor newExecutor(int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
-        return new Executor(this, maxBatch, ownGradients, kernelThreads);
+    public ModelWorker newWorker(int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
+        return new ModelWorker(this, maxBatch, ownGradients, kernelThreads);
     }
 
     /**
@@ -285,7 +285,7 @@ public final class Model {
             throw new IllegalArgumentException(count + " images need " + (long) count * in + " values, got " + images.length);
         }
         int chunk = 64;
-        if (inference == null) inference = new Executor(this, chunk, true);
+        if (inference == null) inference = new ModelWorker(this, chunk, true);
         int k = classes();
         float[] probs = new float[count * k];
         for (int start = 0; start < count; start += chunk) {

@@ -1,7 +1,7 @@
 package org.convas.engine.train;
 
 import org.convas.engine.model.BatchStatistics;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Model;
 
 import java.util.ArrayList;
@@ -37,9 +37,9 @@ public final class Evaluation {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1 (it is " + batchSize + ")");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1 (it is " + threads + ")");
         int per = Math.min(MAX_WORKER_IMAGES, (batchSize + threads - 1) / threads);
-        List<Executor> workers = new ArrayList<>();
+        List<ModelWorker> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Executor worker = model.newExecutor(per, true);
+            ModelWorker worker = model.newWorker(per, true);
             worker.fuseActivations();
             workers.add(worker);
         }
@@ -52,7 +52,7 @@ public final class Evaluation {
     }
 
     /** The shared loop: each batch split across the workers, sums taken in worker order. */
-    static Result run(List<Executor> workers, ExecutorService pool, BatchSource data, int batchSize) {
+    static Result run(List<ModelWorker> workers, ExecutorService pool, BatchSource data, int batchSize) {
         double lossSum = 0;
         long correct = 0;
         int count = 0;
@@ -69,7 +69,7 @@ public final class Evaluation {
             for (int t = 0; t < active; t++) {
                 int worker = t, lo = t * per, cnt = Math.min(per, n - lo);
                 tasks.add(() -> {
-                    Executor w = workers.get(worker);
+                    ModelWorker w = workers.get(worker);
                     double loss = 0;
                     int right = 0;
                     // A worker sized for fewer images than its slice takes the slice in pieces.

@@ -5,7 +5,7 @@ import org.convas.engine.calc.LayerReport;
 import org.convas.engine.calc.NetworkReport;
 import org.convas.engine.calc.Numbers;
 import org.convas.engine.model.BatchStatistics;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
@@ -65,7 +65,7 @@ public final class TrainingRun {
      * One executor per work unit (a fixed share of every batch, see {@link #units}); unit 0 writes the model's
      * own gradients. The first {@code threads} of them also serve validation.
      */
-    private final List<Executor> workers = new ArrayList<>();
+    private final List<ModelWorker> workers = new ArrayList<>();
     /** Per parameter: an FC weight whose gradient is gathered over all units at the end of a step. */
     private final boolean[] gathered;
     private final int threads;
@@ -95,7 +95,7 @@ public final class TrainingRun {
     private int currentEpoch;
     private int currentBatch;
     private double currentLearningRate;
-    private Executor snapshotExecutor;
+    private ModelWorker snapshotWorker;
     private ExecutorService pool;
     private volatile RunEnd end;
 
@@ -191,10 +191,10 @@ public final class TrainingRun {
         try {
             optimizer.allocateState(model.parameters()); // large arrays first, while the heap has room in one piece
             for (int t = 0; t < units; t++) {
-                Executor worker = model.newExecutor(microBatch, t > 0);
+                ModelWorker worker = model.newWorker(microBatch, t > 0);
                 worker.fuseActivations();
                 // FC weight gradients are held back over the unit's micro-batches, and gathered over all units at
-                // the end of the step (Executor.gatherGradients). Room for unitImages rows: a unit never takes more
+                // the end of the step (ModelWorker.gatherGradients). Room for unitImages rows: a unit never takes more
                 // (step() gives each ⌈n / units⌉ ≤ ⌈batch / units⌉), so no FC layer of units 1… writes its own dW.
                 worker.deferWeightGradients(unitImages);
                 workers.add(worker);
@@ -730,7 +730,7 @@ public final class TrainingRun {
             return divergence("the loss became " + (Double.isNaN(loss) ? "NaN" : "infinite"), node, epoch, batchIndex);
         }
         List<Parameter> master = model.parameters();
-        Executor.gatherGradients(workers.subList(0, active), pool, threads);
+        ModelWorker.gatherGradients(workers.subList(0, active), pool, threads);
         addUnitGradients(pool, active);
         double sq = 0;
         for (Parameter p : master) {
@@ -742,7 +742,7 @@ public final class TrainingRun {
             }
             if (p.trainable()) sq += s; // clipping scales what the optimizer applies: frozen gradients do not count
         }
-        Executor.updateRunningStatistics(workers.subList(0, active));
+        ModelWorker.updateRunningStatistics(workers.subList(0, active));
         if (settings.clipNorm() > 0) {
             double norm = Math.sqrt(sq);
             if (norm > settings.clipNorm()) {
@@ -761,7 +761,7 @@ public final class TrainingRun {
     /**
      * Adds the gradients of units 1 … active−1 onto unit 0's (the model's), element by element in unit order, so
      * the sum is the same however the elements are shared out: the threads take equal runs of the parameters laid
-     * end to end. The gathered FC weights ({@link Executor#gatherGradients}) are already summed and are skipped.
+     * end to end. The gathered FC weights ({@link ModelWorker#gatherGradients}) are already summed and are skipped.
      */
     private void addUnitGradients(ExecutorService pool, int active) {
         if (active <= 1) return;
@@ -802,7 +802,7 @@ public final class TrainingRun {
     private void runUnit(Batch batch, int unit, int lo, int cnt, int epoch, int batchIndex, float scale, boolean shared,
                          double[] losses, int[] rights) {
         long noise = ((seed * 1_000_003L + epoch) * 1_000_033L + batchIndex) * 131L + unit;
-        Executor w = workers.get(unit);
+        ModelWorker w = workers.get(unit);
         try {
             // Unit 0's gradients are the step's; the others' gathered FC weights are never written, so stay 0.
             w.zeroParameterGradients(unit == 0 ? null : gathered);
@@ -903,16 +903,16 @@ public final class TrainingRun {
 
     /** Activations of every node, the filters of every convolution and the probabilities for one image. */
     Snapshot snapshot(float[] image, int label, int epoch, int batch) {
-        if (snapshotExecutor == null) {
+        if (snapshotWorker == null) {
             // One image cannot be split across workers: its convolutions split their filters instead.
-            snapshotExecutor = model.newExecutor(1, true, new org.convas.engine.model.KernelThreads(pool, threads));
+            snapshotWorker = model.newWorker(1, true, new org.convas.engine.model.KernelThreads(pool, threads));
         }
-        snapshotExecutor.forward(image, 0, 1, false, 0);
+        snapshotWorker.forward(image, 0, 1, false, 0);
         List<ActivationMap> maps = new ArrayList<>();
         List<FilterBank> filters = new ArrayList<>();
         for (Node node : model.order()) {
             Shape shape = model.report().layer(node.id()).output();
-            float[] values = java.util.Arrays.copyOf(snapshotExecutor.activation(node.id()), Math.toIntExact(shape.size()));
+            float[] values = java.util.Arrays.copyOf(snapshotWorker.activation(node.id()), Math.toIntExact(shape.size()));
             maps.add(new ActivationMap(node.id(), shape, values));
             if (node.layer() instanceof LayerSpec.Conv2D c) {
                 Shape in = model.report().layer(node.id()).inputShapes().get(0);
@@ -920,7 +920,7 @@ public final class TrainingRun {
                         model.tensor(node.id() + ".weight").clone()));
             }
         }
-        float[] probs = java.util.Arrays.copyOf(snapshotExecutor.probabilities(), model.classes());
+        float[] probs = java.util.Arrays.copyOf(snapshotWorker.probabilities(), model.classes());
         int best = 0;
         for (int j = 1; j < probs.length; j++) if (probs[j] > probs[best]) best = j;
         return new Snapshot(epoch, batch, model.inputShape(), image.clone(), label, List.copyOf(maps), List.copyOf(filters), probs, best);

@@ -1,6 +1,6 @@
 package org.convas.engine.train;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
@@ -77,7 +77,7 @@ public final class Warmup {
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) labels[i] = i % 4;
-        Executor executor = model.newExecutor(micro, true);
+        ModelWorker executor = model.newWorker(micro, true);
         executor.fuseActivations();
         executor.deferWeightGradients(n);
         long end = System.nanoTime() + nanos;
@@ -89,7 +89,7 @@ public final class Warmup {
                 executor.loss(labels, from, micro, 1f / n, true);
                 executor.backward();
             }
-            Executor.gatherGradients(java.util.List.of(executor), null, 1);
+            ModelWorker.gatherGradients(java.util.List.of(executor), null, 1);
             executor.forward(x, 0, 1, false, 0);  // the evaluation path and a single row through the FC layers
             steps++;
         }

@@ -1,6 +1,6 @@
 package org.convas.engine.inspect;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
@@ -123,7 +123,7 @@ class ExplainerTest {
         float[] image = new float[8 * 8 * 3];
         for (int i = 0; i < image.length; i++) image[i] = (float) r.nextGaussian();
         Explainer explainer = new Explainer(model);
-        Executor probe = model.newExecutor(1, true);
+        ModelWorker probe = model.newWorker(1, true);
         for (int c = 0; c < 4; c++) {
             float[] g = explainer.saliency(image, c).gradient();
             float max = 0;

@@ -38,7 +38,7 @@ class LayerStatisticsTest {
         assertTrue(Double.isNaN(report.activations("conv").deadFraction()));
         // Direct count of the saturated sigmoid outputs.
         float[] sig = new float[n * 8];
-        var ex = model.newExecutor(n, true);
+        var ex = model.newWorker(n, true);
         ex.forward(probe, 0, n, false, 0);
         System.arraycopy(ex.activation("sig"), 0, sig, 0, sig.length);
         long tails = 0;

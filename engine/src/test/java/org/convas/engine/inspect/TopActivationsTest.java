@@ -1,7 +1,7 @@
 package org.convas.engine.inspect;
 
 import org.convas.engine.calc.ReceptiveField;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class TopActivationsTest {
         float[][] images = images(150, 4);
         TopActivations.Result result = TopActivations.find(model, i -> images[i], images.length, "relu2", 9, Progress.NONE);
         assertEquals(6, result.perFilter().size());
-        Executor one = model.newExecutor(1, true);
+        ModelWorker one = model.newWorker(1, true);
         for (int f = 0; f < 6; f++) {
             List<float[]> best = new ArrayList<>();   // {value, image, position}
             for (int i = 0; i < images.length; i++) {
@@ -58,7 +58,7 @@ class TopActivationsTest {
         Model model = Model.create(ExplainerTest.network(), Initializer.HE, 21);
         float[][] images = images(40, 9);
         TopActivations.Result result = TopActivations.find(model, i -> images[i], images.length, "conv2", 3, Progress.NONE);
-        Executor one = model.newExecutor(1, true);
+        ModelWorker one = model.newWorker(1, true);
         for (int f = 0; f < 6; f++) {
             TopActivations.Hit hit = result.top(f).get(0);
             float[] image = images[hit.image()].clone();
@@ -82,7 +82,7 @@ class TopActivationsTest {
         Model model = Model.create(ExplainerTest.network(), Initializer.HE, 21);
         float[][] images = images(20, 10);
         TopActivations.Result result = TopActivations.find(model, i -> images[i], images.length, "conv1", 1, Progress.NONE);
-        Executor one = model.newExecutor(1, true);
+        ModelWorker one = model.newWorker(1, true);
         for (int f = 0; f < 4; f++) {
             TopActivations.Hit hit = result.top(f).get(0);
             // conv1 is 3×3 with padding 1: the crop is the window, clipped at the border.

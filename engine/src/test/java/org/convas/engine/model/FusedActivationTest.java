@@ -39,12 +39,12 @@ class FusedActivationTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
         int[] y = {0, 1, 2, 1, 0};
 
-        Executor plain = model.newExecutor(n, true);
-        Executor fused = model.newExecutor(n, true);
+        ModelWorker plain = model.newWorker(n, true);
+        ModelWorker fused = model.newWorker(n, true);
         assertEquals(2, fused.fuseActivations(), "conv1+relu1 and conv2+relu2; not the leaky ReLU, not conv4 (two consumers)");
         double[] losses = new double[2];
         int e = 0;
-        for (Executor ex : List.of(plain, fused)) {
+        for (ModelWorker ex : List.of(plain, fused)) {
             ex.zeroParameterGradients();
             ex.forward(x, 0, n, true, 1);
             losses[e++] = ex.loss(y, 0, n, 1f / n, true);
@@ -83,12 +83,12 @@ class FusedActivationTest {
         float[] x = new float[n * size];
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
         int[] y = {0, 1, 2, 1, 0, 2};
-        Executor plain = model.newExecutor(n, true);
-        Executor fused = model.newExecutor(n, true);
+        ModelWorker plain = model.newWorker(n, true);
+        ModelWorker fused = model.newWorker(n, true);
         assertEquals(1, fused.fuseActivations(), "bn1 + relu1 only: bn2 has two consumers, relu3 follows an Add");
         double[] losses = new double[2];
         int e = 0;
-        for (Executor ex : List.of(plain, fused)) {
+        for (ModelWorker ex : List.of(plain, fused)) {
             for (int step = 0; step < 2; step++) {   // a second pass, so that a buffer not cleared would show
                 ex.zeroParameterGradients();
                 ex.forward(x, 0, n, true, 1);
@@ -138,12 +138,12 @@ class FusedActivationTest {
         float[] x = new float[n * size];
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
         int[] y = {0, 1, 2, 1, 0};
-        Executor plain = model.newExecutor(n, true);
-        Executor fused = model.newExecutor(n, true);
+        ModelWorker plain = model.newWorker(n, true);
+        ModelWorker fused = model.newWorker(n, true);
         assertEquals(4, fused.fuseActivations(), "the four BatchNorm + ReLU pairs");
         double[] losses = new double[2];
         int e = 0;
-        for (Executor ex : List.of(plain, fused)) {
+        for (ModelWorker ex : List.of(plain, fused)) {
             for (int step = 0; step < 2; step++) {
                 ex.zeroParameterGradients();
                 ex.forward(x, 0, n, true, 1);

@@ -48,7 +48,7 @@ class GradientCheckTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
         int[] y = new int[BATCH];
         for (int i = 0; i < BATCH; i++) y[i] = r.nextInt(CLASSES);
-        Executor ex = model.newExecutor(BATCH, false);
+        ModelWorker ex = model.newWorker(BATCH, false);
         ex.computeInputGradient(true);
         ex.zeroParameterGradients();
         ex.forward(x, 0, BATCH, true, 5);
@@ -59,7 +59,7 @@ class GradientCheckTest {
     }
 
     /** Compares an analytic gradient with central differences of the loss, perturbing {@code values}. */
-    private static void compare(String name, float[] analytic, float[] values, Executor ex, float[] x, int[] y, NetworkSpec spec) {
+    private static void compare(String name, float[] analytic, float[] values, ModelWorker ex, float[] x, int[] y, NetworkSpec spec) {
         int n = values.length;
         int stride = Math.max(1, n / 40);
         double errSq = 0, numSq = 0;

@@ -24,7 +24,7 @@ class LayerBehaviourTest {
         NetworkSpec spec = NetworkSpec.builder("d").input(10, 10, 1).add("drop", new LayerSpec.Dropout(0.25))
                 .add("fc", LayerSpec.FullyConnected.of(2)).build();
         Model model = Model.create(spec, Initializer.HE, 1);
-        Executor ex = model.newExecutor(4, true);
+        ModelWorker ex = model.newWorker(4, true);
         float[] x = ramp(400);
         ex.forward(x, 0, 4, false, 3);
         assertArrayEquals(x, java.util.Arrays.copyOf(ex.activation("drop"), 400), 0f, "the first n·size values are the batch's");
@@ -45,7 +45,7 @@ class LayerBehaviourTest {
                 .add("fc", LayerSpec.FullyConnected.of(2)).build();
         Model model = Model.create(spec, Initializer.HE, 1);
         assertEquals(org.convas.engine.spec.Shape.of(2, 2, 1), model.report().layer("pool").output());
-        Executor ex = model.newExecutor(1, true);
+        ModelWorker ex = model.newWorker(1, true);
         float[] x = ramp(25);
         x[0] = 7; // ties with x[6] = 7: the first in reading order wins
         ex.forward(x, 0, 1, false, 0);
@@ -62,12 +62,12 @@ class LayerBehaviourTest {
         for (int i = 0; i < 64; i += 5) x[i] = -x[i];
         x[1] = x[5]; // a tie inside the first window: the first maximum takes the gradient
         int[] labels = {2, 0};
-        Executor trained = model.newExecutor(2, true);
+        ModelWorker trained = model.newWorker(2, true);
         trained.computeInputGradient(true);
         trained.forward(x, 0, 2, true, 0);
         trained.loss(labels, 0, 2, 1f, true);
         trained.backward();
-        Executor evaluated = model.newExecutor(2, true);
+        ModelWorker evaluated = model.newWorker(2, true);
         evaluated.computeInputGradient(true);
         evaluated.forward(x, 0, 2, false, 0);
         evaluated.loss(labels, 0, 2, 1f, true);
@@ -88,7 +88,7 @@ class LayerBehaviourTest {
         Model model = Model.create(spec, Initializer.HE, 1);
         model.setTensor("a.weight", new float[] {10});
         model.setTensor("b.weight", new float[] {2, 3});
-        Executor ex = model.newExecutor(1, true);
+        ModelWorker ex = model.newWorker(1, true);
         ex.forward(new float[] {1, 2}, 0, 1, false, 0);
         // b's two channels (2·x, 3·x), then a's (10·x), each a 1×2 map.
         assertArrayEquals(new float[] {2, 4, 3, 6, 10, 20}, java.util.Arrays.copyOf(ex.activation("cat"), 6), 0f);
@@ -102,7 +102,7 @@ class LayerBehaviourTest {
         Model model = Model.create(spec, Initializer.HE, 1);
         model.setTensor("dw.weight", new float[] {2, -1});
         model.setTensor("dw.bias", new float[] {0.5f, 1});
-        Executor ex = model.newExecutor(1, true);
+        ModelWorker ex = model.newWorker(1, true);
         ex.forward(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 0, 1, false, 0);
         assertArrayEquals(new float[] {2.5f, 4.5f, 6.5f, 8.5f, -4, -5, -6, -7}, java.util.Arrays.copyOf(ex.activation("dw"), 8), 0f);
     }
@@ -145,11 +145,11 @@ class LayerBehaviourTest {
                 .add("fc", LayerSpec.FullyConnected.of(3)).build();
         Model model = Model.create(spec, Initializer.HE, 2);
         float[] x = ramp(243);
-        Executor serial = model.newExecutor(1, true);
+        ModelWorker serial = model.newWorker(1, true);
         serial.forward(x, 0, 1, false, 0);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
-            Executor split = model.newExecutor(1, true, new KernelThreads(pool, 3));
+            ModelWorker split = model.newWorker(1, true, new KernelThreads(pool, 3));
             split.forward(x, 0, 1, false, 0);
             float[] a = serial.activation("conv"), b = split.activation("conv");
             for (int i = 0; i < 13 * 81; i++) assertEquals(a[i], b[i], 1e-6f * Math.max(1f, Math.abs(a[i])));
@@ -171,12 +171,12 @@ class LayerBehaviourTest {
         float[] x = new float[n * size];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         int[] y = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0};
-        Executor batch = model.newExecutor(n, true);
+        ModelWorker batch = model.newWorker(n, true);
         batch.zeroParameterGradients();
         batch.forward(x, 0, n, true, 0);
         batch.loss(y, 0, n, 1f, true);
         batch.backward();
-        Executor single = model.newExecutor(1, true);
+        ModelWorker single = model.newWorker(1, true);
         single.zeroParameterGradients();
         float[] out = batch.activation("conv");
         for (int s = 0; s < n; s++) {

@@ -18,7 +18,7 @@ class LayerProfileTest {
                 .add("pool", LayerSpec.MaxPool.of(2, 2))
                 .add("fc", LayerSpec.FullyConnected.of(3)).add("softmax", new LayerSpec.Softmax()).build();
         Model model = Model.create(spec, Initializer.HE, 1);
-        Executor ex = model.newExecutor(2, true);
+        ModelWorker ex = model.newWorker(2, true);
         ex.fuseActivations();
         float[] x = new float[2 * 64];
         for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);

@@ -55,7 +55,7 @@ class PerAxisStrideParityTest {
         int n = labels.length;
         int[] y = new int[n];
         for (int i = 0; i < n; i++) y[i] = Math.round(labels[i]);
-        Executor ex = model.newExecutor(n, false);
+        ModelWorker ex = model.newWorker(n, false);
         ex.computeInputGradient(true);
         ex.zeroParameterGradients();
         ex.forward(ref.get("input"), 0, n, true, 0);

@@ -96,7 +96,7 @@ class PyTorchParityTest {
         Model model = load(spec, ref);
         int[] y = labels(ref);
         int n = y.length;
-        Executor ex = model.newExecutor(n, false);
+        ModelWorker ex = model.newWorker(n, false);
         ex.zeroParameterGradients();
         ex.forward(ref.get("input"), 0, n, true, 0);
         float[] logits = ex.activation(spec.node("softmax").inputs().get(0));
@@ -138,7 +138,7 @@ class PyTorchParityTest {
                 assertClose(e.getKey() + " after 10 steps", ref.get("after." + e.getKey()), e.getValue(), e.getValue().length, 1e-4);
             }
         }
-        Executor ex = model.newExecutor(y.length, true);
+        ModelWorker ex = model.newWorker(y.length, true);
         ex.forward(x, 0, y.length, false, 0);
         assertClose("evaluation-mode logits after 10 steps", ref.get("after.logits"),
                 ex.activation(spec.node("softmax").inputs().get(0)), y.length * model.classes(), 1e-3);

@@ -1,6 +1,6 @@
 package org.convas.engine.teach;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
@@ -232,7 +232,7 @@ class SlidingWindowTest {
         Model model = Model.create(spec, Initializer.HE, 1);
         if (w != null) model.setTensor("layer.weight", toFloats(w));
         if (b != null && b.length > 0) model.setTensor("layer.bias", toFloats(b));
-        Executor ex = model.newExecutor(1, false);
+        ModelWorker ex = model.newWorker(1, false);
         ex.forward(in.toFloats(), 0, 1, false, 0);
         return ex.activation("layer").clone();
     }

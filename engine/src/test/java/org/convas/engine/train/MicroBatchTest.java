@@ -1,6 +1,6 @@
 package org.convas.engine.train;
 
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.model.Parameter;
@@ -72,7 +72,7 @@ class MicroBatchTest {
         int[] y = new int[n];
         for (int i = 0; i < n; i++) y[i] = random.nextInt(10);
 
-        Executor whole = model.newExecutor(n, true);
+        ModelWorker whole = model.newWorker(n, true);
         whole.zeroParameterGradients();
         whole.forward(x, 0, n, true, 0);
         double wholeLoss = whole.loss(y, 0, n, 1f / n, true);
@@ -80,7 +80,7 @@ class MicroBatchTest {
 
         // As the trainer runs it (FC weight gradients held back until the slice is done), and without holding back.
         for (boolean deferred : new boolean[]{true, false}) {
-            Executor parts = model.newExecutor(4, true);
+            ModelWorker parts = model.newWorker(4, true);
             parts.fuseActivations();
             if (deferred) parts.deferWeightGradients(n);
             parts.zeroParameterGradients();

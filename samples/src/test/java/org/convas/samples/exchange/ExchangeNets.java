@@ -2,7 +2,7 @@ package org.convas.samples.exchange;
 
 import org.convas.engine.data.Rng;
 import org.convas.engine.exchange.StateDicts;
-import org.convas.engine.model.Executor;
+import org.convas.engine.model.ModelWorker;
 import org.convas.engine.model.Initializer;
 import org.convas.engine.model.Model;
 import org.convas.engine.spec.LayerSpec;
@@ -181,7 +181,7 @@ final class ExchangeNets {
     /** Convas's evaluation forward pass: the logits (the input of a final softmax) and the probabilities. */
     static float[][] forward(Model model, float[] x, int count) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        Executor e = model.newExecutor(count, false, new org.convas.engine.model.KernelThreads(pool, 2));
+        ModelWorker e = model.newWorker(count, false, new org.convas.engine.model.KernelThreads(pool, 2));
         try {
             e.forward(x, 0, count, false, 0);
         } finally {

@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>Loss: softmax cross-entropy on the logits (the input of a final Softmax node, or the output itself),
  * L = −Σₙ log pₙ[yₙ] · scale, with dLogits = (p − onehot)·scale (the Softmax's own backward is skipped).
  */
-public final class Executor {
+public final class ModelWorker {
 
     /** Floats after the last image of every activation and gradient buffer (see the constructor). */
     static final int SLACK = 16;
@@ -54,11 +54,11 @@ public final class Executor {
     /** Whether node i's gradient buffer is written, not added to, by its only consumer ({@link #fuseActivations}). */
     private final boolean[] overwritten;
 
-    Executor(Model model, int maxBatch, boolean ownGradients) {
+    ModelWorker(Model model, int maxBatch, boolean ownGradients) {
         this(model, maxBatch, ownGradients, null);
     }
 
-    Executor(Model model, int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
+    ModelWorker(Model model, int maxBatch, boolean ownGradients, KernelThreads kernelThreads) {
         this.kernelThreads = kernelThreads;
         if (maxBatch < 1) throw new IllegalArgumentException("batch must be at least 1 (it is " + maxBatch + ")");
         this.model = model;
@@ -242,15 +242,15 @@ public final class Executor {
      * (null: the caller alone). The other units' FC weight gradients are not written; see
      * {@link #gatheredParameters}. Then adds any other gradient each unit held back onto its own.
      */
-    public static void gatherGradients(List<Executor> units, java.util.concurrent.Executor executor, int parallelism) {
-        Executor first = units.get(0);
+    public static void gatherGradients(List<ModelWorker> units, java.util.concurrent.ModelWorker executor, int parallelism) {
+        ModelWorker first = units.get(0);
         for (int i = 0; i < first.layers.length; i++) {
             if (!(first.layers[i] instanceof FullyConnectedLayer fc) || !fc.defers()) continue;
             List<FullyConnectedLayer> parts = new ArrayList<>(units.size());
-            for (Executor unit : units) parts.add((FullyConnectedLayer) unit.layers[i]);
+            for (ModelWorker unit : units) parts.add((FullyConnectedLayer) unit.layers[i]);
             fc.flushAll(parts, executor, parallelism);
         }
-        for (Executor unit : units) unit.flushGradients();
+        for (ModelWorker unit : units) unit.flushGradients();
     }
 
     /**
@@ -480,11 +480,11 @@ public final class Executor {
     List<Node> nodeList() { return List.of(nodes); }
 
     /** Pools the BatchNorm statistics of these workers' last training passes into the model's running statistics. */
-    public static void updateRunningStatistics(List<Executor> workers) {
-        Executor first = workers.get(0);
+    public static void updateRunningStatistics(List<ModelWorker> workers) {
+        ModelWorker first = workers.get(0);
         for (int b = 0; b < first.batchNorms.size(); b++) {
             List<BatchNormLayer> same = new ArrayList<>(workers.size());
-            for (Executor w : workers) same.add(w.batchNorms.get(b));
+            for (ModelWorker w : workers) same.add(w.batchNorms.get(b));
             LayerSpec.BatchNorm spec = (LayerSpec.BatchNorm) first.model.spec().node(first.batchNormIds.get(b)).layer();
             BatchNormLayer.updateRunningStatistics(same, spec.momentum());
         }
