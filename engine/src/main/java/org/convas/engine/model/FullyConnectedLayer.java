@@ -84,7 +84,7 @@ final class FullyConnectedLayer implements Layer {
      * every time), split over {@code parallelism} threads of {@code executor} (null: the caller alone).
      * The parts' own weight gradients are left untouched.
      */
-    void flushAll(List<FullyConnectedLayer> parts, java.util.concurrent.ModelWorker executor, int parallelism) {
+    void flushAll(List<FullyConnectedLayer> parts, java.util.concurrent.Executor executor, int parallelism) {
         int rows = 0;
         for (FullyConnectedLayer part : parts) rows += part.deferredRows;
         if (rows == 0) return;

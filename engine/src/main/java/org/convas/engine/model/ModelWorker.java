@@ -242,7 +242,7 @@ public final class ModelWorker {
      * (null: the caller alone). The other units' FC weight gradients are not written; see
      * {@link #gatheredParameters}. Then adds any other gradient each unit held back onto its own.
      */
-    public static void gatherGradients(List<ModelWorker> units, java.util.concurrent.ModelWorker executor, int parallelism) {
+    public static void gatherGradients(List<ModelWorker> units, java.util.concurrent.Executor executor, int parallelism) {
         ModelWorker first = units.get(0);
         for (int i = 0; i < first.layers.length; i++) {
             if (!(first.layers[i] instanceof FullyConnectedLayer fc) || !fc.defers()) continue;
